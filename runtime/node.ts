@@ -1,0 +1,242 @@
+/**
+ * The node runtime base class. Every node kind (nodes/<kind>.ts) extends `Node` and overrides the handlers for
+ * the messages it accepts. See docs/runtime.md for the authoring guide.
+ *
+ * Execution model (why it looks like this):
+ * - Messages travel as arrays. A parent processes its whole input array, buffering what it emits, then hands the
+ *   buffer to each child in creation order. Per edge, order is exactly the emission order (as on Kapacitor's
+ *   channels); call overhead and timing are paid per array, not per point.
+ * - Because children run after the parent's loop, a parent's measured time never includes its children's.
+ * - A handler that throws costs one message: the error is counted, logged (task, node, group, err) and the node
+ *   goes on with the next message. Nothing bigger than that message is ever lost.
+ */
+import type { Batch, Point } from './point.ts';
+import { hasCall, type PipelineNode } from '../tickscript/pipeline.ts';
+import { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message } from './messages.ts';
+import { ExecTimer } from './timing.ts';
+import type { Logger, RuntimeServices, TaskHooks, TimingOptions } from './services.ts';
+
+export { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message };
+
+/** Everything a node constructor receives. */
+export interface NodeContext {
+  readonly taskId: string;
+  /** the node's definition: kind, name, args, property calls, parents/children, edge types */
+  readonly def: PipelineNode;
+  /** task logger (bound to `task`); the node adds its own `node` binding */
+  readonly logger: Logger;
+  readonly services: RuntimeServices;
+  readonly timing: TimingOptions;
+  readonly task: TaskHooks;
+}
+
+/** A node-specific statistic (shown in DOT and node-stats, e.g. `cooldown_drops`). */
+export class Counter {
+  value = 0;
+  inc(): void { this.value++; }
+  add(n: number): void { this.value += n; }
+}
+
+/** A parent→child connection with Kapacitor's `processed` count (points on stream edges, batches on batch edges). */
+export class Edge {
+  processed = 0;
+  constructor(readonly parent: Node | null, readonly child: Node) {}
+}
+
+export abstract class Node {
+  readonly def: PipelineNode;
+  readonly name: string;
+  readonly taskId: string;
+  /** incoming edges (the source node gets one from the task itself) */
+  readonly ins: Edge[] = [];
+  /** outgoing edges, children in creation order */
+  readonly outs: Edge[] = [];
+  errors = 0;
+  protected readonly log: Logger;
+  /** `.quiet()` was called: errors are counted but not logged */
+  protected readonly quiet: boolean;
+  /** true when this node's input edge carries batches */
+  protected readonly batchInput: boolean;
+
+  private readonly out: Message[] = [];
+  private outData = 0;
+  private readonly timer: ExecTimer;
+  private readonly counters = new Map<string, Counter>();
+  private readonly groupMaps: Map<string, unknown>[] = [];
+
+  constructor(ctx: NodeContext) {
+    this.def = ctx.def;
+    this.name = ctx.def.name;
+    this.taskId = ctx.taskId;
+    this.log = ctx.logger.child({ node: ctx.def.name });
+    this.quiet = hasCall(ctx.def, 'quiet');
+    this.batchInput = ctx.def.wants === 'batch';
+    this.timer = new ExecTimer(ctx.timing.sampleRate, ctx.timing.movAvgSize);
+  }
+
+  // ---- handlers a node overrides ---------------------------------------------------------------------
+
+  /** A point on a stream input edge. */
+  protected onPoint(_p: Point): void {
+    throw new Error(`node ${this.name} cannot accept stream data`);
+  }
+
+  /** A whole batch on a batch input edge. */
+  protected onBatch(_b: Batch): void {
+    throw new Error(`node ${this.name} cannot accept batch data`);
+  }
+
+  /** Default: forward. Nodes that buffer per group (window, …) flush here first. */
+  protected onBarrier(m: BarrierMessage): void {
+    this.emitControl(m);
+  }
+
+  /** Default: drop the group from every map created by groupState(), then forward. */
+  protected onDeleteGroup(m: DeleteGroupMessage): void {
+    for (const g of this.groupMaps) g.delete(m.group);
+    this.emitControl(m);
+  }
+
+  /** The task stops: release timers, endpoints, queues. */
+  stop(): void {}
+
+  // ---- tools for node authors ------------------------------------------------------------------------
+
+  /** Emit a point to every child (buffered; delivered after the current input array). */
+  protected emitPoint(p: Point): void {
+    if (this.outs.length === 0) return;
+    this.out.push(p);
+    this.outData++;
+  }
+
+  /** Emit a whole batch to every child. */
+  protected emitBatch(b: Batch): void {
+    if (this.outs.length === 0) return;
+    this.out.push(b);
+    this.outData++;
+  }
+
+  /** Forward a barrier / delete-group message (not counted on edges, as in Kapacitor). */
+  protected emitControl(m: ControlMessage): void {
+    if (this.outs.length === 0) return;
+    this.out.push(m);
+  }
+
+  /**
+   * A per-group state map (group ID → state, created by the node on first sight). Its size is this node's
+   * `working_cardinality`; DeleteGroup removes entries. Call in the constructor.
+   */
+  protected groupState<S>(): Map<string, S> {
+    const m = new Map<string, S>();
+    this.groupMaps.push(m as Map<string, unknown>);
+    return m;
+  }
+
+  /** A node-specific counter; register in the constructor so it shows as 0 before anything happens. */
+  protected counter(name: string): Counter {
+    let c = this.counters.get(name);
+    if (!c) { c = new Counter(); this.counters.set(name, c); }
+    return c;
+  }
+
+  /**
+   * Count an error and log it (unless `.quiet()`). Use for the errors Kapacitor reports without failing
+   * (e.g. derivative's zero elapsed time); throwing from a handler does the same with a generic message.
+   */
+  protected reportError(message: string, group: string, err?: unknown): void {
+    this.errors++;
+    if (!this.quiet) this.logError(message, group, err);
+  }
+
+  /** For nodes driven by timers (barrier, stats): run `fn` as if a message arrived, then deliver its output. */
+  protected runExternal(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.errors++;
+      this.logError('error in node timer', '', err);
+    }
+    this.flush();
+  }
+
+  // ---- runtime side ----------------------------------------------------------------------------------
+
+  /** Number of groups this node keeps state for (override when state is not in groupState maps). */
+  workingCardinality(): number {
+    let n = 0;
+    for (const g of this.groupMaps) n += g.size;
+    return n;
+  }
+
+  get collected(): number {
+    let n = 0;
+    for (const e of this.ins) n += e.processed;
+    return n;
+  }
+
+  get emitted(): number {
+    let n = 0;
+    for (const e of this.outs) n += e.processed;
+    return n;
+  }
+
+  get avgExecTimeNs(): number {
+    return this.timer.value;
+  }
+
+  /** Node-specific counters, in registration order. */
+  nodeCounters(): ReadonlyMap<string, Counter> {
+    return this.counters;
+  }
+
+  /**
+   * Deliver an array of messages from `edge` (whose `processed` the caller already counted). Processes all of
+   * them, then passes what was emitted to the children. The array is not retained.
+   */
+  receive(msgs: readonly Message[], dataCount: number): void {
+    const k = this.timer.plan(dataCount);
+    const t0 = k > 0 ? performance.now() : 0;
+    const batch = this.batchInput;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i]!;
+      try {
+        if (m instanceof ControlMessage) {
+          if (m instanceof BarrierMessage) this.onBarrier(m);
+          else this.onDeleteGroup(m as DeleteGroupMessage);
+        } else if (batch) {
+          this.onBatch(m as Batch);
+        } else {
+          this.onPoint(m as Point);
+        }
+      } catch (err) {
+        this.errors++;
+        if (!this.quiet) this.logError('error processing message', (m as { group?: string }).group ?? '', err);
+      }
+    }
+    if (k > 0) this.timer.record(k, ((performance.now() - t0) * 1e6) / dataCount);
+    this.flush();
+  }
+
+  private flush(): void {
+    const msgs = this.out;
+    if (msgs.length === 0) return;
+    const n = this.outData;
+    const outs = this.outs;
+    for (let i = 0; i < outs.length; i++) {
+      const e = outs[i]!;
+      e.processed += n;
+      e.child.receive(msgs, n);
+    }
+    // The buffer is reused: children never retain the array, and in a DAG they cannot re-enter this node.
+    msgs.length = 0;
+    this.outData = 0;
+  }
+
+  private logError(message: string, group: string, err: unknown): void {
+    // the task logger carries `task`, this node's child logger `node`
+    this.log.error({ group, err }, message);
+  }
+}
+
+/** A node constructor as registered in nodes/registry.ts. */
+export type NodeFactory = (ctx: NodeContext) => Node;
