@@ -1,0 +1,75 @@
+/**
+ * The registry the runtime hands to k8sAutoscale nodes (`services.kubernetes`): one lazily created ScaleClient
+ * per enabled `[[kubernetes]]` section, looked up by the node's `.cluster()` id, with Kapacitor's messages.
+ */
+import type { ScaleClient, ScaleClientOptions } from './client.ts';
+import { KubeScaleClient } from './client.ts';
+import { resolveConnection, SERVICE_ACCOUNT_DIR, validateKubernetesSections, type KubeEnv, type KubernetesSectionConfig } from './config.ts';
+
+const PREFIX = 'cannot use the k8sAutoscale node, could not create kubernetes client: ';
+
+export interface KubernetesClientsOptions extends ScaleClientOptions {
+  env?: KubeEnv;
+  /** where in-cluster mode reads token, ca.crt, namespace (tests) */
+  serviceAccountDir?: string;
+}
+
+export class KubernetesClients {
+  private readonly sections = new Map<string, KubernetesSectionConfig>();
+  private readonly clients = new Map<string, ScaleClient>();
+  private readonly opts: KubernetesClientsOptions;
+
+  /** Validates all sections (throws SPEC 4.5 messages) */
+  constructor(sections: readonly KubernetesSectionConfig[], opts: KubernetesClientsOptions = {}) {
+    this.opts = opts;
+    validateKubernetesSections(sections, opts.env ?? process.env);
+    for (const s of sections) this.sections.set(s.id, s);
+  }
+
+  /** A registry over ready-made clients (tests, what-if replays): id → client, all enabled. */
+  static of(clients: Record<string, ScaleClient>): KubernetesClients {
+    const r = new KubernetesClients([]);
+    for (const [id, c] of Object.entries(clients)) {
+      r.sections.set(id, { enabled: true, id, 'in-cluster': false, 'api-servers': [], token: '', 'ca-path': '', namespace: '', resource: '' });
+      r.clients.set(id, c);
+    }
+    return r;
+  }
+
+  /** True when at least one section is enabled. */
+  get enabled(): boolean {
+    for (const s of this.sections.values()) if (s.enabled) return true;
+    return false;
+  }
+
+  /**
+   * The client for `clusterId` ('' = the default). With a single section, '' also selects it whatever its id.
+   * Throws `cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled` /
+   * `… unknown kubernetes cluster "x", cannot get client` (Kapacitor 1.8 autoscale.go + services/k8s).
+   */
+  get(clusterId: string): ScaleClient {
+    let section = this.sections.get(clusterId);
+    if (!section && clusterId === '' && this.sections.size === 1) section = [...this.sections.values()][0];
+    if (!section) {
+      if (!this.enabled) throw new Error(PREFIX + 'service is not enabled');
+      throw new Error(PREFIX + `unknown kubernetes cluster ${JSON.stringify(clusterId)}, cannot get client`);
+    }
+    if (!section.enabled) throw new Error(PREFIX + 'service is not enabled');
+    let c = this.clients.get(section.id);
+    if (!c) {
+      try {
+        const conn = resolveConnection(section, this.opts.env ?? process.env, this.opts.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
+        c = new KubeScaleClient(conn, this.opts);
+      } catch (err) {
+        throw new Error(PREFIX + (err as Error).message);
+      }
+      this.clients.set(section.id, c);
+    }
+    return c;
+  }
+}
+
+/** Duck-typed check for what RuntimeServices.kubernetes holds (typed `unknown` in runtime/services.ts). */
+export function isKubernetesClients(v: unknown): v is Pick<KubernetesClients, 'get'> {
+  return typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function';
+}

@@ -1,0 +1,11 @@
+/** Kubernetes support: [kubernetes] config semantics, the scale client, the client registry. */
+export { defaultKubernetesSection, kubeconfigFiles, resolveConnection, validateKubernetesSections } from './config.ts';
+export type { KubeConnection, KubeEnv, KubernetesSectionConfig } from './config.ts';
+export { CONFLICT_RETRIES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, KubeScaleClient } from './client.ts';
+export type { Scale, ScaleClient, ScaleClientOptions } from './client.ts';
+export { isKubernetesClients, KubernetesClients } from './clients.ts';
+export type { KubernetesClientsOptions } from './clients.ts';
+export { KubeApiError } from './errors.ts';
+export type { KubeErrorKind } from './errors.ts';
+export { lookupKind, rbacRuleText, requireKind } from './kinds.ts';
+export type { KindInfo, KindName } from './kinds.ts';
