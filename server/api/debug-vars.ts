@@ -1,0 +1,124 @@
+/**
+ * SPEC 5.5: GET /kapacitor/v1/debug/vars — Go expvar layout (`{\n"key": value,\n...\n}\n`, keys sorted) with
+ * Kapacitor's server vars and the `kapacitor` statistics map (ingress, nodes, edges).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { JSON_TYPE, goJson } from './http.ts';
+import type { RunningTaskPort } from './ports.ts';
+import type { TaskService } from './task-service.ts';
+
+/** One ingress counter of the main task master (SPEC 5.5 `ingress` statistic). */
+export interface IngressStat {
+  readonly database: string;
+  readonly retentionPolicy: string;
+  readonly measurement: string;
+  readonly pointsReceived: number;
+}
+
+/** Node instances of a running task, when the runtime exposes them (runtime/task.ts Task does). */
+interface NodeGraph {
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly def: { readonly kind: string };
+    readonly outs: readonly { readonly child: { readonly name: string }; readonly processed: number }[];
+  }[];
+  readonly pipeline?: { readonly type: string };
+}
+
+export interface DebugVarsOptions {
+  readonly tasks: TaskService;
+  readonly base: string;
+  readonly clusterId: string;
+  readonly serverId: string;
+  readonly host: string;
+  readonly version: string;
+  /** ingress counters (server/ingest); omitted → none */
+  readonly ingress?: (() => Iterable<IngressStat>) | undefined;
+  /** number of InfluxDB subscriptions (none: tickstream receives writes directly) */
+  readonly subscriptions?: (() => number) | undefined;
+}
+
+interface Statistic {
+  name: string;
+  tags: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** A stable UUID-shaped key per statistic (Kapacitor keys them by random UUIDs fixed at registration). */
+function statKey(name: string, tags: Record<string, string>): string {
+  const h = createHash('sha1').update(name).update('\0').update(JSON.stringify(Object.entries(tags).sort())).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function hasGraph(rt: RunningTaskPort): rt is RunningTaskPort & NodeGraph {
+  return Array.isArray((rt as unknown as NodeGraph).nodes);
+}
+
+function memstats(): Record<string, number> {
+  const m = process.memoryUsage();
+  // Go runtime.MemStats names for the values Node can report
+  return {
+    Alloc: m.heapUsed, HeapAlloc: m.heapUsed, HeapSys: m.heapTotal, HeapInuse: m.heapUsed, Sys: m.rss,
+    ExternalAlloc: m.external, ArrayBuffers: m.arrayBuffers,
+  };
+}
+
+export function collectStatistics(opts: DebugVarsOptions): Statistic[] {
+  const stats: Statistic[] = [];
+  const common = { cluster_id: opts.clusterId, server_id: opts.serverId, host: opts.host };
+  for (const i of opts.ingress?.() ?? []) {
+    stats.push({
+      name: 'ingress',
+      tags: { ...common, task_master: 'main', database: i.database, retention_policy: i.retentionPolicy, measurement: i.measurement },
+      values: { points_received: i.pointsReceived },
+    });
+  }
+  for (const t of opts.tasks.store.listTasks()) {
+    const rt = opts.tasks.runner.getTask(t.id);
+    if (!rt || rt.error) continue;
+    const nodeStats = rt.stats()['node-stats'];
+    if (!hasGraph(rt)) continue;
+    for (const n of rt.nodes) {
+      stats.push({
+        name: 'nodes',
+        tags: { ...common, task: t.id, node: n.name, type: t.type, kind: n.name.replace(/\d+$/, '') },
+        values: { ...(nodeStats[n.name] ?? {}) },
+      });
+      for (const e of n.outs) {
+        stats.push({
+          name: 'edges',
+          tags: { ...common, task: t.id, parent: n.name, child: e.child.name, type: t.type },
+          values: { collected: e.processed, emitted: e.processed },
+        });
+      }
+    }
+  }
+  return stats;
+}
+
+export function debugVarsBody(opts: DebugVarsOptions): string {
+  const counts = opts.tasks.counts();
+  const kapacitor: Record<string, Statistic> = {};
+  for (const s of collectStatistics(opts)) kapacitor[statKey(s.name, s.tags)] = s;
+  const vars: Record<string, unknown> = {
+    cluster_id: opts.clusterId,
+    cmdline: process.argv,
+    host: opts.host,
+    kapacitor,
+    memstats: memstats(),
+    num_enabled_tasks: counts.enabled,
+    num_subscriptions: opts.subscriptions?.() ?? 0,
+    num_tasks: counts.total,
+    platform: 'OSS',
+    product: 'kapacitor',
+    server_id: opts.serverId,
+    version: opts.version,
+  };
+  const lines = Object.keys(vars).sort().map((k) => `${JSON.stringify(k)}: ${goJson(vars[k], false)}`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+export async function debugVarsRoutes(app: FastifyInstance, opts: DebugVarsOptions): Promise<void> {
+  app.get(`${opts.base}/debug/vars`, async (_req, reply) => reply.code(200).type(JSON_TYPE).send(debugVarsBody(opts)));
+}

@@ -1,0 +1,30 @@
+/**
+ * The /kapacitor/v1 task API as one fastify plugin: tasks (SPEC 5.3), templates (5.4), debug vars (5.5), each
+ * also under /kapacitor/v1preview as Kapacitor mirrors them. Every part is an encapsulated child plugin, so its
+ * raw-body parsing and error format do not leak into other routes (e.g. /write).
+ */
+import type { FastifyInstance } from 'fastify';
+import { tasksRoutes } from './tasks-routes.ts';
+import { templatesRoutes } from './templates-routes.ts';
+import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
+import { TaskService } from './task-service.ts';
+import { TemplateService } from './template-service.ts';
+
+export { TaskService } from './task-service.ts';
+export { TemplateService } from './template-service.ts';
+export type { ScriptPort, TaskRunnerPort, RunningTaskPort } from './ports.ts';
+
+export const API_BASES = ['/kapacitor/v1', '/kapacitor/v1preview'] as const;
+
+export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'> {
+  readonly tasks: TaskService;
+  readonly templates: TemplateService;
+}
+
+export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
+  for (const base of API_BASES) {
+    await app.register(tasksRoutes, { tasks: opts.tasks, base });
+    await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
+    await app.register(debugVarsRoutes, { ...opts, base });
+  }
+}

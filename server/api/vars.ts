@@ -1,0 +1,142 @@
+/**
+ * Task variables as the API carries them (client/v1 `Var`: `{"type", "value", "description"}`): validation of
+ * request bodies, and conversion of a template's declared vars to that JSON form.
+ */
+import type { TickValue, DeclaredVar } from '../../tickscript/pipeline.ts';
+import { NS_PER_H, NS_PER_M, NS_PER_MS, NS_PER_S, NS_PER_US } from '../../runtime/time.ts';
+import type { VarRecord, VarsRecord } from '../store/types.ts';
+
+export const VAR_TYPES = ['bool', 'int', 'float', 'string', 'regex', 'duration', 'lambda', 'list', 'star'] as const;
+
+export class VarError extends Error {
+  override name = 'VarError';
+}
+
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n, u: NS_PER_US, 'µ': NS_PER_US, us: NS_PER_US, ms: NS_PER_MS, s: NS_PER_S, m: NS_PER_M, h: NS_PER_H,
+  d: 24n * NS_PER_H, w: 7n * 24n * NS_PER_H,
+};
+
+/** InfluxQL duration literal (`10s`, `1h30m`, `500ms`) → ns; undefined when malformed. */
+export function parseDurationLiteral(s: string): bigint | undefined {
+  const re = /(\d+)(ns|us|µ|u|ms|s|m|h|d|w)/gy;
+  let total = 0n;
+  let pos = 0;
+  let neg = false;
+  if (s.startsWith('-')) { neg = true; pos = 1; }
+  re.lastIndex = pos;
+  if (pos >= s.length) return undefined;
+  while (re.lastIndex < s.length) {
+    const m = re.exec(s);
+    if (!m) return undefined;
+    total += BigInt(m[1]!) * DURATION_UNITS[m[2]!]!;
+  }
+  return neg ? -total : total;
+}
+
+/** Validates one var from a request and returns its normalised form (durations as integer ns). */
+export function normalizeVar(name: string, raw: unknown): VarRecord {
+  const where = `invalid var ${JSON.stringify(name)}`;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new VarError(`${where}: must be an object {"type", "value"}`);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k !== 'type' && k !== 'value' && k !== 'description') throw new VarError(`${where}: unknown field ${JSON.stringify(k)}`);
+  }
+  const type = o['type'];
+  const value = o['value'];
+  const description = o['description'];
+  if (description !== undefined && typeof description !== 'string') throw new VarError(`${where}: description must be a string`);
+  const out = (v: unknown): VarRecord => (description ? { type: type as string, value: v, description } : { type: type as string, value: v });
+  const bad = (want: string): VarError => new VarError(`${where}: value ${JSON.stringify(value) ?? 'missing'} is not ${want}`);
+  switch (type) {
+    case 'bool':
+      if (typeof value !== 'boolean') throw bad('a bool');
+      return out(value);
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw bad('an int');
+      return out(value);
+    case 'float':
+      if (typeof value !== 'number') throw bad('a float');
+      return out(value);
+    case 'string':
+      if (typeof value !== 'string') throw bad('a string');
+      return out(value);
+    case 'regex':
+      if (typeof value !== 'string') throw bad('a regex string');
+      try { new RegExp(value); } catch (e) { throw new VarError(`${where}: ${(e as Error).message}`); }
+      return out(value);
+    case 'duration': {
+      if (typeof value === 'number' && Number.isInteger(value)) return out(value);
+      if (typeof value === 'string') {
+        const ns = parseDurationLiteral(value);
+        if (ns === undefined) throw bad('a duration (e.g. "10s" or integer nanoseconds)');
+        return out(Number(ns));
+      }
+      throw bad('a duration (e.g. "10s" or integer nanoseconds)');
+    }
+    case 'lambda':
+      if (typeof value !== 'string' || value.trim() === '') throw bad('a lambda expression string');
+      return out(value);
+    case 'star':
+      return out(null);
+    case 'list': {
+      if (!Array.isArray(value)) throw bad('a list of vars');
+      return out(value.map((el, i) => {
+        const v = normalizeVar(`${name}[${i}]`, el);
+        if (v.type === 'list') throw new VarError(`${where}: a list cannot contain a list`);
+        return v;
+      }));
+    }
+    default:
+      throw new VarError(`${where}: unknown type ${JSON.stringify(type)}, want one of ${VAR_TYPES.join(', ')}`);
+  }
+}
+
+/** Validates the `vars` object of a request body. */
+export function normalizeVars(raw: unknown): VarsRecord {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new VarError('invalid vars: must be an object of name → {"type", "value"}');
+  const out: Record<string, VarRecord> = {};
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) out[name] = normalizeVar(name, v);
+  return out;
+}
+
+/**
+ * A var as a TickValue for the evaluator. `parseLambda` turns a lambda's source into the evaluator's
+ * LambdaExpression (it belongs to the TICKscript front end).
+ */
+export function varToTickValue(v: VarRecord, parseLambda: (src: string) => TickValue): TickValue {
+  switch (v.type) {
+    case 'bool': return { type: 'bool', value: v.value as boolean };
+    case 'int': return { type: 'int', value: BigInt(v.value as number) };
+    case 'float': return { type: 'float', value: v.value as number };
+    case 'string': return { type: 'string', value: v.value as string };
+    case 'regex': return { type: 'regex', value: new RegExp(v.value as string), source: v.value as string };
+    case 'duration': return { type: 'duration', value: BigInt(v.value as number) };
+    case 'lambda': return parseLambda(v.value as string);
+    case 'star': return { type: 'star' };
+    case 'list': return { type: 'list', value: (v.value as VarRecord[]).map((e) => varToTickValue(e, parseLambda)) };
+    default: throw new VarError(`unknown var type ${JSON.stringify(v.type)}`);
+  }
+}
+
+/** JSON value of a TickValue (Go marshals int64/durations as integers, regexes as their source). */
+function tickValueToJson(v: TickValue, lambdaSource: (v: TickValue) => string): unknown {
+  switch (v.type) {
+    case 'int': case 'duration': return Number(v.value);
+    case 'regex': return v.source;
+    case 'lambda': return lambdaSource(v);
+    case 'star': return null;
+    case 'list': return v.value.map((e) => ({ type: e.type, value: tickValueToJson(e, lambdaSource) }));
+    default: return v.value;
+  }
+}
+
+/** A template's declared vars in the API form (value null when the declaration is typed without a value). */
+export function declaredVarsToRecord(vars: Readonly<Record<string, DeclaredVar>>, lambdaSource: (v: TickValue) => string): VarsRecord {
+  const out: Record<string, VarRecord> = {};
+  for (const name of Object.keys(vars).sort()) {
+    const d = vars[name]!;
+    out[name] = { type: d.type, value: d.value === undefined ? null : tickValueToJson(d.value, lambdaSource), description: d.description };
+  }
+  return out;
+}
