@@ -1,0 +1,229 @@
+/**
+ * The configuration schema: Kapacitor's kapacitor.conf layout (TOML key names) mapped onto a typed `Config`.
+ * One table drives parsing the file, environment overrides, defaults and `kapacitord config` output, so a key
+ * added here is automatically known everywhere. Sections not listed (alert handlers, [smtp], …) are rejected as
+ * unknown keys: tickstream does not implement them, and silently ignoring them would hide mistakes.
+ */
+import { hostname as osHostname, homedir } from 'node:os';
+import { join } from 'node:path';
+
+export type KeyType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'strings';
+
+export interface KeySpec {
+  /** name in the TOML file (`bind-address`) */
+  readonly toml: string;
+  /** property in the typed Config (`bindAddress`) */
+  readonly prop: string;
+  readonly type: KeyType;
+  /** default value, or a function of the effective data_dir for paths that live under it */
+  readonly def: unknown;
+  readonly derive?: (dataDir: string) => unknown;
+}
+
+export interface SectionSpec {
+  readonly toml: string;
+  readonly prop: string;
+  /** `table` = [x]; `array` = [[x]]; `table-or-array` = either form (Kapacitor's [kubernetes]) */
+  readonly kind: 'table' | 'array' | 'table-or-array';
+  readonly keys: readonly KeySpec[];
+}
+
+export interface HttpConfig {
+  bindAddress: string;
+  logEnabled: boolean;
+  writeTracing: boolean;
+  /** bytes; applies to the request body and to the inflated size of a gzip body */
+  maxBodySize: number;
+  gzip: boolean;
+  /** ns */
+  shutdownTimeout: bigint;
+}
+
+export interface LoggingConfig {
+  /** DEBUG, INFO, WARN, ERROR or OFF (case-insensitive) */
+  level: string;
+  /** STDERR, STDOUT or a file path */
+  file: string;
+}
+
+export interface StorageConfig {
+  /** accepted for compatibility and kept; tickstream's task store is SQLite in data_dir */
+  boltdb: string;
+}
+
+export interface ReplayConfig { dir: string }
+export interface LoadConfig { enabled: boolean; dir: string }
+export interface ConfigOverrideConfig { enabled: boolean }
+
+export interface StatsConfig {
+  enabled: boolean;
+  /** ns */
+  statsInterval: bigint;
+  database: string;
+  retentionPolicy: string;
+  timingSampleRate: number;
+  timingMovavgSize: number;
+}
+
+/** One [[kubernetes]] section, parsed and typed only; kube/ validates its semantics. */
+export interface KubernetesSectionConfig {
+  enabled: boolean;
+  id: string;
+  inCluster: boolean;
+  apiServers: string[];
+  token: string;
+  caPath: string;
+  namespace: string;
+  resource: string[];
+}
+
+/** One [[influxdb]] section: accepted so Kapacitor configs and env vars work; tickstream never connects. */
+export interface InfluxdbSectionConfig {
+  enabled: boolean;
+  name: string;
+  default: boolean;
+  urls: string[];
+  username: string;
+  password: string;
+  sslCa: string;
+  sslCert: string;
+  sslKey: string;
+  insecureSkipVerify: boolean;
+  timeout: bigint;
+  disableSubscriptions: boolean;
+  subscriptionProtocol: string;
+  subscriptionMode: string;
+  kapacitorHostname: string;
+  httpPort: number;
+  udpBind: string;
+  udpBuffer: number;
+  udpReadBuffer: number;
+  startupTimeout: bigint;
+  subscriptionsSyncInterval: bigint;
+}
+
+export interface Config {
+  hostname: string;
+  dataDir: string;
+  defaultRetentionPolicy: string;
+  skipConfigOverrides: boolean;
+  http: HttpConfig;
+  configOverride: ConfigOverrideConfig;
+  logging: LoggingConfig;
+  storage: StorageConfig;
+  replay: ReplayConfig;
+  load: LoadConfig;
+  stats: StatsConfig;
+  kubernetes: KubernetesSectionConfig[];
+  influxdb: InfluxdbSectionConfig[];
+}
+
+const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
+  ({ toml, prop, type, def, derive });
+
+/** Kapacitor without a config file uses ~/.kapacitor for its state (NewDemoConfig). */
+export function defaultDataDir(): string {
+  return join(homedir(), '.kapacitor');
+}
+
+export const TOP_LEVEL_KEYS: readonly KeySpec[] = [
+  k('hostname', 'hostname', 'string', undefined, () => osHostname()),
+  k('data_dir', 'dataDir', 'string', undefined, () => defaultDataDir()),
+  k('default-retention-policy', 'defaultRetentionPolicy', 'string', ''),
+  k('skip-config-overrides', 'skipConfigOverrides', 'bool', false),
+];
+
+export const SECTIONS: readonly SectionSpec[] = [
+  {
+    toml: 'http', prop: 'http', kind: 'table', keys: [
+      k('bind-address', 'bindAddress', 'string', ':9092'),
+      k('log-enabled', 'logEnabled', 'bool', true),
+      k('write-tracing', 'writeTracing', 'bool', false),
+      k('max-body-size', 'maxBodySize', 'int', 25 * 1024 * 1024),
+      k('gzip', 'gzip', 'bool', true),
+      k('shutdown-timeout', 'shutdownTimeout', 'duration', 10_000_000_000n),
+    ],
+  },
+  { toml: 'config-override', prop: 'configOverride', kind: 'table', keys: [k('enabled', 'enabled', 'bool', true)] },
+  {
+    toml: 'logging', prop: 'logging', kind: 'table', keys: [
+      k('file', 'file', 'string', 'STDERR'),
+      k('level', 'level', 'string', 'INFO'),
+    ],
+  },
+  {
+    toml: 'storage', prop: 'storage', kind: 'table', keys: [
+      k('boltdb', 'boltdb', 'string', undefined, (d) => join(d, 'kapacitor.db')),
+    ],
+  },
+  { toml: 'replay', prop: 'replay', kind: 'table', keys: [k('dir', 'dir', 'string', undefined, (d) => join(d, 'replay'))] },
+  {
+    toml: 'load', prop: 'load', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('dir', 'dir', 'string', undefined, (d) => join(d, 'load')),
+    ],
+  },
+  {
+    toml: 'stats', prop: 'stats', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', true),
+      k('stats-interval', 'statsInterval', 'duration', 10_000_000_000n),
+      k('database', 'database', 'string', '_kapacitor'),
+      k('retention-policy', 'retentionPolicy', 'string', 'autogen'),
+      k('timing-sample-rate', 'timingSampleRate', 'float', 0.1),
+      k('timing-movavg-size', 'timingMovavgSize', 'int', 1000),
+    ],
+  },
+  {
+    toml: 'kubernetes', prop: 'kubernetes', kind: 'table-or-array', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('id', 'id', 'string', ''),
+      k('in-cluster', 'inCluster', 'bool', false),
+      k('api-servers', 'apiServers', 'strings', []),
+      k('token', 'token', 'string', ''),
+      k('ca-path', 'caPath', 'string', ''),
+      k('namespace', 'namespace', 'string', ''),
+      k('resource', 'resource', 'strings', []),
+    ],
+  },
+  {
+    toml: 'influxdb', prop: 'influxdb', kind: 'array', keys: [
+      k('enabled', 'enabled', 'bool', true),
+      k('name', 'name', 'string', 'default'),
+      k('default', 'default', 'bool', false),
+      k('urls', 'urls', 'strings', ['http://localhost:8086']),
+      k('username', 'username', 'string', ''),
+      k('password', 'password', 'string', ''),
+      k('ssl-ca', 'sslCa', 'string', ''),
+      k('ssl-cert', 'sslCert', 'string', ''),
+      k('ssl-key', 'sslKey', 'string', ''),
+      k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
+      k('timeout', 'timeout', 'duration', 0n),
+      k('disable-subscriptions', 'disableSubscriptions', 'bool', false),
+      k('subscription-protocol', 'subscriptionProtocol', 'string', 'http'),
+      k('subscription-mode', 'subscriptionMode', 'string', 'cluster'),
+      k('kapacitor-hostname', 'kapacitorHostname', 'string', ''),
+      k('http-port', 'httpPort', 'int', 0),
+      k('udp-bind', 'udpBind', 'string', ''),
+      k('udp-buffer', 'udpBuffer', 'int', 1000),
+      k('udp-read-buffer', 'udpReadBuffer', 'int', 0),
+      k('startup-timeout', 'startupTimeout', 'duration', 300_000_000_000n),
+      k('subscriptions-sync-interval', 'subscriptionsSyncInterval', 'duration', 60_000_000_000n),
+    ],
+  },
+];
+
+/** Env-var spelling of a TOML name: upper case, `-` → `_` (Kapacitor's applyEnvOverrides). */
+export function envName(toml: string): string {
+  return toml.toUpperCase().replace(/-/g, '_');
+}
+
+export function cloneDefault(v: unknown): unknown {
+  return Array.isArray(v) ? [...v] : v;
+}
+
+/** A fresh array-section element with every key at its default. */
+export function defaultElement(section: SectionSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of section.keys) out[key.prop] = cloneDefault(key.def);
+  return out;
+}

@@ -1,0 +1,9 @@
+/** The server version, from package.json (sent as X-Kapacitor-Version and printed by `kapacitord version`). */
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const VERSION: string = pkg.version;
+/** Kapacitor's product name, reported in /debug/vars and by `version`. */
+export const PRODUCT = 'kapacitor';
+export const PLATFORM = 'OSS';
