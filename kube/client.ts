@@ -98,16 +98,14 @@ export class KubeScaleClient implements ScaleClient {
     return this.endpoints.map((e) => e.server);
   }
 
-  getScale(namespace: string, kind: string, name: string): Promise<Scale> {
+  async getScale(namespace: string, kind: string, name: string): Promise<Scale> {
     const k = requireKind(kind);
     return this.limiter.run(() => this.read(namespace, k, name));
   }
 
-  setReplicas(namespace: string, kind: string, name: string, replicas: number): Promise<Scale> {
+  async setReplicas(namespace: string, kind: string, name: string, replicas: number): Promise<Scale> {
     const k = requireKind(kind);
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      return Promise.reject(new Error(`replicas must be an integer >= 0, got ${replicas}`));
-    }
+    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be an integer >= 0, got ${replicas}`);
     return this.limiter.run(async () => {
       for (let attempt = 0; ; attempt++) {
         const current = await this.read(namespace, k, name);
