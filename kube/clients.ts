@@ -4,7 +4,10 @@
  */
 import type { ScaleClient, ScaleClientOptions } from './client.ts';
 import { KubeScaleClient } from './client.ts';
-import { resolveConnection, SERVICE_ACCOUNT_DIR, validateKubernetesSections, type KubeEnv, type KubernetesSectionConfig } from './config.ts';
+import {
+  normalizeKubernetesSection, resolveConnection, SERVICE_ACCOUNT_DIR, validateKubernetesSections,
+  type KubeEnv, type KubernetesSectionConfig, type KubernetesSectionInput,
+} from './config.ts';
 
 const PREFIX = 'cannot use the k8sAutoscale node, could not create kubernetes client: ';
 
@@ -19,11 +22,14 @@ export class KubernetesClients {
   private readonly clients = new Map<string, ScaleClient>();
   private readonly opts: KubernetesClientsOptions;
 
-  /** Validates all sections (throws SPEC 4.5 messages) */
-  constructor(sections: readonly KubernetesSectionConfig[], opts: KubernetesClientsOptions = {}) {
+  /** Validates all sections (throws SPEC 4.5 messages); accepts the TOML-keyed or server/config's camelCase shape. */
+  constructor(sections: readonly KubernetesSectionInput[], opts: KubernetesClientsOptions = {}) {
     this.opts = opts;
     validateKubernetesSections(sections, opts.env ?? process.env);
-    for (const s of sections) this.sections.set(s.id, s);
+    for (const s of sections) {
+      const n = normalizeKubernetesSection(s);
+      this.sections.set(n.id, n);
+    }
   }
 
   /** A registry over ready-made clients (tests, what-if replays): id → client, all enabled. */

@@ -23,6 +23,36 @@ export interface KubernetesSectionConfig {
   resource: string;
 }
 
+/**
+ * The same section as server/config/schema.ts types it (camelCase keys, `resource` as a list). Both shapes are
+ * accepted everywhere in kube/; `normalizeKubernetesSection` maps this one onto the TOML-keyed one.
+ */
+export interface KubernetesSectionCamel {
+  enabled: boolean;
+  id: string;
+  inCluster: boolean;
+  apiServers: string[];
+  token: string;
+  caPath: string;
+  namespace: string;
+  resource: string | string[];
+}
+
+export type KubernetesSectionInput = KubernetesSectionConfig | KubernetesSectionCamel;
+
+export function normalizeKubernetesSection(s: KubernetesSectionInput): KubernetesSectionConfig {
+  if ('inCluster' in s || 'apiServers' in s || 'caPath' in s) {
+    const c = s as KubernetesSectionCamel;
+    const res = Array.isArray(c.resource) ? c.resource : c.resource ? [c.resource] : [];
+    if (res.length > 1) throw new Error(`kubernetes: resource takes one value (node, pod, service or endpoint), got ${JSON.stringify(res)}`);
+    return {
+      enabled: c.enabled, id: c.id ?? '', 'in-cluster': c.inCluster ?? false, 'api-servers': c.apiServers ?? [],
+      token: c.token ?? '', 'ca-path': c.caPath ?? '', namespace: c.namespace ?? '', resource: res[0] ?? '',
+    };
+  }
+  return s as KubernetesSectionConfig;
+}
+
 /** Kapacitor's defaults (services/k8s/config.go NewConfig). */
 export function defaultKubernetesSection(): KubernetesSectionConfig {
   return { enabled: false, id: '', 'in-cluster': false, 'api-servers': [], token: '', 'ca-path': '', namespace: '', resource: '' };
@@ -47,7 +77,8 @@ export type KubeConnection =
 const RESOURCES = ['', 'node', 'pod', 'service', 'endpoint'];
 
 /** Kapacitor's Config.Validate messages (SPEC 4.5) plus URL checks; throws Error naming the section. */
-export function validateKubernetesSections(sections: readonly KubernetesSectionConfig[], env: KubeEnv = process.env): void {
+export function validateKubernetesSections(input: readonly KubernetesSectionInput[], env: KubeEnv = process.env): void {
+  const sections = input.map(normalizeKubernetesSection);
   const many = sections.length > 1;
   const seen = new Map<string, number>();
   sections.forEach((c, i) => {

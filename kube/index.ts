@@ -1,6 +1,6 @@
 /** Kubernetes support: [kubernetes] config semantics, the scale client, the client registry. */
-export { defaultKubernetesSection, kubeconfigFiles, resolveConnection, validateKubernetesSections } from './config.ts';
-export type { KubeConnection, KubeEnv, KubernetesSectionConfig } from './config.ts';
+export { defaultKubernetesSection, kubeconfigFiles, normalizeKubernetesSection, resolveConnection, validateKubernetesSections } from './config.ts';
+export type { KubeConnection, KubeEnv, KubernetesSectionCamel, KubernetesSectionConfig, KubernetesSectionInput } from './config.ts';
 export { CONFLICT_RETRIES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, KubeScaleClient } from './client.ts';
 export type { Scale, ScaleClient, ScaleClientOptions } from './client.ts';
 export { isKubernetesClients, KubernetesClients } from './clients.ts';

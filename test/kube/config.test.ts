@@ -114,3 +114,14 @@ describe('KubernetesClients registry (SPEC 4.5)', () => {
     assert.throws(() => r2.get(''), /ca-path \/nonexistent\/ca\.crt cannot be read: ENOENT/);
   });
 });
+
+describe('server/config shape', () => {
+  it('camelCase sections from server/config are accepted and normalised', () => {
+    const camel = { enabled: true, id: '', inCluster: true, apiServers: [], token: '', caPath: '', namespace: '', resource: [] as string[] };
+    validateKubernetesSections([camel], NO_KUBECONFIG);
+    assert.throws(() => validateKubernetesSections([{ ...camel, apiServers: ['http://a:8001'] }], NO_KUBECONFIG),
+      { message: 'kubernetes: in-cluster specified, cannot also specify api-servers' });
+    const r = new KubernetesClients([{ ...camel, inCluster: false, apiServers: ['http://a:8001'] }], { env: NO_KUBECONFIG });
+    assert.deepEqual((r.get('') as unknown as { servers: string[] }).servers, ['http://a:8001']);
+  });
+});
