@@ -2,6 +2,12 @@
  * Loads every node runtime (each file registers itself in nodes/registry.ts). One import line per node kind;
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
+import './derivative.ts';
+import './from.ts';
+import './group-by.ts';
+import './http-out.ts';
+import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
+import './moving-average.ts';
 import './stream.ts';
 
 export { nodeFactory, registeredKinds, registerNode } from './registry.ts';

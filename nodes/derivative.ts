@@ -1,0 +1,99 @@
+/**
+ * `derivative(field)` (SPEC 3.8, Kapacitor 1.8 `derivative.go`): per group, the rate of change between the
+ * previous and the current point, stamped with the CURRENT point (its time, tags and fields plus `<as>`).
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { setField, withFields, withPoints, makeBatchPoint } from '../runtime/build.ts';
+import type { Batch, BatchPoint, Fields, Point } from '../runtime/point.ts';
+import { NS_PER_S } from '../runtime/time.ts';
+import { goTypeName, numToFloat } from '../runtime/values.ts';
+import { hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { registerNode } from './registry.ts';
+
+/** Previous point of a group: only what the computation needs. */
+interface Prev {
+  time: bigint;
+  value: number;
+}
+
+export class DerivativeNode extends Node {
+  private readonly field: string;
+  private readonly as: string;
+  private readonly unit: number;
+  private readonly nonNegative: boolean;
+  private readonly groups = this.groupState<Prev>();
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    const f = d.args[0] ? plain(d.args[0]) : undefined;
+    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: derivative needs a field name`);
+    this.field = f;
+    this.as = prop(d, 'as', f);
+    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    const u = lastCall(d, 'unit');
+    let unit = NS_PER_S;
+    if (u && u.length > 0) {
+      const v = u[0]!;
+      if (v.type !== 'duration') throw new Error(`${d.name}: .unit() expects a duration, got ${v.type}`);
+      unit = v.value;
+    }
+    if (unit <= 0n) throw new Error(`${d.name}: .unit() must be a positive duration`);
+    this.unit = Number(unit);
+    this.nonNegative = hasCall(d, 'nonNegative');
+  }
+
+  /** The field as float, or undefined after reporting Kapacitor's wrong-type error (previous NOT updated). */
+  private value(fields: Fields, group: string): number | undefined {
+    const raw = fields[this.field];
+    const v = numToFloat(raw);
+    if (v === undefined) {
+      this.reportError('cannot perform derivative', group,
+        new Error(`field ${this.field} is the wrong type: ${goTypeName(raw)}`));
+    }
+    return v;
+  }
+
+  /** Steps 3–5 of SPEC 3.8: the rate to emit or undefined; the current point always becomes previous. */
+  private rate(prev: Prev, v: number, time: bigint, group: string): number | undefined {
+    const elapsed = Number(time - prev.time);
+    const diff = v - prev.value;
+    prev.time = time;
+    prev.value = v;
+    if (elapsed === 0) {
+      // Kapacitor's text, typo included (SPEC 3.8)
+      this.reportError('cannot perform derivative', group, new Error('elaspsed time was 0'));
+      return undefined;
+    }
+    if (this.nonNegative && diff < 0) return undefined;
+    return diff / (elapsed / this.unit);
+  }
+
+  protected override onPoint(p: Point): void {
+    const v = this.value(p.fields, p.group);
+    if (v === undefined) return;
+    const prev = this.groups.get(p.group);
+    if (prev === undefined) {
+      this.groups.set(p.group, { time: p.time, value: v });
+      return;
+    }
+    const r = this.rate(prev, v, p.time, p.group);
+    if (r !== undefined) this.emitPoint(withFields(p, setField(p.fields, this.as, r)));
+  }
+
+  protected override onBatch(b: Batch): void {
+    // State is reset at each batch (SPEC 3.8).
+    let prev: Prev | undefined;
+    const out: BatchPoint[] = [];
+    for (const bp of b.points) {
+      const v = this.value(bp.fields, b.group);
+      if (v === undefined) continue;
+      if (prev === undefined) { prev = { time: bp.time, value: v }; continue; }
+      const r = this.rate(prev, v, bp.time, b.group);
+      if (r !== undefined) out.push(makeBatchPoint(bp.time, setField(bp.fields, this.as, r), bp.tags));
+    }
+    this.emitBatch(withPoints(b, out));
+  }
+}
+
+registerNode('derivative', (ctx) => new DerivativeNode(ctx));

@@ -1,0 +1,96 @@
+/**
+ * `from()` (SPEC 3.3, `stream.go` FromNode): filter by database / retention policy / measurement, then where
+ * (on the original time), truncate, round, and set the dimensions. Tags and fields are untouched.
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { makePoint } from '../runtime/build.ts';
+import { FixedGrouper, StarGrouper, parseGroupByArgs } from '../runtime/grouping.ts';
+import { NO_DIMENSIONS, type Dimensions, type Point } from '../runtime/point.ts';
+import { roundTime, truncateTime } from '../runtime/time.ts';
+import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { WhereChain } from './where-chain.ts';
+import { registerNode } from './registry.ts';
+
+export class FromNode extends Node {
+  private readonly database: string;
+  private readonly retentionPolicy: string;
+  private readonly measurement: string;
+  private readonly truncate: bigint;
+  private readonly round: bigint;
+  private readonly fixed: FixedGrouper | undefined;
+  private readonly star: StarGrouper | undefined;
+  /** dims when there is no groupBy (only groupByMeasurement or nothing) */
+  private readonly plainDims: Dimensions;
+  private readonly where: WhereChain | undefined;
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    this.database = prop(d, 'database', '');
+    this.retentionPolicy = prop(d, 'retentionPolicy', '');
+    this.measurement = prop(d, 'measurement', '');
+    this.truncate = durationProp(d.name, 'truncate', lastCall(d, 'truncate'));
+    this.round = durationProp(d.name, 'round', lastCall(d, 'round'));
+    const byName = hasCall(d, 'groupByMeasurement');
+    const gb = lastCall(d, 'groupBy'); // groupBy replaces, it does not append (SPEC 3.3)
+    const { star, names } = parseGroupByArgs((gb ?? []).map(plain));
+    if (star) this.star = new StarGrouper([], byName);
+    else if (names.length > 0) this.fixed = new FixedGrouper(names, byName);
+    this.plainDims = byName ? Object.freeze({ tagNames: NO_DIMENSIONS.tagNames, byName: true }) : NO_DIMENSIONS;
+    const wheres = allCalls(d, 'where');
+    if (wheres.length > 0) this.where = new WhereChain(wheres, d.name);
+  }
+
+  protected override onPoint(p: Point): void {
+    if (this.measurement !== '' && p.name !== this.measurement) return;
+    if (this.database !== '' && p.db !== this.database) return;
+    if (this.retentionPolicy !== '' && p.rp !== this.retentionPolicy) return;
+    if (this.where !== undefined) {
+      let ok: boolean;
+      try {
+        ok = this.where.test(p);
+      } catch (err) {
+        this.reportError('failed to evaluate WHERE expression', p.group, err);
+        return;
+      }
+      if (!ok) return;
+    }
+    let t = p.time;
+    if (this.truncate > 0n) t = truncateTime(t, this.truncate);
+    if (this.round > 0n) t = roundTime(t, this.round);
+    let dims: Dimensions;
+    let group: string;
+    if (this.fixed !== undefined) {
+      dims = this.fixed.dims;
+      group = this.fixed.group(p.name, p.tags);
+    } else if (this.star !== undefined) {
+      const k = this.star.key(p.name, p.tags);
+      dims = k.dims;
+      group = k.group;
+    } else {
+      dims = this.plainDims;
+      group = dims.byName ? p.name + '\n' : '';
+    }
+    if (t === p.time && group === p.group && sameDims(dims, p.dims)) this.emitPoint(p);
+    else this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, p.fields, t, dims, group));
+  }
+}
+
+function sameDims(a: Dimensions, b: Dimensions): boolean {
+  if (a === b) return true;
+  if (a.byName !== b.byName || a.tagNames.length !== b.tagNames.length) return false;
+  for (let i = 0; i < a.tagNames.length; i++) if (a.tagNames[i] !== b.tagNames[i]) return false;
+  return true;
+}
+
+function durationProp(node: string, method: string, args: readonly { type: string; value?: unknown }[] | undefined): bigint {
+  if (!args || args.length === 0) return 0n;
+  const v = args[0]!;
+  if (v.type !== 'duration' || typeof v.value !== 'bigint') {
+    throw new Error(`${node}: .${method}() expects a duration, got ${v.type}`);
+  }
+  if (v.value < 0n) throw new Error(`${node}: .${method}() must not be negative`);
+  return v.value;
+}
+
+registerNode('from', (ctx) => new FromNode(ctx));

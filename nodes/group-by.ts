@@ -1,0 +1,101 @@
+/**
+ * `groupBy(...)` node (SPEC 3.9, `group_by.go`). Stream: sets each point's dimensions (tags and fields untouched,
+ * working_cardinality 0). Batch: re-buckets the points of incoming batches into one batch per new group; buckets
+ * are emitted (points sorted by time) when a batch with a different tmax, or a barrier, arrives.
+ */
+import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
+import { makeBatch, makePoint } from '../runtime/build.ts';
+import { FixedGrouper, StarGrouper, parseGroupByArgs } from '../runtime/grouping.ts';
+import { groupTags, type Batch, type BatchPoint, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
+import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
+import { registerNode } from './registry.ts';
+
+interface Bucket {
+  readonly name: string;
+  readonly db: string;
+  readonly rp: string;
+  readonly tags: Tags;
+  readonly dims: Dimensions;
+  readonly group: string;
+  readonly points: BatchPoint[];
+}
+
+export class GroupByNode extends Node {
+  private readonly star: boolean;
+  private readonly names: readonly string[];
+  private readonly exclude: readonly string[];
+  private readonly byMeasurement: boolean;
+  /** groupers for input byName false / true (byName = previous OR byMeasurement) */
+  private readonly groupers: [FixedGrouper | StarGrouper, FixedGrouper | StarGrouper];
+  // batch re-bucketing state
+  private readonly buckets = new Map<string, Bucket>();
+  private bucketTime: bigint | undefined;
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    const { star, names } = parseGroupByArgs(d.args.map(plain));
+    this.star = star;
+    this.names = names;
+    this.exclude = allCalls(d, 'exclude').flatMap((a) => a.map((v) => String(plain(v))));
+    if (this.exclude.length > 0 && !star) throw new Error("exclude requires '*'");
+    this.byMeasurement = hasCall(d, 'byMeasurement');
+    const mk = (byName: boolean): FixedGrouper | StarGrouper =>
+      star ? new StarGrouper(this.exclude, byName) : new FixedGrouper(names, byName);
+    this.groupers = [mk(this.byMeasurement), mk(true)];
+  }
+
+  private key(name: string, tags: Tags, prevByName: boolean): { dims: Dimensions; group: string } {
+    const g = this.groupers[prevByName ? 1 : 0];
+    if (g instanceof FixedGrouper) return { dims: g.dims, group: g.group(name, tags) };
+    return g.key(name, tags);
+  }
+
+  protected override onPoint(p: Point): void {
+    const g = this.groupers[p.dims.byName ? 1 : 0];
+    let dims: Dimensions;
+    let group: string;
+    if (g instanceof FixedGrouper) { dims = g.dims; group = g.group(p.name, p.tags); }
+    else { const k = g.key(p.name, p.tags); dims = k.dims; group = k.group; }
+    if (dims === p.dims && group === p.group) this.emitPoint(p);
+    else this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, p.fields, p.time, dims, group));
+  }
+
+  protected override onBatch(b: Batch): void {
+    if (this.bucketTime !== undefined && b.tmax !== this.bucketTime) this.emitBuckets();
+    this.bucketTime = b.tmax;
+    for (const bp of b.points) {
+      const k = this.key(b.name, bp.tags, b.dims.byName);
+      let bucket = this.buckets.get(k.group);
+      if (!bucket) {
+        bucket = { name: b.name, db: b.db, rp: b.rp, tags: groupTags(bp.tags, k.dims), dims: k.dims, group: k.group, points: [] };
+        this.buckets.set(k.group, bucket);
+      }
+      bucket.points.push(bp);
+    }
+  }
+
+  protected override onBarrier(m: BarrierMessage): void {
+    if (this.batchInput) this.emitBuckets();
+    this.emitControl(m);
+  }
+
+  /** Batch buckets waiting for the next tmax count as this node's groups. */
+  override workingCardinality(): number {
+    return this.buckets.size;
+  }
+
+  private emitBuckets(): void {
+    const tmax = this.bucketTime;
+    if (tmax === undefined) return;
+    for (const bk of this.buckets.values()) {
+      // stable sort by time: points of equal time keep arrival order
+      const pts = bk.points.slice().sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      this.emitBatch(makeBatch(bk.name, bk.db, bk.rp, bk.tags, bk.dims, bk.group, tmax, pts));
+    }
+    this.buckets.clear();
+    this.bucketTime = undefined;
+  }
+}
+
+registerNode('groupBy', (ctx) => new GroupByNode(ctx));

@@ -1,0 +1,148 @@
+/**
+ * The InfluxQL aggregation nodes `sum mean count min max first last spread stddev median mode percentile`
+ * (SPEC 3.6, Kapacitor `influxql.go`). They share this runtime and differ only in their reducer (reducers.ts).
+ *
+ * Stream edge, per group: a context collects the points sharing one timestamp; a point with a different time
+ * emits the context (if it aggregated anything) and opens a new one — results come one step late and the last
+ * timestamp is never emitted. Batch edge: one point per batch at tmax; empty batches give count → 0, sum → 0.0.
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { makePoint } from '../runtime/build.ts';
+import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../runtime/point.ts';
+import { goTypeName } from '../runtime/values.ts';
+import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
+import { REDUCERS, valueType, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
+import { registerNode } from './registry.ts';
+
+/** Per-group state on a stream edge. */
+interface StreamGroup {
+  time: bigint;
+  name: string;
+  readonly tags: Tags;
+  readonly dims: Dimensions;
+  rc: Reducer | null;
+  type: ValueType | undefined;
+}
+
+export class InfluxQLNode extends Node {
+  private readonly method: string;
+  private readonly spec: ReducerSpec;
+  private readonly field: string;
+  private readonly as: string;
+  private readonly usePointTimes: boolean;
+  private readonly extraArgs: readonly unknown[];
+  private readonly groups = this.groupState<StreamGroup>();
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    this.method = d.kind;
+    this.spec = REDUCERS[d.kind]!;
+    const f = d.args[0] ? plain(d.args[0]) : undefined;
+    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
+    this.field = f;
+    this.as = prop(d, 'as', d.kind);
+    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    this.usePointTimes = hasCall(d, 'usePointTimes');
+    this.extraArgs = d.args.slice(1).map((a) => (a.type === 'int' ? Number(a.value) : plain(a)));
+    if (d.kind === 'percentile') {
+      const p = this.extraArgs[0];
+      if (typeof p !== 'number' || !(p >= 0 && p <= 100)) throw new Error(`${d.name}: percentile must be a number within [0, 100]`);
+    }
+  }
+
+  /** Kapacitor's createReduceContext: the reducer for the type of the context's first value. */
+  private realize(v: FieldValue | undefined, group: string): { rc: Reducer; type: ValueType } | undefined {
+    if (v === undefined) {
+      this.reportError('failed to realize reduce context from fields', group, new Error(`field "${this.field}" missing from point`));
+      return undefined;
+    }
+    const t = valueType(v)!;
+    if (!this.spec.types.includes(t)) {
+      this.reportError('failed to realize reduce context from fields', group,
+        new Error(`cannot apply ${this.method} to ${t === 'bool' ? 'boolean' : t} field`));
+      return undefined;
+    }
+    return { rc: this.spec.create(t, this.extraArgs), type: t };
+  }
+
+  /** Add one point's value (convertXPoint checks: present, same type as the context). */
+  private aggregate(rc: Reducer, type: ValueType, p: Selected, group: string): void {
+    const v = p.fields[this.field];
+    if (v === undefined) {
+      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
+      return;
+    }
+    if (valueType(v) !== type) {
+      this.reportError('failed to aggregate point', group,
+        new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${GO_TYPES[type]}`));
+      return;
+    }
+    rc.add(v, p);
+  }
+
+  /** Output fields/tags/time for a finished context, or undefined when the reducer yields nothing. */
+  private output(rc: Reducer, tags: Tags, time: bigint): { fields: Fields; tags: Tags; time: bigint } | undefined {
+    const value = rc.result();
+    if (value === undefined) return undefined;
+    if (!this.spec.selector) return { fields: { [this.as]: value }, tags, time };
+    // Selectors keep the selected point's tags and all its fields, the field renamed to <as> (SPEC 3.6).
+    const sel = rc.selected()!;
+    const fields: Fields = {};
+    for (const k in sel.fields) if (k !== this.field) fields[k] = sel.fields[k]!;
+    fields[this.as] = value;
+    return { fields, tags: sel.tags, time: this.usePointTimes ? sel.time : time };
+  }
+
+  protected override onPoint(p: Point): void {
+    let g = this.groups.get(p.group);
+    if (g === undefined) {
+      g = { time: p.time, name: p.name, tags: groupTags(p.tags, p.dims), dims: p.dims, rc: null, type: undefined };
+      this.groups.set(p.group, g);
+    } else if (g.rc !== null && p.time !== g.time) {
+      this.emitContext(g, p.group);
+    }
+    if (g.rc === null) {
+      const r = this.realize(p.fields[this.field], p.group);
+      if (r === undefined) return;
+      g.rc = r.rc; g.type = r.type; g.time = p.time; g.name = p.name;
+    }
+    this.aggregate(g.rc, g.type!, p, p.group);
+  }
+
+  private emitContext(g: StreamGroup, group: string): void {
+    const o = this.output(g.rc!, g.tags, g.time);
+    g.rc = null;
+    if (o !== undefined) this.emitPoint(makePoint(g.name, '', '', o.tags, o.fields, o.time, g.dims, group));
+  }
+
+  protected override onBatch(b: Batch): void {
+    let rc: Reducer | null = null;
+    let type: ValueType | undefined;
+    let size = 0;
+    for (const bp of b.points) {
+      if (rc === null) {
+        const r = this.realize(bp.fields[this.field], b.group);
+        if (r === undefined) continue;
+        rc = r.rc; type = r.type;
+      }
+      size++;
+      this.aggregate(rc, type!, bp, b.group);
+    }
+    if (size === 0) {
+      // Empty batch: only count and sum emit, 0 and 0.0 (no type is known) — influxql.go EndBatch.
+      let v: FieldValue;
+      if (this.method === 'count') v = 0n;
+      else if (this.method === 'sum') v = 0;
+      else return;
+      this.emitPoint(makePoint(b.name, '', '', b.tags, { [this.as]: v }, b.tmax, b.dims, b.group));
+      return;
+    }
+    const o = this.output(rc!, b.tags, b.tmax);
+    if (o !== undefined) this.emitPoint(makePoint(b.name, '', '', o.tags, o.fields, o.time, b.dims, b.group));
+  }
+}
+
+const GO_TYPES: Record<ValueType, string> = { float: 'float64', int: 'int64', string: 'string', bool: 'bool' };
+
+for (const kind of Object.keys(REDUCERS)) registerNode(kind, (ctx) => new InfluxQLNode(ctx));

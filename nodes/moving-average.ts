@@ -1,0 +1,121 @@
+/**
+ * `movingAverage(field, n)` (SPEC 3.7; influxdb FloatMovingAverageReducer / IntegerMovingAverageReducer): per
+ * group, a ring buffer of the last n values and a running sum (updated as `sum -= old; sum += new`, like Go, so
+ * results are bit-identical). Nothing is emitted until n values were seen; then every point emits sum/n (float)
+ * at its own time, with the group's tags only. Batches become batches of transformed points.
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../runtime/point.ts';
+import { goTypeName } from '../runtime/values.ts';
+import { plain, prop } from '../tickscript/pipeline.ts';
+import { registerNode } from './registry.ts';
+
+/** One group's window. Ints are summed as int64 (bigint) and divided as floats, as influxdb does. */
+class Window {
+  readonly name: string;
+  readonly tags: Tags;
+  readonly isInt: boolean;
+  private readonly fbuf: Float64Array | undefined;
+  private readonly ibuf: bigint[] | undefined;
+  private len = 0;
+  private pos = 0;
+  private fsum = 0;
+  private isum = 0n;
+
+  constructor(name: string, tags: Tags, isInt: boolean, private readonly cap: number) {
+    this.name = name;
+    this.tags = tags;
+    this.isInt = isInt;
+    if (isInt) this.ibuf = []; else this.fbuf = new Float64Array(cap);
+  }
+
+  /** Add a value; returns the average once the window is full, else undefined. */
+  push(v: number | bigint): number | undefined {
+    const cap = this.cap;
+    if (this.isInt) {
+      const buf = this.ibuf!;
+      if (this.len < cap) { buf.push(v as bigint); this.len++; }
+      else { this.isum = BigInt.asIntN(64, this.isum - buf[this.pos]!); buf[this.pos] = v as bigint; }
+      this.isum = BigInt.asIntN(64, this.isum + (v as bigint));
+    } else {
+      const buf = this.fbuf!;
+      if (this.len < cap) this.len++;
+      else this.fsum -= buf[this.pos]!;
+      buf[this.pos] = v as number;
+      this.fsum += v as number;
+    }
+    this.pos++;
+    if (this.pos >= cap) this.pos = 0;
+    if (this.len !== cap) return undefined;
+    return this.isInt ? Number(this.isum) / cap : this.fsum / cap;
+  }
+}
+
+export class MovingAverageNode extends Node {
+  private readonly field: string;
+  private readonly n: number;
+  private readonly as: string;
+  private readonly groups = this.groupState<Window>();
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    const f = d.args[0] ? plain(d.args[0]) : undefined;
+    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: movingAverage needs a field name`);
+    this.field = f;
+    const w = d.args[1];
+    if (!w || w.type !== 'int') throw new Error(`${d.name}: movingAverage needs an int window size, got ${w ? w.type : 'nothing'}`);
+    if (w.value < 1n || w.value > 10_000_000n) throw new Error(`${d.name}: movingAverage window size must be within [1, 10000000], got ${w.value}`);
+    this.n = Number(w.value);
+    this.as = prop(d, 'as', 'movingAverage');
+    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+  }
+
+  /** The value to add, or undefined after reporting why (missing field, wrong type for this window). */
+  private value(v: FieldValue | undefined, isInt: boolean | undefined, group: string): number | bigint | undefined {
+    if (v === undefined) {
+      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
+      return undefined;
+    }
+    if (typeof v !== 'number' && typeof v !== 'bigint') {
+      this.reportError('failed to realize reduce context from fields', group,
+        new Error(`cannot apply movingAverage to ${typeof v === 'boolean' ? 'boolean' : 'string'} field`));
+      return undefined;
+    }
+    if (isInt !== undefined && isInt !== (typeof v === 'bigint')) {
+      this.reportError('failed to aggregate point', group,
+        new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${isInt ? 'int64' : 'float64'}`));
+      return undefined;
+    }
+    return v;
+  }
+
+  protected override onPoint(p: Point): void {
+    let w = this.groups.get(p.group);
+    const v = this.value(p.fields[this.field], w?.isInt, p.group);
+    if (v === undefined) return;
+    if (w === undefined) {
+      w = new Window(p.name, groupTags(p.tags, p.dims), typeof v === 'bigint', this.n);
+      this.groups.set(p.group, w);
+    }
+    const avg = w.push(v);
+    if (avg !== undefined) this.emitPoint(makePoint(w.name, '', '', w.tags, { [this.as]: avg }, p.time, p.dims, p.group));
+  }
+
+  protected override onBatch(b: Batch): void {
+    // Each batch is its own series (influxqlStreamingTransformGroup resets at BeginBatch).
+    let w: Window | undefined;
+    const out: BatchPoint[] = [];
+    for (const bp of b.points) {
+      const v = this.value(bp.fields[this.field], w?.isInt, b.group);
+      if (v === undefined) continue;
+      if (w === undefined) w = new Window(b.name, b.tags, typeof v === 'bigint', this.n);
+      const avg = w.push(v);
+      if (avg !== undefined) out.push(makeBatchPoint(bp.time, { [this.as]: avg }, b.tags));
+    }
+    this.emitBatch(withPoints(b, out));
+  }
+}
+
+registerNode('movingAverage', (ctx) => new MovingAverageNode(ctx));
