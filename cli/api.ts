@@ -1,0 +1,72 @@
+/** The API calls the CLI commands make, shaped like Kapacitor's client/v1 (same paths, parameters, paging). */
+import { Client, CliError, type Query } from './client.ts';
+import type { DebugVarsJson, TaskJson, TemplateJson } from './format.ts';
+
+const V1 = '/kapacitor/v1';
+const PAGE = 100;
+
+export const taskPath = (id: string): string => `${V1}/tasks/${id}`;
+export const templatePath = (id: string): string => `${V1}/templates/${id}`;
+
+/** GET a task as `show` does; undefined when it does not exist (404). */
+export async function getTask(c: Client, id: string): Promise<TaskJson | undefined> {
+  const res = await c.request('GET', taskPath(id), { query: [['dot-view', 'attributes'], ['replay-id', ''], ['script-format', 'formatted']] });
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) return undefined;
+  return JSON.parse(res.body) as TaskJson;
+}
+
+export async function showTask(c: Client, id: string): Promise<TaskJson> {
+  return c.json<TaskJson>('GET', taskPath(id), { query: [['dot-view', 'attributes'], ['replay-id', ''], ['script-format', 'formatted']] });
+}
+
+/** Every task matching `pattern`, fetched in pages of 100 like the real CLI. */
+export async function listTasks(c: Client, pattern: string, fields: string[]): Promise<TaskJson[]> {
+  const out: TaskJson[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const query: Query = [['dot-view', 'attributes'], ...fields.map((f): [string, string] => ['fields', f]),
+      ['limit', String(PAGE)], ['offset', String(offset)], ['pattern', pattern], ['replay-id', ''], ['script-format', 'formatted']];
+    const page = await c.json<{ tasks: TaskJson[] | null }>('GET', `${V1}/tasks`, { query });
+    const tasks = page.tasks ?? [];
+    out.push(...tasks);
+    if (tasks.length < PAGE) return out;
+  }
+}
+
+export async function listTemplates(c: Client, pattern: string, fields: string[]): Promise<TemplateJson[]> {
+  const out: TemplateJson[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const query: Query = [...fields.map((f): [string, string] => ['fields', f]), ['limit', String(PAGE)], ['offset', String(offset)],
+      ['pattern', pattern], ['script-format', 'formatted']];
+    const page = await c.json<{ templates: TemplateJson[] | null }>('GET', `${V1}/templates`, { query });
+    const list = page.templates ?? [];
+    out.push(...list);
+    if (list.length < PAGE) return out;
+  }
+}
+
+export async function getTemplate(c: Client, id: string): Promise<TemplateJson | undefined> {
+  const res = await c.request('GET', templatePath(id), { query: [['script-format', 'formatted']] });
+  return res.status === 200 ? (JSON.parse(res.body) as TemplateJson) : undefined;
+}
+
+export async function showTemplate(c: Client, id: string): Promise<TemplateJson> {
+  return c.json<TemplateJson>('GET', templatePath(id), { query: [['script-format', 'formatted']] });
+}
+
+export async function debugVarsRaw(c: Client): Promise<string> {
+  return (await c.call('GET', `${V1}/debug/vars`)).body;
+}
+
+export async function debugVars(c: Client): Promise<DebugVarsJson> {
+  const raw = await debugVarsRaw(c);
+  try {
+    return JSON.parse(raw) as DebugVarsJson;
+  } catch {
+    throw new CliError(`invalid response: code 200: body: ${raw}`);
+  }
+}
+
+export function hrefOf(t: { id: string; link?: { href: string } }, fallback: (id: string) => string): string {
+  return t.link?.href ?? fallback(t.id);
+}

@@ -1,0 +1,100 @@
+/**
+ * HTTP client for the kapacitord API, sending the same requests as Kapacitor's client/v1 (SPEC Appendix D):
+ * `User-Agent: KapacitorClient`, JSON bodies, query parameters in Go's url.Values order (sorted by key).
+ */
+
+export class CliError extends Error {
+  override name = 'CliError';
+  /** exit code (SPEC 6.1): 2 argument errors, 3 command failures, 4 bad URL */
+  constructor(message: string, readonly code = 3) {
+    super(message);
+  }
+}
+
+export type Query = [string, string][];
+
+/** Go's url.Values.Encode: keys sorted, values in insertion order, `+` for spaces. */
+export function encodeQuery(q: Query): string {
+  const sorted = [...q].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return sorted.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v).replace(/%20/g, '+')}`).join('&');
+}
+
+export interface Response {
+  status: number;
+  body: string;
+}
+
+export class Client {
+  readonly base: URL;
+
+  constructor(url: string, readonly skipVerify = false) {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new CliError(`invalid URL ${JSON.stringify(url)}: it must look like http://host:port`, 4);
+    }
+    const scheme = u.protocol.replace(/:$/, '');
+    if (scheme !== 'http' && scheme !== 'https') {
+      throw new CliError(`Unsupported protocol scheme: ${scheme}, your address must start with http:// or https://`, 4);
+    }
+    this.base = u;
+    if (skipVerify && scheme === 'https') process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
+  }
+
+  url(path: string, query?: Query): string {
+    const u = new URL(this.base.href);
+    u.pathname = u.pathname.replace(/\/$/, '') + path;
+    u.search = query && query.length ? '?' + encodeQuery(query) : '';
+    return u.href;
+  }
+
+  /** Sends a request; transport errors become CliError with Go-like text. */
+  async request(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
+    const url = this.url(path, opts.query);
+    const headers: Record<string, string> = { 'User-Agent': 'KapacitorClient' };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    let res: globalThis.Response;
+    try {
+      res = await fetch(url, { method, headers, body });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const verb = method[0] + method.slice(1).toLowerCase();
+      const reason = cause?.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
+        : cause?.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
+          : (cause?.message ?? (e as Error).message);
+      throw new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
+    }
+    return { status: res.status, body: await res.text() };
+  }
+
+  /** Like request, but a non-2xx answer (other than `okStatuses`) becomes the server's error text. */
+  async call(method: string, path: string, opts: { query?: Query; body?: unknown; okStatuses?: number[] } = {}): Promise<Response> {
+    const res = await this.request(method, path, opts);
+    const ok = opts.okStatuses ?? [200, 201, 204];
+    if (!ok.includes(res.status)) throw new CliError(errorText(res));
+    return res;
+  }
+
+  async json<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const res = await this.call(method, path, opts);
+    try {
+      return JSON.parse(res.body) as T;
+    } catch {
+      throw new CliError(`invalid response: code ${res.status}: body: ${res.body}`);
+    }
+  }
+}
+
+/** SPEC 6.1: the server's `error` string, else `invalid response: code N: body: <body>`. */
+export function errorText(res: Response): string {
+  try {
+    const j = JSON.parse(res.body) as { error?: unknown };
+    if (j && typeof j.error === 'string' && j.error !== '') return j.error;
+  } catch { /* not JSON */ }
+  return `invalid response: code ${res.status}: body: ${res.body}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * `kapacitor`: the CLI, compatible with Kapacitor 1.8's (SPEC 6). `kapacitor [-url URL] [-skipVerify] <command> [args]`.
+ * Exit codes (SPEC 6.1): 0 ok, 1 no/unknown command, 2 bad arguments, 3 command failed, 4 bad URL scheme.
+ */
+import { Client, CliError } from './client.ts';
+import * as cmd from './commands.ts';
+import { goFlagsToCommander, wantsHelp } from './flags.ts';
+import { MAIN_USAGE, USAGES } from './usage.ts';
+
+type Handler = (args: string[], ctx: cmd.Ctx) => Promise<void>;
+
+const COMMANDS: Record<string, Handler> = {
+  define: cmd.define,
+  'define-template': cmd.defineTemplate,
+  enable: cmd.enable,
+  disable: cmd.disable,
+  reload: cmd.reload,
+  delete: cmd.del,
+  list: cmd.list,
+  show: cmd.show,
+  'show-template': cmd.showTemplateCmd,
+  stats: cmd.stats,
+  vars: cmd.vars,
+  version: cmd.version,
+  level: cmd.level,
+};
+
+export interface RunEnv {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly io: cmd.Io;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], { env, io }: RunEnv): Promise<number> {
+  // global flags, Go style: they must precede the command
+  let url = env['KAPACITOR_URL'] || 'http://localhost:9092';
+  let skipVerify = env['KAPACITOR_UNSAFE_SSL'] === 'true';
+  let i = 0;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const a = goFlagsToCommander([argv[i]!])[0]!;
+    if (a === '--url' || a.startsWith('--url=')) {
+      const v = a === '--url' ? argv[++i] : a.slice('--url='.length);
+      if (v === undefined) return usageError(io, 'flag needs an argument: -url', MAIN_USAGE);
+      url = v;
+    } else if (a === '--skipVerify' || a === '--skipVerify=true') {
+      skipVerify = true;
+    } else if (a === '--skipVerify=false') {
+      skipVerify = false;
+    } else if (a === '-h' || a === '--help') {
+      io.err(MAIN_USAGE);
+      return 0;
+    } else {
+      return usageError(io, `flag provided but not defined: ${argv[i]}`, MAIN_USAGE);
+    }
+  }
+  const name = argv[i];
+  const rest = argv.slice(i + 1);
+  if (name === undefined) {
+    io.err(MAIN_USAGE);
+    return 1;
+  }
+  if (name === 'help') {
+    const topic = rest[0];
+    io.out(topic !== undefined && USAGES[topic] ? USAGES[topic] : MAIN_USAGE);
+    return 0;
+  }
+  const handler = COMMANDS[name];
+  if (!handler) {
+    io.err(`Unknown command ${name}\n${MAIN_USAGE}`);
+    return 1;
+  }
+  if (wantsHelp(rest)) {
+    io.err(USAGES[name] ?? MAIN_USAGE);
+    return 0;
+  }
+  let client: Client | undefined;
+  const ctx: cmd.Ctx = { io, client: () => (client ??= new Client(url, skipVerify)) };
+  try {
+    await handler([...rest], ctx);
+    return 0;
+  } catch (e) {
+    if (e instanceof cmd.UsageError) return usageError(io, e.message, USAGES[e.command] ?? MAIN_USAGE);
+    if (e instanceof CliError) {
+      io.err(`Error: ${e.message}\n`);
+      return e.code;
+    }
+    io.err(`Error: ${(e as Error).message ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+function usageError(io: cmd.Io, message: string, usage: string): number {
+  io.err(`${message}\n${usage}`);
+  return 2;
+}
+
+// Entry point (bin/kapacitor.mjs imports this module).
+if (process.argv[1] && /(kapacitor(\.mjs)?|cli[\\/]main\.ts)$/.test(process.argv[1])) {
+  const code = await run(process.argv.slice(2), {
+    env: process.env,
+    io: { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
+  });
+  process.exitCode = code;
+}
