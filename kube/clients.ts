@@ -4,6 +4,7 @@
  */
 import type { ScaleClient, ScaleClientOptions } from './client.ts';
 import { KubeScaleClient } from './client.ts';
+import type { KubernetesService } from './service.ts';
 import {
   normalizeKubernetesSection, resolveConnection, SERVICE_ACCOUNT_DIR, validateKubernetesSections,
   type KubeEnv, type KubernetesSectionConfig, type KubernetesSectionInput,
@@ -17,7 +18,7 @@ export interface KubernetesClientsOptions extends ScaleClientOptions {
   serviceAccountDir?: string;
 }
 
-export class KubernetesClients {
+export class KubernetesClients implements KubernetesService {
   private readonly sections = new Map<string, KubernetesSectionConfig>();
   private readonly clients = new Map<string, ScaleClient>();
   private readonly opts: KubernetesClientsOptions;
@@ -73,9 +74,4 @@ export class KubernetesClients {
     }
     return c;
   }
-}
-
-/** Duck-typed check for what RuntimeServices.kubernetes holds (typed `unknown` in runtime/services.ts). */
-export function isKubernetesClients(v: unknown): v is Pick<KubernetesClients, 'get'> {
-  return typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function';
 }

@@ -3,7 +3,9 @@ export { defaultKubernetesSection, kubeconfigFiles, normalizeKubernetesSection, 
 export type { KubeConnection, KubeEnv, KubernetesSectionCamel, KubernetesSectionConfig, KubernetesSectionInput } from './config.ts';
 export { CONFLICT_RETRIES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, KubeScaleClient } from './client.ts';
 export type { Scale, ScaleClient, ScaleClientOptions } from './client.ts';
-export { isKubernetesClients, KubernetesClients } from './clients.ts';
+export { KubernetesClients } from './clients.ts';
+export { isKubernetesService } from './service.ts';
+export type { KubernetesService } from './service.ts';
 export type { KubernetesClientsOptions } from './clients.ts';
 export { KubeApiError } from './errors.ts';
 export type { KubeErrorKind } from './errors.ts';

@@ -6,6 +6,7 @@ import './derivative.ts';
 import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
+import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './moving-average.ts';
 import './stream.ts';

@@ -1,0 +1,72 @@
+/**
+ * Shared pieces of the k8sAutoscale node tests: a task harness with a real KubernetesClients registry pointing at
+ * the kube-api test server, access to the node instance, and a minimal lambda compiler for hand-built pipelines
+ * (the unit seam used until/unless TICKscript's compileLambda is available; it is not a Kubernetes mock).
+ */
+import { setLambdaCompiler } from '../../runtime/lambda.ts';
+import { LambdaError, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope } from '../../tickscript/lambda-contract.ts';
+import type { Fields } from '../../runtime/point.ts';
+import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
+import type { KubeApiServer } from '../../fixtures/kube-api/server.ts';
+import type { Harness } from '../../runtime/testing/replay.ts';
+
+/** `int("field")` (field must be an int) or `"current" + "field"` with `current` from currentField. */
+export interface TestLambda extends LambdaExpression {
+  readonly kind: 'test-int-field' | 'test-current-plus';
+  readonly field: string;
+  readonly current?: string;
+}
+
+export function intField(field: string): TestLambda {
+  return { kind: 'test-int-field', field };
+}
+
+export function currentPlus(current: string, field: string): TestLambda {
+  return { kind: 'test-current-plus', field, current };
+}
+
+function intOf(scope: LambdaScope, extra: Fields | undefined, name: string): bigint {
+  const v = extra?.[name] ?? scope.fields[name];
+  if (typeof v !== 'bigint') throw new LambdaError(`TypeGuard: expression returned unexpected type ${typeof v === 'number' ? 'float' : 'missing'}, expected int`);
+  return v;
+}
+
+export function installTestLambdas(): void {
+  setLambdaCompiler((expr): CompiledLambda => {
+    const e = expr as TestLambda;
+    if (e.kind !== 'test-int-field' && e.kind !== 'test-current-plus') throw new Error(`test lambda compiler: unknown ${e.kind}`);
+    const evalInt = (scope: LambdaScope, extra?: Fields): bigint =>
+      e.kind === 'test-int-field' ? intOf(scope, extra, e.field) : intOf(scope, extra, e.current!) + intOf(scope, extra, e.field);
+    const ev: LambdaEvaluator = {
+      eval: evalInt,
+      evalInt,
+      evalBool: () => { throw new LambdaError('not a boolean expression'); },
+    };
+    return { newEvaluator: () => ev, source: e.kind };
+  });
+}
+
+export function registryFor(api: KubeApiServer, timeoutMs = 1000): KubernetesClients {
+  return new KubernetesClients([{ ...defaultKubernetesSection(), enabled: true, 'api-servers': [api.url] }], { env: {}, timeoutMs });
+}
+
+export interface AutoscaleNodeView {
+  whenIdle(): Promise<void>;
+  readonly pending: number;
+  readonly errors: number;
+}
+
+/** The k8sAutoscale node instance of a running task. */
+export function autoscaleNode(h: Harness): AutoscaleNodeView {
+  const nodes = (h.task as unknown as { nodes: { def: { kind: string } }[] }).nodes;
+  const n = nodes.find((x) => x.def.kind === 'k8sAutoscale');
+  if (!n) throw new Error('no k8sAutoscale node in the task');
+  return n as unknown as AutoscaleNodeView;
+}
+
+/** spec.replicas of the successful scale writes the server saw, in order. */
+export function scaleWrites(api: KubeApiServer, name?: string): number[] {
+  return api.state.scaleWrites()
+    .filter((r) => r.status === 200 && (name === undefined || r.path.includes(`/${name}/scale`)))
+    .map((r) => JSON.parse(r.body).spec.replicas);
+}
