@@ -1,0 +1,112 @@
+/**
+ * The demo end to end (brief item 8): real processes (kapacitord, the kapacitor CLI, app pods), real HTTP, the
+ * local cluster. A shortened run — ramp 20→80→20 QPS in steps of 3 s, target 20 rps per replica, moving average
+ * of 5, cooldowns 5 s up / 10 s down — must scale up while load rises and back to one replica after it stops,
+ * within the bounds the task's formula, moving average and cooldowns allow (SPEC §1.6, §4.2), not a snapshot.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rampLevels } from '../../examples/autoscale/ramp/schedule.ts';
+import type { Decision, Sample } from '../../examples/autoscale/demo/timeline.ts';
+import { repoRoot, spawnTs } from './helpers.ts';
+
+const P = { max: 80, step: 20, intervalS: 3, target: 20, movingAvg: 5, incS: 5, decS: 10 };
+
+/** Pids of live processes whose environment holds `needle` (Linux /proc). */
+function processesWithEnv(needle: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(needle)) out.push(Number(d));
+    } catch {
+      // gone or not ours
+    }
+  }
+  return out;
+}
+
+test('demo: replicas rise with the load and return to one, within the task\'s bounds', { timeout: 150_000 }, async (t) => {
+  for (const f of ['server/main.ts', 'cli/main.ts']) {
+    if (!existsSync(join(repoRoot, f))) { t.skip(`${f} is not there yet`); return; }
+  }
+  const out = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const demo = spawnTs('examples/autoscale/demo/main.ts', [
+    '--max', String(P.max), '--step', String(P.step), '--interval', `${P.intervalS}s`, '--target', String(P.target),
+    '--moving-avg', String(P.movingAvg), '--increase-cooldown', `${P.incS}s`, '--decrease-cooldown', `${P.decS}s`,
+    '--tail', '60s', '--no-live', '--out', out,
+  ], {});
+  t.after(() => demo.stop());
+  const code = demo.child.exitCode ?? await new Promise<number | null>((r) => demo.child.once('exit', (c) => r(c)));
+  assert.equal(code, 0, `demo failed:\n${demo.stdout()}\n${demo.stderr()}`);
+  const stdout = demo.stdout();
+  // The tutorial's commands ran through the CLI (SPEC §1.5).
+  assert.match(stdout, /\$ kapacitor define autoscale -tick \S*autoscale\.tick -type stream -dbrp autoscale\.autogen -vars \S+vars\.json/);
+  assert.match(stdout, /\$ kapacitor enable autoscale/);
+
+  const { decisions, autoscaleStats } = JSON.parse(readFileSync(join(out, 'decisions.json'), 'utf8')) as { decisions: Decision[]; autoscaleStats?: Record<string, string> };
+  const { samples } = JSON.parse(readFileSync(join(out, 'timeline.json'), 'utf8')) as { samples: Sample[] };
+  assert.ok(existsSync(join(out, 'demo.svg')));
+  const ups = decisions.filter((d) => d.direction === 'increase');
+  const downs = decisions.filter((d) => d.direction === 'decrease');
+  const levels = rampLevels(P.max, P.step);
+  const rampEnd = levels.length * P.intervalS;
+  const ctx = `decisions: ${JSON.stringify(decisions.map((d) => [d.t, d.old, d.new]))}`;
+
+  // Up while the load rises: the first decision is an increase, taken before the ramp is over.
+  assert.ok(ups.length >= 1, ctx);
+  assert.equal(decisions[0]!.direction, 'increase', ctx);
+  assert.ok(decisions[0]!.t < rampEnd, ctx);
+  // 80 QPS needs ceil(80/20) = 4 replicas; the 5-point average of the 60–80 QPS levels asks for at least 3, but
+  // the increase cooldown may have spent the last chance: at least 2 must be reached.
+  const peak = Math.max(...decisions.map((d) => d.new));
+  assert.ok(peak >= 2, ctx);
+
+  // Every decision is ceil(average / target) for an average of per-second totals drawn from the load of the last
+  // movingAvg seconds (+3 s for the derivative, the sum emitting one step late, and reporting), SPEC §1.6 / App. A.
+  // Allow 25 % measurement noise on the rates; min 1 (SPEC §4.1).
+  const offeredAt = (from: number, to: number): number[] => samples.filter((s) => s.t >= from && s.t <= to).map((s) => s.offered);
+  for (const d of decisions) {
+    const window = offeredAt(d.t - P.movingAvg - 3, d.t);
+    const hi = Math.max(0, ...window);
+    const lo = Math.min(...window, hi);
+    assert.ok(d.new <= Math.max(1, Math.ceil((hi * 1.25) / P.target)), `decision at ${d.t}s: ${d.new} replicas for load ≤ ${hi}; ${ctx}`);
+    assert.ok(d.new >= Math.max(1, Math.floor((lo * 0.75) / P.target)), `decision at ${d.t}s: ${d.new} replicas for load ≥ ${lo}; ${ctx}`);
+    assert.notEqual(d.new, d.old);
+  }
+
+  // Cooldowns are per direction, in data time (whole seconds; the PATCH lands up to ~1 s after the data second).
+  for (const [list, cd] of [[ups, P.incS], [downs, P.decS]] as const) {
+    for (let i = 1; i < list.length; i++) {
+      assert.ok(list[i]!.t - list[i - 1]!.t >= cd - 1.5, `${list[i]!.direction}s ${list[i - 1]!.t}s and ${list[i]!.t}s closer than ${cd}s; ${ctx}`);
+    }
+  }
+
+  // Down once the load falls: no decrease before the peak level starts; back to exactly one replica at the end.
+  const peakStart = levels.indexOf(P.max) * P.intervalS;
+  for (const d of downs) assert.ok(d.t >= peakStart, ctx);
+  assert.ok(downs.length >= 1, ctx);
+  assert.equal(decisions[decisions.length - 1]!.new, 1, ctx);
+  const last = samples[samples.length - 1]!;
+  assert.deepEqual([last.desired, last.ready], [1, 1]);
+  // Replicas really ran: the timeline saw as many ready pods as the peak decision asked for.
+  assert.equal(Math.max(...samples.map((s) => s.ready)), peak);
+
+  // The task's own counters agree with what the cluster saw (SPEC §4.3).
+  assert.ok(autoscaleStats, `no k8s_autoscale stats in show output:\n${stdout}`);
+  assert.equal(Number(autoscaleStats.increase_events), ups.length);
+  assert.equal(Number(autoscaleStats.decrease_events), downs.length);
+  assert.equal(Number(autoscaleStats.errors), 0);
+
+  // Every app process the demo started is gone.
+  if (process.platform === 'linux') {
+    for (const log of readdirSync(join(out, 'pods'))) {
+      const pod = log.replace(/\.log$/, '');
+      assert.deepEqual(processesWithEnv(`APP_HOSTNAME=${pod}`), [], `pod ${pod} still running`);
+    }
+  }
+});
