@@ -30,7 +30,9 @@ export type TickValue =
   | { readonly type: 'regex'; readonly value: RegExp; readonly source: string }
   | { readonly type: 'lambda'; readonly value: LambdaExpression }
   | { readonly type: 'star' }
-  | { readonly type: 'list'; readonly value: readonly TickValue[] };
+  | { readonly type: 'list'; readonly value: readonly TickValue[] }
+  /** `time(d)` in batch `groupBy(time(1m))` (Kapacitor's TimeDimension); value in nanoseconds */
+  | { readonly type: 'timeDimension'; readonly value: bigint };
 
 /** One property-method call on a node, e.g. `.unit(1s)` → { method: 'unit', args: [duration 1s] }. */
 export interface PropertyCall {
@@ -57,6 +59,8 @@ export interface PipelineNode {
   readonly provides: EdgeType;
   /** where the chaining method was written (for errors at task start) */
   readonly pos: Position;
+  /** `stats` nodes only: the id of the node whose counters they emit (stats is a source: no parents) */
+  readonly watches?: number;
 }
 
 export interface DBRP {

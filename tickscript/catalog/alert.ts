@@ -1,0 +1,93 @@
+/**
+ * alert() and its handlers (SPEC 3.15; pipeline/alert.go). A handler property (e.g. `.post(url)`) switches the
+ * receiver to the handler, whose own properties (`.header(k, v)`) are recorded as `<handler>.<prop>` calls on the
+ * alert node, in script order; every alert property stays callable on a handler (Kapacitor handlers embed the node).
+ */
+import { allCalls, lastCall, type PipelineNode } from '../pipeline.ts';
+import { field, flag, method, sig, varMethod, type HandlerSpec, type NodeSpec, type PropSpec } from './types.ts';
+
+const h = (goType: string, props: Record<string, PropSpec>): HandlerSpec => ({ goType: `*pipeline.${goType}`, props });
+const handler = (args: PropSpec['sig'], spec: HandlerSpec): PropSpec => ({ sig: args, handler: spec });
+
+const HANDLERS: Record<string, PropSpec> = {
+  log: handler(sig('string'), h('LogHandler', { mode: field('int') })),
+  post: handler(varMethod('string').sig, h('AlertPostHandler', {
+    header: method('string', 'string'), captureResponse: flag, timeout: field('duration'), endpoint: field('string'),
+    skipSSLVerification: flag,
+  })),
+  tcp: handler(sig('string'), h('TcpHandler', {})),
+  email: handler(varMethod('string').sig, h('EmailHandler', { to: varMethod('string') })),
+  exec: handler(varMethod('string').sig, h('ExecHandler', {})),
+  slack: handler(sig(), h('SlackHandler', { workspace: field('string'), channel: field('string'), username: field('string'), iconEmoji: field('string') })),
+  telegram: handler(sig(), h('TelegramHandler', {
+    chatId: field('string'), parseMode: field('string'), disableWebPagePreview: flag, disableNotification: flag,
+  })),
+  hipChat: handler(sig(), h('HipChatHandler', { room: field('string'), token: field('string') })),
+  alerta: handler(sig(), h('AlertaHandler', {
+    token: field('string'), resource: field('string'), event: field('string'), environment: field('string'),
+    group: field('string'), value: field('string'), origin: field('string'), services: varMethod('string'),
+    correlated: varMethod('string'), timeout: field('duration'),
+  })),
+  opsGenie: handler(sig(), h('OpsGenieHandler', { teams: varMethod('string'), recipients: varMethod('string') })),
+  opsGenie2: handler(sig(), h('OpsGenie2Handler', { teams: varMethod('string'), recipients: varMethod('string') })),
+  pagerDuty: handler(sig(), h('PagerDutyHandler', { serviceKey: field('string') })),
+  pagerDuty2: handler(sig(), h('PagerDuty2Handler', { routingKey: field('string'), link: varMethod('string', 'string') })),
+  pushover: handler(sig(), h('PushoverHandler', {
+    userKey: field('string'), device: field('string'), title: field('string'), uRL: field('string'),
+    uRLTitle: field('string'), sound: field('string'),
+  })),
+  sensu: handler(sig(), h('SensuHandler', { source: field('string'), handlers: varMethod('string'), metadata: method('string', ['string', 'int', 'float', 'bool']) })),
+  snmpTrap: handler(sig('string'), h('SNMPTrapHandler', { data: method('string', 'string', 'string') })),
+  talk: handler(sig(), h('TalkHandler', {})),
+  victorOps: handler(sig(), h('VictorOpsHandler', { routingKey: field('string') })),
+  mqtt: handler(sig('string'), h('MQTTHandler', { brokerName: field('string'), qos: field('int'), retained: flag })),
+  kafka: handler(sig(), h('KafkaHandler', {
+    cluster: field('string'), kafkaTopic: field('string'), template: field('string'), disablePartitionById: flag,
+    partitionHashAlgorithm: field('string'),
+  })),
+  serviceNow: handler(sig(), h('ServiceNowHandler', {
+    source: field('string'), node: field('string'), type: field('string'), resource: field('string'),
+    metricName: field('string'), messageKey: field('string'), additionalInfo: method('string', ['string', 'int', 'float', 'bool']),
+  })),
+  bigPanda: handler(sig(), h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string') })),
+  teams: handler(sig(), h('TeamsHandler', { channelURL: field('string') })),
+  discord: handler(sig(), h('DiscordHandler', { workspace: field('string'), username: field('string'), avatarURL: field('string'), embedTitle: field('string') })),
+  zenoss: handler(sig(), h('ZenossHandler', {
+    action: field('string'), method: field('string'), type: field('string'), tid: field('int'), collector: field('string'),
+  })),
+  pagerTree: handler(sig(), h('PagerTreeHandler', { integration: field('string') })),
+};
+
+export const ALERT_HANDLERS = Object.keys(HANDLERS);
+
+export const alert: NodeSpec = {
+  kind: 'alert', desc: 'alert', goType: '*pipeline.AlertNode', wants: 'parent', provides: 'parent', args: sig(),
+  props: {
+    id: field('string'), message: field('string'), details: field('string'), topic: field('string'),
+    info: method('lambda'), warn: method('lambda'), crit: method('lambda'),
+    infoReset: method('lambda'), warnReset: method('lambda'), critReset: method('lambda'),
+    history: field('int'), levelTag: field('string'), levelField: field('string'), messageField: field('string'),
+    durationField: field('string'), idTag: field('string'), idField: field('string'), all: flag, noRecoveries: flag,
+    inhibit: varMethod('string', 'string'), stateChangesOnly: varMethod('duration'), flapping: method('float', 'float'),
+    category: field('string'), quiet: flag,
+    ...HANDLERS,
+  },
+  chains: 'all',
+  validate: (n: PipelineNode) => {
+    const hist = lastCall(n, 'history');
+    if (hist && hist[0]?.type === 'int' && hist[0].value < 2n) return `alert history count must be >= 2, got ${hist[0].value}`;
+    const flap = lastCall(n, 'flapping');
+    if (flap) {
+      const [low, high] = flap.map((v) => (v.type === 'float' ? v.value : NaN));
+      if (!(low! >= 0 && low! <= 1)) return `alert flap low threshold must be between 0 and 1, got ${low}`;
+      if (!(high! >= 0 && high! <= 1)) return `alert flap high threshold must be between 0 and 1, got ${high}`;
+      if (low! > high!) return `alert flap low threshold must be less than high threshold, got low ${low} high ${high}`;
+    }
+    if ((allCalls(n, 'stateChangesOnly').at(-1)?.length ?? 0) > 1) return 'stateChangesOnly expects 0 or 1 arguments';
+    for (const [path] of allCalls(n, 'log')) {
+      if (path?.type === 'string' && !path.value.startsWith('/')) return `alert log path must be absolute: ${path.value} is not absolute`;
+    }
+    return undefined;
+  },
+  defaults: { id: '{{ .Name }}:{{ .Group }}', message: '{{ .ID }} is {{ .Level }}', details: '{{ json . }}', history: 21n },
+};

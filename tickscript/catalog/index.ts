@@ -1,0 +1,48 @@
+/**
+ * The node catalog: every Kapacitor 1.8 node type reachable from TICKscript, by chaining-method name.
+ * Runtimes read property values through tickscript/pipeline.ts accessors; `nodeDefaults(kind)` gives the
+ * documented defaults (SPEC 3.x, 4.1) for properties a script did not set.
+ */
+import type { NodeSpec } from './types.ts';
+import { batch, from, query, stats, stream } from './sources.ts';
+import * as T from './transform.ts';
+import { aggregations, batchProducing, selectors, transformations } from './influxql.ts';
+import { httpOut, httpPost, influxDBOut, kapacitorLoopback } from './outputs.ts';
+import { alert } from './alert.ts';
+import { ec2Autoscale, k8sAutoscale, swarmAutoscale } from './autoscale.ts';
+
+export type { NodeSpec } from './types.ts';
+export { K8S_KINDS } from './autoscale.ts';
+export { ALERT_HANDLERS } from './alert.ts';
+
+const ALL: NodeSpec[] = [
+  stream, batch, from, query, stats,
+  T.where, T.evalNode, T.groupBy, T.window, T.derivative, T.defaultNode, T.deleteNode, T.log, T.shift, T.sample,
+  T.barrier, T.changeDetect, T.stateDuration, T.stateCount, T.flatten, T.union, T.join, T.combine, T.sideload,
+  T.trickle, T.noOp,
+  ...aggregations, ...selectors, ...batchProducing, ...transformations,
+  httpOut, httpPost, influxDBOut, kapacitorLoopback, alert, k8sAutoscale, swarmAutoscale, ec2Autoscale,
+];
+
+export const CATALOG: ReadonlyMap<string, NodeSpec> = new Map(ALL.map((s) => [s.kind, s]));
+
+/**
+ * Chaining methods of every chainnode (pipeline/node.go `chainnode`): all node kinds except sources, plus
+ * `deadman` (stats + derivative + alert).
+ */
+export const CHAIN_METHODS: readonly string[] = [
+  ...ALL.filter((s) => !['stream', 'batch', 'from', 'query'].includes(s.kind)).map((s) => s.kind),
+  'deadman',
+].sort();
+
+/** chaining methods offered by a node of this spec */
+export function chainMethodsOf(spec: NodeSpec): readonly string[] {
+  if (spec.chains === 'all') return CHAIN_METHODS;
+  if (spec.chains === 'none') return [];
+  return spec.chains;
+}
+
+/** Documented defaults of a node kind's properties (plain values: bigint for int/duration). */
+export function nodeDefaults(kind: string): Readonly<Record<string, unknown>> {
+  return CATALOG.get(kind)?.defaults ?? {};
+}
