@@ -6,12 +6,12 @@
 import type { Decision, DemoParameters, Sample } from './timeline.ts';
 
 const W = 960;
-const H = 620;
+const H = 650;
 const LEFT = 70;
 const RIGHT = 20;
-const TOP1 = 50;
+const TOP1 = 72;
 const H1 = 300;
-const TOP2 = 410;
+const TOP2 = 440;
 const H2 = 160;
 
 function esc(s: string): string {
@@ -80,7 +80,7 @@ export function renderSvg(samples: Sample[], decisions: Decision[], p: DemoParam
   // Decisions.
   for (const d of decisions) {
     const dx = x(d.t).toFixed(1);
-    const color = d.direction === 'increase' ? '#d62728' : '#2ca02c';
+    const color = d.direction === 'increase' ? '#d62728' : '#8c564b';
     out.push(`<line x1="${dx}" x2="${dx}" y1="${TOP1}" y2="${TOP2 + H2}" stroke="${color}" stroke-dasharray="4 3" stroke-width="1"><title>${esc(`${d.time}: ${d.old} -> ${d.new}`)}</title></line>`);
   }
 
@@ -94,15 +94,15 @@ export function renderSvg(samples: Sample[], decisions: Decision[], p: DemoParam
 
   // Legends.
   const legend = (items: [string, string][], top: number): void => {
-    let lx = LEFT + 10;
+    let lx = LEFT;
     for (const [label, color] of items) {
-      out.push(`<line x1="${lx}" x2="${lx + 18}" y1="${top + 14}" y2="${top + 14}" stroke="${color}" stroke-width="2"/>`);
-      out.push(`<text x="${lx + 22}" y="${top + 18}">${esc(label)}</text>`);
+      out.push(`<line x1="${lx}" x2="${lx + 18}" y1="${top - 8}" y2="${top - 8}" stroke="${color}" stroke-width="2"/>`);
+      out.push(`<text x="${lx + 22}" y="${top - 4}">${esc(label)}</text>`);
       lx += 32 + label.length * 6.5;
     }
   };
   legend([['offered QPS', '#1f77b4'], ['served rps', '#17becf'], ['per replica rps', '#2ca02c'], [`target ${p.target}`, '#7f7f7f']], TOP1);
-  legend([['spec.replicas', '#ff7f0e'], ['ready', '#9467bd'], ['increase', '#d62728'], ['decrease', '#2ca02c']], TOP2);
+  legend([['spec.replicas', '#ff7f0e'], ['ready', '#9467bd'], ['increase', '#d62728'], ['decrease', '#8c564b']], TOP2);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
