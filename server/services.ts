@@ -1,14 +1,23 @@
 /**
  * The wiring seam between the HTTP server and everything behind it. `server/main.ts` calls createServices once
  * at startup and registers the returned plugins beside the core routes; writes go to `sink`.
- * First version: a counting sink and no extra plugins. (The task-API helper owns this file from here on: it
- * creates the task store, the runtime TaskMaster as sink, the task API plugins, and restarts enabled tasks.)
+ *
+ * Here: the SQLite task store in data_dir, the Kubernetes client registry, the runtime TaskMaster (the point
+ * sink), the /kapacitor/v1 task/template/debug API, and the restart of every enabled task. A task that fails to
+ * start keeps status enabled with its error saved; the server starts anyway.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
-import { CountingSink, type PointSink } from './ingest/router.ts';
+import { ingressStats, type PointSink } from './ingest/router.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { TaskStore } from './store/store.ts';
+import { TaskService, TemplateService, taskApi } from './api/index.ts';
+import { tickscriptPort } from './api/script-adapter.ts';
+import { TaskMaster } from '../runtime/task-master.ts';
+import { KubernetesClients } from '../kube/index.ts';
+import { nowNs } from '../runtime/time.ts';
+import { VERSION } from './version.ts';
 
 export interface ServicesOptions {
   config: Config;
@@ -26,12 +35,50 @@ export interface Services {
 }
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
-  const sink = new CountingSink();
-  opts.logger.debug('services: counting sink, no extra plugins');
-  return {
-    sink,
-    plugins: [],
-    ready: async () => {},
-    close: async () => {},
-  };
+  const { config, logger, lifecycle } = opts;
+  const store = new TaskStore(config.dataDir);
+  let closed = false;
+  const closeStore = (): void => { if (!closed) { closed = true; store.close(); } };
+  try {
+    // validates every [[kubernetes]] section now (clear startup error); clients are created on first use
+    const kubernetes = new KubernetesClients(config.kubernetes);
+    const taskMaster = new TaskMaster({
+      logger: logger.child({ service: 'task_master' }),
+      services: { kubernetes },
+      timingSampleRate: config.stats.timingSampleRate,
+      timingMovAvgSize: config.stats.timingMovavgSize,
+    });
+    const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ service: 'task_store' }) });
+    const templates = new TemplateService(tasks, nowNs);
+    // hooks run newest first: stop the tasks, then close the store
+    lifecycle.onClose(closeStore, 'task store');
+    lifecycle.onClose(() => taskMaster.stopAll(), 'task master');
+
+    const { started, failed } = tasks.startEnabled();
+    logger.info({ file: store.file, tasks: store.countTasks().total, started, failed }, 'task store opened, enabled tasks started');
+
+    const clusterId = store.identity('cluster_id');
+    const serverId = store.identity('server_id');
+    const api: FastifyPluginAsync = async (app: FastifyInstance) => {
+      await app.register(taskApi, {
+        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION,
+        ingress: () => ingressStats.snapshot().map((s) => ({
+          database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
+          pointsReceived: s.values.points_received,
+        })),
+      });
+    };
+    return {
+      sink: taskMaster,
+      plugins: [api],
+      ready: async () => {},
+      close: async () => {
+        taskMaster.stopAll();
+        closeStore();
+      },
+    };
+  } catch (err) {
+    closeStore();
+    throw err;
+  }
 }
