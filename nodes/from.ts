@@ -6,7 +6,7 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
 import { FixedGrouper, StarGrouper, parseGroupByArgs } from '../runtime/grouping.ts';
 import { NO_DIMENSIONS, type Dimensions, type Point } from '../runtime/point.ts';
-import { roundTime, truncateTime } from '../runtime/time.ts';
+import { GO_ZERO_TIME, roundTime, truncateTime } from '../runtime/time.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { WhereChain } from './where-chain.ts';
 import { registerNode } from './registry.ts';
@@ -16,6 +16,7 @@ export class FromNode extends Node {
   private readonly retentionPolicy: string;
   private readonly measurement: string;
   private readonly truncate: bigint;
+  private readonly truncateEpochAligned: boolean;
   private readonly round: bigint;
   private readonly fixed: FixedGrouper | undefined;
   private readonly star: StarGrouper | undefined;
@@ -31,6 +32,7 @@ export class FromNode extends Node {
     this.measurement = prop(d, 'measurement', '');
     this.truncate = durationProp(d.name, 'truncate', lastCall(d, 'truncate'));
     this.round = durationProp(d.name, 'round', lastCall(d, 'round'));
+    this.truncateEpochAligned = this.truncate > 0n && GO_ZERO_TIME % this.truncate === 0n;
     const byName = hasCall(d, 'groupByMeasurement');
     const gb = lastCall(d, 'groupBy'); // groupBy replaces, it does not append (SPEC 3.3)
     const { star, names } = parseGroupByArgs((gb ?? []).map(plain));
@@ -56,7 +58,16 @@ export class FromNode extends Node {
       if (!ok) return;
     }
     let t = p.time;
-    if (this.truncate > 0n) t = truncateTime(t, this.truncate);
+    if (this.truncate > 0n) {
+      // Fast path: when the unit divides the offset between Go's zero time and the epoch (every unit dividing a
+      // day), Go's truncation equals epoch-based truncation; already aligned times (precision=s) allocate nothing.
+      if (this.truncateEpochAligned) {
+        const r = t % this.truncate;
+        if (r !== 0n) t = r > 0n ? t - r : t - r - this.truncate;
+      } else {
+        t = truncateTime(t, this.truncate);
+      }
+    }
     if (this.round > 0n) t = roundTime(t, this.round);
     let dims: Dimensions;
     let group: string;

@@ -17,7 +17,7 @@ const DESC: Record<string, string> = {
 };
 const TO_STREAM = new Set(['count', 'mean', 'median', 'mode', 'spread', 'sum', 'first', 'last', 'min', 'max',
   'percentile', 'stddev', 'k8sAutoscale', 'swarmAutoscale', 'ec2Autoscale', 'trickle']);
-const TO_BATCH = new Set(['window', 'distinct', 'top', 'bottom', 'holtWinters', 'holtWintersWithFit']);
+const TO_BATCH = new Set(['testBatcher', 'window', 'distinct', 'top', 'bottom', 'holtWinters', 'holtWintersWithFit']);
 
 /** Duration value (ns). */
 export const dur = (ns: bigint): TickValue => ({ type: 'duration', value: ns });
