@@ -17,6 +17,8 @@ import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { nowNs } from '../runtime/time.ts';
+import { setLambdaCompiler } from '../runtime/lambda.ts';
+import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
 
 export interface ServicesOptions {
@@ -36,6 +38,7 @@ export interface Services {
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
+  setLambdaCompiler(compileLambda); // nodes compile their lambdas with tickscript's compiler
   const store = new TaskStore(config.dataDir);
   let closed = false;
   const closeStore = (): void => { if (!closed) { closed = true; store.close(); } };

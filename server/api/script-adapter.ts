@@ -6,10 +6,8 @@
 import type { Pipeline, TickValue } from '../../tickscript/pipeline.ts';
 import type * as A from '../../tickscript/ast.ts';
 import type { LambdaExpression } from '../../tickscript/lambda-contract.ts';
-import { evaluateScript } from '../../tickscript/evaluate.ts';
-import { formatExpr, formatScript } from '../../tickscript/format.ts';
-import { parse } from '../../tickscript/parser.ts';
-import { TickscriptError } from '../../tickscript/errors.ts';
+import { evaluateScript, formatScript, parse, TickscriptError } from '../../tickscript/index.ts';
+import { formatExpr } from '../../tickscript/format.ts';
 import { staticDot } from '../../runtime/dot.ts';
 import type { VarsRecord } from '../store/types.ts';
 import type { ScriptPort } from './ports.ts';
