@@ -527,7 +527,8 @@ export function evaluateProgram(program: A.Program, opts: EvaluateOptions = {}):
   ev.run(program);
   if (ev.nodes.length === 1) throw new TickscriptError('task does nothing', { hint: `chain nodes from ${ev.type}, e.g. ${ev.type === 'stream' ? "stream|from().measurement('m')|httpOut('out')" : "batch|query('SELECT …')|httpOut('out')"}` });
   const pipeline: Pipeline = { type: ev.type, nodes: ev.nodes as PipelineNode[], dbrps: ev.dbrps, vars: ev.vars };
-  validatePipeline(pipeline);
+  // templates (missing vars allowed) hold zero values that real tasks replace: validated when a task is made
+  if (!opts.allowMissingVars) validatePipeline(pipeline);
   return pipeline;
 }
 

@@ -5,7 +5,6 @@ import { field, flag, method, sig, variadic, type NodeSpec } from './types.ts';
 export const httpOut: NodeSpec = {
   kind: 'httpOut', desc: 'http_out', goType: '*pipeline.HTTPOutNode', wants: 'parent', provides: 'parent',
   args: sig('string'), props: {}, chains: 'all',
-  validate: (n) => (n.args[0]?.type === 'string' && n.args[0].value === '' ? 'must provide an endpoint name for httpOut' : undefined),
 };
 
 export const httpPost: NodeSpec = {
