@@ -1,10 +1,11 @@
 /** What the runtime hands to nodes besides their definition: shared services and per-task hooks. */
 import type { Logger } from 'pino';
+import type { KubernetesService } from '../kube/service.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
-  /** filled in by the k8s helper: a client registry */
-  kubernetes?: unknown;
+  /** the Kubernetes client registry (kube/clients.ts KubernetesClients) used by k8sAutoscale */
+  kubernetes?: KubernetesService;
 }
 
 /** Something that renders the JSON body of an httpOut endpoint on demand (SPEC 3.12). */
