@@ -1,0 +1,99 @@
+/**
+ * The HTTP application: a fastify instance with the core routes (ping, health probes, /write) and whatever
+ * plugins the services add (the task API …). Built without listening so tests can use `inject()`.
+ *
+ * Every response carries Kapacitor's common headers (commonHeadersHook, registered on the root so it also
+ * applies to plugins); unknown routes answer 404 `{"error":"Not Found","message":"Not Found"}`; uncaught errors
+ * in API plugins answer Kapacitor's JSON error body. Request logging, when [http] log-enabled, is one line per
+ * request after the response (Kapacitor's access log), not fastify's two.
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.ts';
+import { commonHeadersHook } from './http/common-headers.ts';
+import { sendError } from './http/errors.ts';
+import { timeUuid } from './http/time-uuid.ts';
+import type { LineProtocolParser } from './ingest/line-protocol.ts';
+import { ingressStats as defaultIngress, type IngressStats, type PointSink } from './ingest/router.ts';
+import { writeRoutes } from './ingest/write-route.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { healthRoutes } from './routes/health.ts';
+import { pingRoutes } from './routes/ping.ts';
+
+export { commonHeadersHook } from './http/common-headers.ts';
+export { sendError, sendPlainError, errorBody, JSON_CONTENT_TYPE } from './http/errors.ts';
+
+export interface BuildAppOptions {
+  config: Config;
+  logger: Logger;
+  sink: PointSink;
+  /** extra route plugins (server/api/*), registered after the core routes */
+  plugins?: FastifyPluginAsync[];
+  /** readiness for /readyz; default: a lifecycle that is already ready */
+  lifecycle?: Lifecycle;
+  /** ingress statistics; default: the process-wide `ingressStats` */
+  ingress?: IngressStats;
+  parser?: LineProtocolParser;
+  /** receive-time clock in ns for lines without a timestamp */
+  clock?: () => bigint;
+}
+
+/** Responses smaller than this are sent as they are even when the client accepts gzip. */
+const GZIP_MIN_BYTES = 1024;
+
+export function buildApp(opts: BuildAppOptions): FastifyInstance {
+  const { config, logger } = opts;
+  const lifecycle = opts.lifecycle ?? readyLifecycle();
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => timeUuid(),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance; // pino's Logger type is wider than FastifyBaseLogger
+
+  app.addHook('onRequest', commonHeadersHook);
+  if (config.http.logEnabled) {
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'http request');
+      done();
+    });
+  }
+  if (config.http.gzip) {
+    app.addHook('onSend', async (req, reply, payload) => {
+      const accepts = req.headers['accept-encoding'];
+      if (typeof accepts !== 'string' || !/\bgzip\b/.test(accepts)) return payload;
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      if (Buffer.byteLength(payload) < GZIP_MIN_BYTES || reply.hasHeader('content-encoding')) return payload;
+      reply.header('Content-Encoding', 'gzip');
+      reply.header('Vary', 'Accept-Encoding');
+      reply.removeHeader('content-length');
+      return gzipSync(payload);
+    });
+  }
+
+  // CORS preflight: answered empty, with the CORS headers of the common hook.
+  app.options('/*', async (_req, reply) => reply.code(200).send());
+
+  app.setNotFoundHandler((_req, reply) => sendError(reply, 404, 'Not Found'));
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return sendError(reply, status, err.message);
+  });
+
+  app.register(pingRoutes);
+  app.register(healthRoutes, { lifecycle });
+  app.register(writeRoutes, {
+    config, sink: opts.sink, ingress: opts.ingress ?? defaultIngress, logger, parser: opts.parser, clock: opts.clock,
+  });
+  for (const plugin of opts.plugins ?? []) app.register(plugin);
+  return app;
+}
+
+function readyLifecycle(): Lifecycle {
+  const l = new Lifecycle();
+  l.markReady();
+  return l;
+}

@@ -1,0 +1,87 @@
+/**
+ * `POST /write`, `/kapacitor/v1/write`, `/kapacitor/v1preview/write` (SPEC 5.2, Appendix C): line protocol in,
+ * 204 out once the points were handed to the sink. As in Kapacitor: parse first, then check `db` (SPEC 9 item 10);
+ * any bad line rejects the whole request (400, every bad line's error, one per line) and nothing is routed;
+ * errors are plain text. `rp` defaults to [default-retention-policy]; `consistency`, `u` and `p` are ignored.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { precisionMultiplier } from '../../runtime/time.ts';
+import type { Config } from '../config/index.ts';
+import { sendPlainError } from '../http/errors.ts';
+import { BodyError, TOO_LARGE, effectiveLimit, inflateGzip, isGzip } from './body.ts';
+import { LineProtocolParser, receiveTimeNs } from './line-protocol.ts';
+import type { IngressStats, PointSink } from './router.ts';
+
+export interface WriteRouteOptions {
+  config: Config;
+  sink: PointSink;
+  ingress: IngressStats;
+  logger: Logger;
+  parser?: LineProtocolParser;
+  /** receive time in ns (tests pin it) */
+  clock?: () => bigint;
+}
+
+export const WRITE_PATHS = ['/write', '/kapacitor/v1/write', '/kapacitor/v1preview/write'] as const;
+
+const EMPTY = Buffer.alloc(0);
+
+/** First value of a query parameter (Go's Query().Get). */
+function param(q: unknown, name: string): string {
+  const v = (q as Record<string, string | string[] | undefined>)[name];
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions): Promise<void> {
+  const { config, sink, ingress, logger } = opts;
+  const parser = opts.parser ?? new LineProtocolParser();
+  const clock = opts.clock ?? receiveTimeNs;
+  const limit = effectiveLimit(config.http.maxBodySize);
+
+  // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:
+  // take every body as raw bytes, whatever its content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return sendPlainError(reply, 413, TOO_LARGE);
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'write failed');
+    return sendPlainError(reply, status, err.message);
+  });
+
+  const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const precision = param(req.query, 'precision');
+    if (precisionMultiplier(precision) === undefined) {
+      return sendPlainError(reply, 400, `invalid precision ${JSON.stringify(precision)}: use n, ns, u, us, ms, s, m or h`);
+    }
+    let body = Buffer.isBuffer(req.body) ? req.body : EMPTY;
+    if (isGzip(req.headers['content-encoding'])) {
+      try {
+        body = await inflateGzip(body, limit);
+      } catch (err) {
+        if (err instanceof BodyError) return sendPlainError(reply, err.status, err.message);
+        throw err;
+      }
+    }
+    const db = param(req.query, 'db');
+    const rp = param(req.query, 'rp') || config.defaultRetentionPolicy;
+    if (config.http.writeTracing) req.log.info({ db, rp, precision, body: body.toString('utf8') }, 'write body received by handler');
+    const { points, errors } = parser.parse(body, { db, rp, precision, now: clock() });
+    if (errors.length > 0) return sendPlainError(reply, 400, errors.join('\n'));
+    if (db === '') return sendPlainError(reply, 400, 'database is required');
+    if (points.length > 0) {
+      ingress.record(db, rp, points);
+      try {
+        sink.writePoints(db, rp, points);
+      } catch (err) {
+        logger.error({ err, db, rp, points: points.length }, 'routing written points failed');
+        return sendPlainError(reply, 500, (err as Error).message);
+      }
+    }
+    return reply.code(204).send();
+  };
+
+  for (const path of WRITE_PATHS) app.post(path, handler);
+}
