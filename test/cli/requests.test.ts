@@ -1,0 +1,152 @@
+// The requests the CLI sends, compared with those of Kapacitor's own 1.8 CLI (SPEC 6.2–6.3, Appendix D), and
+// exit codes/messages of SPEC 6.1, against a stub server on 127.0.0.1:0 that records what it receives.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../cli/main.ts';
+
+interface Req { method: string; url: string; ua: string | undefined; body: string }
+let server: Server;
+let url = '';
+let reqs: Req[] = [];
+/** path → [status, body] answers; default 404 no task exists */
+let answers: Record<string, [number, string]> = {};
+let dir = '';
+
+const task = (id: string, status: string) => JSON.stringify({ link: { rel: 'self', href: `/kapacitor/v1/tasks/${id}` }, id, status, type: 'stream', dbrps: [] });
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tickstream-cli-'));
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      reqs.push({ method: req.method!, url: req.url!, ua: req.headers['user-agent'], body });
+      const key = `${req.method} ${req.url!.split('?')[0]}`;
+      const [status, out] = answers[key] ?? answers[`${req.method} ${req.url}`] ?? [404, '{"error":"no task exists","message":"no task exists"}'];
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(out);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address() as { port: number };
+  url = `http://127.0.0.1:${a.port}`;
+});
+after(async () => {
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(['-url', url, ...argv], { env: {}, io: { out: (s) => { out += s; }, err: (s) => { err += s; } } });
+  return { code, out, err };
+}
+
+function reset(a: Record<string, [number, string]> = {}): void {
+  reqs = [];
+  answers = a;
+}
+
+test('define of a new task: GET, then POST {id, dbrps, script, status: disabled}', async () => {
+  const tick = join(dir, 'a.tick');
+  writeFileSync(tick, 'stream\n    |from()\n');
+  reset({ 'POST /kapacitor/v1/tasks': [200, task('autoscale', 'disabled')] });
+  const r = await cli('define', 'autoscale', '-tick', tick, '-type', 'stream', '-dbrp', 'autoscale.autogen');
+  assert.deepEqual([r.code, r.out, r.err], [0, '', '']);
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url}`), [
+    'GET /kapacitor/v1/tasks/autoscale?dot-view=attributes&replay-id=&script-format=formatted',
+    'POST /kapacitor/v1/tasks',
+  ]);
+  assert.ok(reqs.every((q) => q.ua === 'KapacitorClient'));
+  assert.deepEqual(JSON.parse(reqs[1]!.body), { id: 'autoscale', type: 'stream', dbrps: [{ db: 'autoscale', rp: 'autogen' }], script: 'stream\n    |from()\n', status: 'disabled' });
+});
+
+test('define of an enabled task: PATCH the given fields, then disable and re-enable (unless -no-reload)', async () => {
+  const tick = join(dir, 'b.tick');
+  writeFileSync(tick, 'stream\n');
+  reset({ 'GET /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')], 'PATCH /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')] });
+  assert.equal((await cli('define', 'autoscale', '-tick', tick)).code, 0);
+  assert.deepEqual(reqs.slice(1).map((q) => `${q.method} ${q.url} ${q.body}`), [
+    'PATCH /kapacitor/v1/tasks/autoscale {"script":"stream\\n"}',
+    'PATCH /kapacitor/v1/tasks/autoscale {"status":"disabled"}',
+    'PATCH /kapacitor/v1/tasks/autoscale {"status":"enabled"}',
+  ]);
+  reset({ 'GET /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')], 'PATCH /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')] });
+  assert.equal((await cli('define', 'autoscale', '-dbrp', 'a.b', '-no-reload')).code, 0);
+  assert.deepEqual(reqs.slice(1).map((q) => `${q.method} ${q.body}`), ['PATCH {"dbrps":[{"db":"a","rp":"b"}]}']);
+});
+
+test('enable/disable/delete list matches by pattern first, then act on each link (unknown ids: nothing, exit 0)', async () => {
+  const list = JSON.stringify({ tasks: [{ id: 'auto1', link: { rel: 'self', href: '/kapacitor/v1/tasks/auto1' } }, { id: 'auto2', link: { rel: 'self', href: '/kapacitor/v1/tasks/auto2' } }] });
+  reset({ 'GET /kapacitor/v1/tasks': [200, list], 'PATCH /kapacitor/v1/tasks/auto1': [200, '{}'], 'PATCH /kapacitor/v1/tasks/auto2': [200, '{}'] });
+  assert.equal((await cli('enable', 'auto*')).code, 0);
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url} ${q.body}`), [
+    'GET /kapacitor/v1/tasks?dot-view=attributes&fields=link&limit=100&offset=0&pattern=auto*&replay-id=&script-format=formatted ',
+    'PATCH /kapacitor/v1/tasks/auto1 {"status":"enabled"}',
+    'PATCH /kapacitor/v1/tasks/auto2 {"status":"enabled"}',
+  ]);
+  reset({ 'GET /kapacitor/v1/tasks': [200, '{"tasks":[]}'] });
+  const d = await cli('delete', 'tasks', 'nosuch');
+  assert.deepEqual([d.code, d.out, d.err], [0, '', '']);
+  assert.equal(reqs.length, 1);
+  reset({ 'GET /kapacitor/v1/tasks': [200, list], 'PATCH /kapacitor/v1/tasks/auto1': [500, '{"error":"node \\"alert\\" is not supported yet"}'] });
+  const e = await cli('enable', 'auto*');
+  assert.deepEqual([e.code, e.err], [3, 'Error: enabling task auto1: node "alert" is not supported yet\n']);
+});
+
+test('list tasks and list templates send the real CLI requests', async () => {
+  reset({ 'GET /kapacitor/v1/tasks': [200, '{"tasks":[]}'], 'GET /kapacitor/v1/templates': [200, '{"templates":[]}'] });
+  const r = await cli('list', 'tasks');
+  assert.equal(r.out, 'ID Type      Status    Executing Databases and Retention Policies\n');
+  await cli('list', 'templates');
+  assert.deepEqual(reqs.map((q) => q.url), [
+    '/kapacitor/v1/tasks?dot-view=attributes&fields=type&fields=status&fields=executing&fields=dbrps&limit=100&offset=0&pattern=&replay-id=&script-format=formatted',
+    '/kapacitor/v1/templates?fields=type&fields=vars&limit=100&offset=0&pattern=&script-format=formatted',
+  ]);
+});
+
+test('exit codes and messages (SPEC 6.1, Appendix D)', async () => {
+  reset();
+  assert.deepEqual(await cli('show', 'nosuch'), { code: 3, out: '', err: 'Error: no task exists\n' });
+  const bogus = await cli('bogus');
+  assert.equal(bogus.code, 1);
+  assert.match(bogus.err, /^Unknown command bogus\nUsage: kapacitor \[options\] \[command\] \[args\]\n/);
+  const none = await run([], { env: {}, io: { out: () => {}, err: () => {} } });
+  assert.equal(none, 1);
+  const def = await cli('define');
+  assert.equal(def.code, 2);
+  assert.match(def.err, /^Must provide a task ID\.\nUsage: kapacitor define/);
+  assert.equal((await cli('show')).code, 2);
+  assert.match((await cli('enable')).err, /^Must pass at least one task ID\n/);
+  assert.match((await cli('delete', 'tasks')).err, /^Must pass at least one ID\n/);
+  const del = await cli('delete', 'things', 'x');
+  assert.deepEqual([del.code, del.err], [3, "Error: cannot delete 'things' did you mean 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'?\n"]);
+  const stats = await cli('stats');
+  assert.equal(stats.code, 3);
+  assert.match(stats.err, /^Usage: kapacitor stats <general\|ingress>\n[\s\S]*Error: must provide a stats category\n$/);
+  reset({ 'GET /kapacitor/v1/debug/vars': [200, '{"num_tasks": 1}'] });
+  assert.deepEqual(await cli('stats', 'nosuch'), { code: 0, out: '', err: '' });
+  assert.deepEqual(await cli('vars'), { code: 0, out: '{"num_tasks": 1}', err: '' }); // raw, no newline added
+  reset({ 'GET /kapacitor/v1/tasks/x': [502, 'bad gateway'] });
+  assert.deepEqual(await cli('show', 'x'), { code: 3, out: '', err: 'Error: invalid response: code 502: body: bad gateway\n' });
+  const scheme = await run(['-url', 'ftp://x', 'list', 'tasks'], { env: {}, io: { out: () => {}, err: () => {} } });
+  assert.equal(scheme, 4);
+  assert.match((await cli('define', 'x', '-bogus', 'y')).err, /^flag provided but not defined: -bogus\n/);
+});
+
+test('KAPACITOR_URL is used when -url is absent; a refused connection is a command failure', async () => {
+  reset({ 'GET /kapacitor/v1/tasks': [200, '{"tasks":[]}'] });
+  let out = '';
+  const code = await run(['list', 'tasks'], { env: { KAPACITOR_URL: url }, io: { out: (s) => { out += s; }, err: () => {} } });
+  assert.equal(code, 0);
+  assert.match(out, /^ID Type/);
+  let err = '';
+  const refused = await run(['-url', 'http://127.0.0.1:1', 'list', 'tasks'], { env: {}, io: { out: () => {}, err: (s) => { err += s; } } });
+  assert.equal(refused, 3);
+  assert.match(err, /^Error: Get "http:\/\/127\.0\.0\.1:1\/kapacitor\/v1\/tasks\?/);
+});
