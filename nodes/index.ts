@@ -10,5 +10,6 @@ import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './moving-average.ts';
 import './stream.ts';
+import './window.ts';
 
 export { nodeFactory, registeredKinds, registerNode } from './registry.ts';
