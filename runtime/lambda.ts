@@ -1,15 +1,16 @@
 /**
- * How nodes compile lambdas. The TICKscript package provides the compiler (tickscript/lambda-contract.ts);
- * the runtime only depends on the contract, so the compiler is plugged in here once at start-up.
+ * How nodes compile lambdas: through tickscript's compiler (tickscript/lambda-contract.ts is the contract).
+ * `setLambdaCompiler` exists so a test can substitute another implementation of the contract.
  */
 import type { CompiledLambda, LambdaExpression } from '../tickscript/lambda-contract.ts';
 import type { TickValue } from '../tickscript/pipeline.ts';
+import { compileLambda } from '../tickscript/lambda/compile.ts';
 
 export type LambdaCompiler = (expr: LambdaExpression) => CompiledLambda;
 
-let compiler: LambdaCompiler | undefined;
+let compiler: LambdaCompiler = compileLambda;
 
-/** Install the lambda compiler (the server and test helpers call this with tickscript's compileLambda). */
+/** Replace the lambda compiler (defaults to tickscript's compileLambda). */
 export function setLambdaCompiler(c: LambdaCompiler): void {
   compiler = c;
 }
@@ -17,6 +18,5 @@ export function setLambdaCompiler(c: LambdaCompiler): void {
 /** Compile a lambda argument of `node`'s `.method()`; throws a clear error for non-lambdas. */
 export function compileLambdaArg(node: string, method: string, v: TickValue | undefined): CompiledLambda {
   if (!v || v.type !== 'lambda') throw new Error(`${node}: .${method}() expects a lambda expression, got ${v ? v.type : 'nothing'}`);
-  if (!compiler) throw new Error(`${node}: cannot run lambda expressions: no lambda compiler installed`);
   return compiler(v.value);
 }

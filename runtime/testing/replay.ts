@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
+import { evaluateScript } from '../../tickscript/index.ts';
 import { TaskMaster, type RunningTask, type RuntimeServices } from '../task-master.ts';
 import { LineParser } from './line-protocol.ts';
 
@@ -55,4 +56,9 @@ export function startTask(pipeline: Pipeline, opts: HarnessOptions = {}): Harnes
       tm.stopAll();
     },
   };
+}
+
+/** Evaluate a TICKscript (tickscript/index.ts evaluateScript) and start it as a task. */
+export function startScript(script: string, opts: HarnessOptions = {}): Harness {
+  return startTask(evaluateScript(script), opts);
 }
