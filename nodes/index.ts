@@ -3,6 +3,7 @@
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
 import './derivative.ts';
+import './eval.ts';
 import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
@@ -10,6 +11,7 @@ import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './moving-average.ts';
 import './stream.ts';
+import './where.ts';
 import './window.ts';
 
 export { nodeFactory, registeredKinds, registerNode } from './registry.ts';
