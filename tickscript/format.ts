@@ -27,7 +27,7 @@ function quoteString(s: string): string {
   return `'${s.replace(/'/g, "\\'")}'`;
 }
 
-export function formatExpr(e: A.Expr, indent = '', top = false): string {
+export function formatExpr(e: A.Expr, indent = ''): string {
   switch (e.kind) {
     case 'number': return e.isInt ? e.literal : formatFloatLiteral(e.float);
     case 'string': return e.triple ? `'''${e.value}'''` : quoteString(e.value);
@@ -40,10 +40,11 @@ export function formatExpr(e: A.Expr, indent = '', top = false): string {
     case 'unary': return e.op + formatExpr(e.operand, indent);
     case 'binary': {
       const l = formatExpr(e.left, indent);
-      const r = formatExpr(e.right, indent + STEP);
-      const op = e.op;
-      const s = e.multiline ? `${l} ${op}\n${indent}${STEP}${r}` : `${l} ${op} ${r}`;
-      return e.parens && !top ? `(${s})` : e.parens ? `(${s})` : s;
+      // a binary expression that spanned lines breaks after the operator, right operand indented one step
+      const s = e.multiline
+        ? `${l} ${e.op}\n${indent}${STEP}${formatExpr(e.right, indent + STEP)}`
+        : `${l} ${e.op} ${formatExpr(e.right, indent)}`;
+      return e.parens ? `(${s})` : s;
     }
     case 'function': {
       if (e.args.length === 0) return `${e.name}()`;
@@ -64,10 +65,10 @@ export function formatExpr(e: A.Expr, indent = '', top = false): string {
 function formatStatement(st: A.Statement): string {
   const c = comments(st.comments, '');
   switch (st.kind) {
-    case 'declaration': return `${c}var ${st.name} = ${formatExpr(st.value, '', true)}\n`;
+    case 'declaration': return `${c}var ${st.name} = ${formatExpr(st.value, '')}\n`;
     case 'typeDeclaration': return `${c}var ${st.name} ${st.type}\n`;
     case 'dbrp': return `${c}dbrp "${st.db.replace(/"/g, '\\"')}"."${st.rp.replace(/"/g, '\\"')}"\n`;
-    case 'expression': return `${c}${formatExpr(st.expr, '', true)}\n`;
+    case 'expression': return `${c}${formatExpr(st.expr, '')}\n`;
   }
 }
 
