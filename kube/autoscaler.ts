@@ -71,6 +71,9 @@ interface ResourceState<J> {
 export class Autoscaler<J> {
   private readonly states = new Map<string, ResourceState<J>>();
   private readonly queueLimit: number;
+  /** clamp bounds as bigints, converted once (the lambda yields int64) */
+  private readonly maxB: bigint;
+  private readonly minB: bigint;
   private readonly totalQueueLimit: number;
   private pendingTotal = 0;
   private inFlight = 0;
@@ -86,6 +89,8 @@ export class Autoscaler<J> {
   ) {
     this.queueLimit = settings.queueLimit ?? 64;
     this.totalQueueLimit = settings.totalQueueLimit ?? 100_000;
+    this.maxB = BigInt(settings.max);
+    this.minB = BigInt(settings.min);
     if (!(Number.isInteger(this.queueLimit) && this.queueLimit > 0)) throw new Error(`queue limit must be a positive integer, got ${this.queueLimit}`);
     if (!(Number.isInteger(this.totalQueueLimit) && this.totalQueueLimit > 0)) throw new Error(`total queue limit must be a positive integer, got ${this.totalQueueLimit}`);
   }
@@ -206,9 +211,8 @@ export class Autoscaler<J> {
       return false;
     }
     // step 4: clamp (max 0 = unlimited; min >= 1)
-    const { max, min } = this.settings;
-    if (max > 0 && want > BigInt(max)) want = BigInt(max);
-    if (want < BigInt(min)) want = BigInt(min);
+    if (this.maxB > 0n && want > this.maxB) want = this.maxB;
+    if (want < this.minB) want = this.minB;
     const next = Number(want);
     const old = st.current;
     if (next === old) return false; // step 5

@@ -220,3 +220,29 @@ describe('patch formats', () => {
     assert.throws(() => jsonPatch(doc, [{ op: 'test', path: '/b/c', value: 'no' }]), /operation 0: test failed/);
   });
 });
+
+describe('kube-api CLI (npm run kube-api)', () => {
+  it('starts, seeds from flags, serves, and stops on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const root = new URL('../../', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'fixtures/kube-api/main.ts', '--port', '0', '--seed', 'statefulsets/db/pg=3'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const r = await fetch(`${url}/apis/apps/v1/namespaces/db/statefulsets/pg/scale`);
+      assert.equal((await r.json() as { spec: { replicas: number } }).spec.replicas, 3);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
