@@ -2,6 +2,8 @@
  * Loads every node runtime (each file registers itself in nodes/registry.ts). One import line per node kind;
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
+import './default.ts';
+import './delete.ts';
 import './derivative.ts';
 import './eval.ts';
 import './from.ts';
@@ -9,7 +11,10 @@ import './group-by.ts';
 import './http-out.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
+import './log.ts';
 import './moving-average.ts';
+import './sample.ts';
+import './shift.ts';
 import './stream.ts';
 import './where.ts';
 import './window.ts';
