@@ -189,14 +189,23 @@ export class Autoscaler<J> {
         if (this.stopped) return;
         st.loaded = true;
         st.current = s.replicas;
-        if (!this.decide(st, job)) this.run(st, undefined);
+        let started = false;
+        try {
+          started = this.decide(st, job);
+        } finally {
+          // whatever a host callback threw, the jobs behind this one must not be stranded
+          if (!started) this.run(st, undefined);
+        }
       }),
       (err: unknown) => this.host.later(() => {
         this.settle(st);
         if (this.stopped) return;
         // nothing stored: the next point retries the GET
-        this.host.error(job, st.id, `could not determine initial scale for "${st.id.key}": ${(err as Error)?.message ?? err}`, err);
-        this.run(st, undefined);
+        try {
+          this.host.error(job, st.id, `could not determine initial scale for "${st.id.key}": ${(err as Error)?.message ?? err}`, err);
+        } finally {
+          this.run(st, undefined);
+        }
       }),
     );
   }
@@ -238,15 +247,21 @@ export class Autoscaler<J> {
         st.current = next;
         if (increase) st.lastIncrease = t;
         else st.lastDecrease = t;
-        this.host.applied(job, st.id, old, next);
-        this.run(st, undefined);
+        try {
+          this.host.applied(job, st.id, old, next);
+        } finally {
+          this.run(st, undefined);
+        }
       }),
       (err: unknown) => this.host.later(() => {
         this.settle(st);
         if (this.stopped) return;
-        this.host.error(job, st.id,
-          `failed to apply scaling event: failed to set new replica count for "${st.id.key}": ${(err as Error)?.message ?? err}`, err);
-        this.run(st, undefined);
+        try {
+          this.host.error(job, st.id,
+            `failed to apply scaling event: failed to set new replica count for "${st.id.key}": ${(err as Error)?.message ?? err}`, err);
+        } finally {
+          this.run(st, undefined);
+        }
       }),
     );
     return true;

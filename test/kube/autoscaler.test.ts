@@ -19,18 +19,22 @@ function rid(name: string, namespace = 'default', kind = 'deployments'): Resourc
   return { namespace, kind, name, key: `${namespace}/${kind}/${name}` };
 }
 
-function harness(api: KubeApiServer, settings: Partial<AutoscaleSettings> = {}) {
-  const out = { events: [] as string[], errors: [] as string[], drops: 0 };
+function harness(api: KubeApiServer, settings: Partial<AutoscaleSettings> = {}, failApplied = 0) {
+  const out = { events: [] as string[], errors: [] as string[], drops: 0, thrown: 0 };
   const host: AutoscaleHost<Job> = {
     time: (j) => j.t,
     evaluate: (j, cur) => {
       if (j.want instanceof Error) throw j.want;
       return typeof j.want === 'function' ? j.want(cur) : j.want;
     },
-    applied: (_j, r, o, n) => out.events.push(`${r.key} ${o}->${n}`),
+    applied: (_j, r, o, n) => {
+      out.events.push(`${r.key} ${o}->${n}`);
+      if (failApplied-- > 0) throw new Error('downstream failure');
+    },
     cooldownDrop: () => { out.drops++; },
     error: (_j, _r, m) => out.errors.push(m),
-    later: (fn) => fn(),
+    // like Node.runExternal: a throwing continuation is counted, never propagated
+    later: (fn) => { try { fn(); } catch { out.thrown++; } },
   };
   const client = new KubeScaleClient({ mode: 'api-servers', servers: [api.url], token: '', caPath: '' }, { timeoutMs: 500 });
   const engine = new Autoscaler<Job>(client, { min: 1, max: 0, increaseCooldown: 0n, decreaseCooldown: 0n, ...settings }, host);
@@ -206,6 +210,15 @@ describe('Autoscaler engine (SPEC 4.2)', () => {
     assert.match(out.errors[0]!, /connection failed \(ECONNRESET\)/);
     assert.match(out.errors[1]!, /no answer within 500ms/);
     assert.deepEqual(out.events, ['default/deployments/web 1->2']);
+  });
+
+  it('a throwing host callback does not strand the points queued behind it', async () => {
+    const { engine, out } = harness(api, {}, 1);
+    engine.submit({ t: 0n, want: 2n }, rid('web'));
+    engine.submit({ t: S, want: 3n }, rid('web'));
+    await engine.whenIdle();
+    assert.equal(out.thrown, 1);
+    assert.deepEqual(out.events, ['default/deployments/web 1->2', 'default/deployments/web 2->3']);
   });
 
   it('stop(): queued points are forgotten and late answers ignored', async () => {
