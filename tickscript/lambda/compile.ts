@@ -13,7 +13,7 @@ import { formatExpr } from '../format.ts';
 import { suggest } from '../suggest.ts';
 import { FUNCTIONS, newCallState, type CallState } from './functions.ts';
 import { arith, compare, logicalOperand, negate, not, regexMatch } from './ops.ts';
-import { MISSING, typeOf, type TypeName, type Val } from './values.ts';
+import { MISSING, TYPE_BIT, typeBit, typeOf, type TypeName, type Val } from './values.ts';
 
 type Fn = (s: LambdaScope, x: Fields | undefined, st: CallState[]) => Val;
 
@@ -64,9 +64,20 @@ function call(e: A.FunctionNode, ctx: Ctx): Fn {
   const n = args.length;
   if (n === 1) {
     const a0 = args[0]!;
+    // one-argument signatures as a bit mask of accepted types
+    let mask = 0;
+    for (const sg of sigs) if (sg.length === 1) mask |= TYPE_BIT[sg[0]!];
+    const f1 = def.call1;
+    if (f1 && slot < 0) {
+      return (s, x, st) => {
+        const v = a0(s, x, st);
+        if ((typeBit(v) & mask) === 0) throw sigError(e.name, e.args, [v], sigs);
+        return f1(v);
+      };
+    }
     return (s, x, st) => {
       const v = a0(s, x, st);
-      if (!accepted.has(typeOf(v))) throw sigError(e.name, e.args, [v], sigs);
+      if ((typeBit(v) & mask) === 0) throw sigError(e.name, e.args, [v], sigs);
       buf[0] = v;
       return impl(buf, slot >= 0 ? st[slot] : undefined);
     };

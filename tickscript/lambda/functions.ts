@@ -16,6 +16,8 @@ export interface FuncDef {
   readonly sigs: readonly (readonly TypeName[])[];
   readonly stateful?: boolean;
   readonly call: (args: Val[], st: CallState | undefined) => Val;
+  /** fast path for stateless one-argument calls (same semantics as call) */
+  readonly call1?: (a: Val) => Val;
 }
 
 const F: TypeName = 'float';
@@ -26,7 +28,7 @@ const D: TypeName = 'duration';
 const T: TypeName = 'time';
 const R: TypeName = 'regex';
 
-const math1 = (f: (x: number) => number): FuncDef => ({ sigs: [[F]], call: (a) => f(a[0] as number) });
+const math1 = (f: (x: number) => number): FuncDef => ({ sigs: [[F]], call: (a) => f(a[0] as number), call1: f as (a: Val) => Val });
 const math2 = (f: (x: number, y: number) => number): FuncDef => ({ sigs: [[F, F]], call: (a) => f(a[0] as number, a[1] as number) });
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -49,6 +51,15 @@ function boolOf(a: Val): boolean {
       if (a === 0) return false;
       if (a === 1) return true;
       throw new LambdaError(`cannot convert ${formatFloatF(a as number)} to boolean`);
+  }
+}
+
+function toInt(v: Val): bigint {
+  switch (typeof v) {
+    case 'bigint': return v;
+    case 'number': return floatToInt(v);
+    case 'boolean': return v ? 1n : 0n;
+    default: return parseGoInt(v as string);
   }
 }
 
@@ -142,18 +153,7 @@ function randInt(limit: bigint | undefined): bigint {
 export const FUNCTIONS: Readonly<Record<string, FuncDef>> = {
   // ---- conversions ----
   bool: { sigs: [[B], [S], [I], [F]], call: (a) => boolOf(a[0]!) },
-  int: {
-    sigs: [[B], [S], [I], [F]],
-    call: (a) => {
-      const v = a[0]!;
-      switch (typeof v) {
-        case 'bigint': return v;
-        case 'number': return floatToInt(v);
-        case 'boolean': return v ? 1n : 0n;
-        default: return parseGoInt(v as string);
-      }
-    },
-  },
+  int: { sigs: [[B], [S], [I], [F]], call: (a) => toInt(a[0]!), call1: toInt },
   float: {
     sigs: [[B], [S], [I], [F]],
     call: (a) => {

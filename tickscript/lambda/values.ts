@@ -25,6 +25,25 @@ export function typeOf(v: Val): TypeName {
   }
 }
 
+/** bit per type, for signature checks without string hashing */
+export const TYPE_BIT: Readonly<Record<TypeName, number>> = {
+  float: 1, int: 2, string: 4, boolean: 8, duration: 16, time: 32, regex: 64, missing: 128,
+};
+
+export function typeBit(v: Val): number {
+  switch (typeof v) {
+    case 'number': return 1;
+    case 'bigint': return 2;
+    case 'string': return 4;
+    case 'boolean': return 8;
+    case 'symbol': return 128;
+    default:
+      if (v instanceof Duration) return 16;
+      if (v instanceof TimeValue) return 32;
+      return 64;
+  }
+}
+
 export function wrap64(v: bigint): bigint {
   return BigInt.asIntN(64, v);
 }

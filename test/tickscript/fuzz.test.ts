@@ -1,0 +1,107 @@
+// Fuzz: random token sequences and mutated valid scripts must end in a Pipeline or a TickscriptError — never
+// another exception. Seeded, so failures reproduce; bounded to a few seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateScript, formatScript, TickscriptError } from '../../tickscript/index.ts';
+
+/** mulberry32: small deterministic PRNG */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOKENS = [
+  'stream', 'batch', 'from()', 'var', 'x', '=', '|', '.', '@', '(', ')', '[', ']', ',', 'lambda:', '"f"', "'s'", "'''t'''",
+  '1', '1.5', '010', '09', '5m', '1s', '/re/', '*', '+', '-', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', '!',
+  'AND', 'OR', 'TRUE', 'FALSE', 'dbrp', 'where', 'eval', 'groupBy', 'window', 'period', 'sum', 'k8sAutoscale', 'replicas',
+  'int', 'ceil', 'measurement', 'as', 'time', '// c\n', '\n', ' ', '#', '&&', 'µ', '"', "'", 'alert', 'crit', 'post',
+];
+
+const SEEDS = [
+  `var target = 100.0
+stream
+    |from()
+        .measurement('requests')
+        .groupBy('host', 'replicaset')
+        .truncate(1s)
+    |derivative('value')
+        .as('rps')
+        .unit(1s)
+        .nonNegative()
+    |groupBy('replicaset')
+    |sum('rps')
+        .as('total')
+    |movingAverage('total', 60)
+        .as('avg')
+    |k8sAutoscale()
+        .kind('replicasets')
+        .resourceNameTag('replicaset')
+        .replicas(lambda: int(ceil("avg" / target)))`,
+  `dbrp "db"."rp"
+var w = 5m
+batch|query('SELECT mean(v) FROM m').period(w).every(w).groupBy(time(1m), 'host')
+  |alert().crit(lambda: "mean" > 10.0 AND "host" =~ /web\\d+/).post('http://x').header('a', 'b')`,
+  `stream|from().where(lambda: !isPresent("x") OR strLength("s") > 3)|eval(lambda: "a" * 2, lambda: -"b").as('a', 'b')
+|window().period(10s).every(5s)|percentile('a', 90.0)|httpOut('out')`,
+];
+
+function check(src: string): void {
+  try {
+    const p = evaluateScript(src);
+    assert.ok(p.nodes.length > 1);
+  } catch (e) {
+    if (!(e instanceof TickscriptError)) {
+      throw new Error(`non-TickscriptError for ${JSON.stringify(src)}: ${(e as Error).stack}`);
+    }
+    assert.ok(e.message.length > 0);
+    // parse errors always carry a position
+    if (e.kapacitorMessage.startsWith('parser: unexpected')) assert.ok(e.line !== undefined && e.column !== undefined, e.message);
+  }
+  try {
+    const f = formatScript(src);
+    // formatting is idempotent and preserves parseability
+    assert.equal(formatScript(f), f, `format not idempotent for ${JSON.stringify(src)}`);
+  } catch (e) {
+    if (!(e instanceof TickscriptError)) throw new Error(`formatter threw ${(e as Error).stack} for ${JSON.stringify(src)}`);
+  }
+}
+
+test('fuzz: random token sequences', () => {
+  const r = rng(20261129);
+  for (let i = 0; i < 3000; i++) {
+    const n = 1 + Math.floor(r() * 14);
+    let s = '';
+    for (let j = 0; j < n; j++) s += TOKENS[Math.floor(r() * TOKENS.length)]! + (r() < 0.5 ? '' : ' ');
+    check(s);
+  }
+});
+
+test('fuzz: mutated valid scripts', () => {
+  const r = rng(42);
+  const pieces = TOKENS.concat(['|log()', '.quiet()', "|httpOut('o')", ')', '(']);
+  for (let i = 0; i < 3000; i++) {
+    let s = SEEDS[i % SEEDS.length]!;
+    const edits = 1 + Math.floor(r() * 3);
+    for (let k = 0; k < edits; k++) {
+      const at = Math.floor(r() * (s.length + 1));
+      const op = r();
+      if (op < 0.4) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(r() * 4));
+      else if (op < 0.8) s = s.slice(0, at) + pieces[Math.floor(r() * pieces.length)]! + s.slice(at);
+      else {
+        const b = Math.floor(r() * s.length);
+        s = s.slice(0, at) + s.slice(b, b + 5) + s.slice(at);
+      }
+    }
+    check(s);
+  }
+});
+
+test('fuzz: the unmutated seeds evaluate', () => {
+  for (const s of SEEDS) assert.ok(evaluateScript(s).nodes.length > 1);
+});
