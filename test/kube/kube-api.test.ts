@@ -246,3 +246,20 @@ describe('kube-api CLI (npm run kube-api)', () => {
     }
   });
 });
+
+describe('status.replicas', () => {
+  it('follows spec by default; with statusFollowsSpec false it is left to the watcher', async () => {
+    const api = await startKubeApi({ statusFollowsSpec: false, seed: [{ kind: 'deployments', name: 'web', replicas: 1 }] });
+    try {
+      const realised: number[] = [];
+      api.state.watch((c) => { realised.push(c.new); });
+      await call(api, 'PATCH', SCALE, { spec: { replicas: 4 } }, 'application/merge-patch+json');
+      const s = (await call(api, 'GET', SCALE)).json;
+      assert.deepEqual([s.spec.replicas, s.status.replicas, realised], [4, 1, [4]]);
+      api.state.get('deployments', 'default', 'web')!.statusReplicas = 4; // the "controller" caught up
+      assert.equal((await call(api, 'GET', SCALE)).json.status.replicas, 4);
+    } finally {
+      await api.close();
+    }
+  });
+});
