@@ -2,9 +2,12 @@
  * Loads every node runtime (each file registers itself in nodes/registry.ts). One import line per node kind;
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
+import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';
 import './derivative.ts';
+import './difference.ts';
+import './elapsed.ts';
 import './eval.ts';
 import './from.ts';
 import './group-by.ts';

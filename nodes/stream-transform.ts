@@ -1,0 +1,95 @@
+/**
+ * Shared shape of the InfluxQL "stream transformations" difference, cumulativeSum and elapsed (SPEC 3.7,
+ * `influxqlStreamingTransformGroup`): per group, one reducer fed point by point; each result is emitted as a
+ * point named after the group's first point, with the group tags only and the single field `<as>`, stamped with
+ * the current point's time. On batch edges each batch is its own series and becomes a batch of results.
+ * Subclasses implement the reducer; this file owns grouping, output shape and error reporting.
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../runtime/point.ts';
+import { goTypeName } from '../runtime/values.ts';
+import { plain, prop } from '../tickscript/pipeline.ts';
+
+/** One group's reducer state. `add` returns the value to emit or undefined. */
+export interface Reducer {
+  add(v: FieldValue, time: bigint): FieldValue | undefined;
+}
+
+interface Group {
+  readonly name: string;
+  readonly tags: Tags;
+  /** the Go type name of the first value: later values must match (influxql reducers are typed) */
+  readonly type: string;
+  readonly r: Reducer;
+}
+
+export abstract class StreamTransformNode extends Node {
+  protected readonly field: string;
+  private readonly as: string;
+  private readonly groups = this.groupState<Group>();
+
+  constructor(ctx: NodeContext, defaultAs: string) {
+    super(ctx);
+    const d = ctx.def;
+    const f = d.args[0] ? plain(d.args[0]) : undefined;
+    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
+    this.field = f;
+    this.as = prop(d, 'as', defaultAs);
+    if (typeof this.as !== 'string' || this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+  }
+
+  /** A new reducer for a series whose first value is `v`, or an error text when the type is not supported. */
+  protected abstract newReducer(v: FieldValue): Reducer | string;
+
+  /** The value to feed, or undefined after reporting why (missing, unsupported or changed type). */
+  private value(v: FieldValue | undefined, type: string | undefined, group: string): FieldValue | undefined {
+    if (v === undefined) {
+      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
+      return undefined;
+    }
+    if (type !== undefined && goTypeName(v) !== type) {
+      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${type}`));
+      return undefined;
+    }
+    return v;
+  }
+
+  private start(v: FieldValue, name: string, tags: Tags, group: string): Group | undefined {
+    const r = this.newReducer(v);
+    if (typeof r === 'string') {
+      this.reportError('failed to realize reduce context from fields', group, new Error(r));
+      return undefined;
+    }
+    return { name, tags, type: goTypeName(v), r };
+  }
+
+  protected override onPoint(p: Point): void {
+    let g = this.groups.get(p.group);
+    const v = this.value(p.fields[this.field], g?.type, p.group);
+    if (v === undefined) return;
+    if (g === undefined) {
+      g = this.start(v, p.name, groupTags(p.tags, p.dims), p.group);
+      if (g === undefined) return;
+      this.groups.set(p.group, g);
+    }
+    const out = g.r.add(v, p.time);
+    if (out !== undefined) this.emitPoint(makePoint(g.name, '', '', g.tags, { [this.as]: out }, p.time, p.dims, p.group));
+  }
+
+  protected override onBatch(b: Batch): void {
+    let g: Group | undefined;
+    const pts: BatchPoint[] = [];
+    for (const bp of b.points) {
+      const v = this.value(bp.fields[this.field], g?.type, b.group);
+      if (v === undefined) continue;
+      if (g === undefined) {
+        g = this.start(v, b.name, b.tags, b.group);
+        if (g === undefined) break;
+      }
+      const out = g.r.add(v, bp.time);
+      if (out !== undefined) pts.push(makeBatchPoint(bp.time, { [this.as]: out }, b.tags));
+    }
+    this.emitBatch(withPoints(b, pts));
+  }
+}
