@@ -6,7 +6,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { USAGE, UsageError, parseDaemonArgs, type DaemonArgs } from './cli-args.ts';
 import { ConfigError, configToToml, loadConfig } from './config/index.ts';
-import { startDaemon } from './daemon.ts';
 import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';
 
@@ -17,6 +16,8 @@ async function run(args: DaemonArgs, argv: readonly string[]): Promise<void> {
   for (const w of warnings) logger.warn(w);
   logger.info({ version: VERSION, hostname: config.hostname, data_dir: config.dataDir }, 'kapacitord starting');
 
+  // loaded here so `version` and `config` do not pay for importing the whole server
+  const { startDaemon } = await import('./daemon.ts');
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {
     daemon = await startDaemon(config, logger);

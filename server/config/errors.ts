@@ -30,6 +30,6 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestD) { best = c; bestD = d; }
   }
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  const limit = Math.max(1, Math.floor(name.length / 3));
   return bestD <= limit ? ` (did you mean ${JSON.stringify(best)}?)` : '';
 }

@@ -1,0 +1,47 @@
+/** Shared setup for server tests: a config from defaults + env (never the developer's files), a silent logger. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config/index.ts';
+import { CountingSink, IngressStats, type PointSink } from '../../server/ingest/router.ts';
+import type { Lifecycle } from '../../server/lifecycle.ts';
+import { silentLogger } from '../../server/logger.ts';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ env: { KAPACITOR_DATA_DIR: join(tmpdir(), 'tickstream-test-unused'), ...env } });
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  sink: CountingSink;
+  ingress: IngressStats;
+  config: Config;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  plugins?: FastifyPluginAsync[];
+  lifecycle?: Lifecycle;
+  sink?: PointSink;
+  /** fixed receive time (ns) */
+  now?: bigint;
+}
+
+export function testApp(opts: TestAppOptions = {}): TestApp {
+  const config = testConfig(opts.env);
+  const sink = new CountingSink();
+  const ingress = new IngressStats();
+  const now = opts.now ?? 1700000000123456789n;
+  const app = buildApp({
+    config, logger: silentLogger(), sink: opts.sink ?? sink, ingress, plugins: opts.plugins, lifecycle: opts.lifecycle,
+    clock: () => now,
+  });
+  return { app, sink, ingress, config };
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
