@@ -2,6 +2,7 @@
  * The text the CLI prints, byte for byte as Kapacitor 1.8's CLI prints it (SPEC 6.4–6.6, Appendix D):
  * `list tasks`, `list templates`, `show`, `show-template`, `stats general`, `stats ingress`.
  */
+import { formatGoDuration } from '../runtime/time.ts';
 import { goFloat, goQuote, goValue, padLeft, padRight, rfc822 } from './gofmt.ts';
 
 export interface DBRPJson { db: string; rp: string }
@@ -68,14 +69,25 @@ export function formatTemplateList(templates: readonly TemplateJson[]): string {
   return out;
 }
 
-/** A var's value as the CLI prints it: lists as `[a, *]`, stars as `*`, numbers as Go's %v of a float64. */
+/**
+ * A var's value as the CLI prints it. The Go client decodes a var by its type (client/v1 `Var`), so `%v` shows an
+ * int64 as an integer, a duration as time.Duration (`1m0s`), a float64 in Go's %v (`100`, `1.5e+07`); lists
+ * print as `[a, *]`, stars as `*`.
+ */
 export function formatVarValue(v: VarJson): string {
-  if (v.type === 'star') return '*';
-  if (v.type === 'list' && Array.isArray(v.value)) {
-    return '[' + (v.value as VarJson[]).map((e) => (e && typeof e === 'object' && 'type' in e ? formatVarValue(e) : goValue(e))).join(', ') + ']';
+  switch (v.type) {
+    case 'star': return '*';
+    case 'list':
+      if (!Array.isArray(v.value)) return goValue(v.value);
+      return '[' + (v.value as VarJson[]).map((e) => (e && typeof e === 'object' && 'type' in e ? formatVarValue(e) : goValue(e))).join(', ') + ']';
+    case 'int':
+      return typeof v.value === 'number' && Number.isInteger(v.value) ? BigInt(v.value).toString() : goValue(v.value);
+    case 'duration':
+      if (typeof v.value === 'number' && Number.isInteger(v.value)) return formatGoDuration(BigInt(v.value));
+      return goValue(v.value);
+    default:
+      return typeof v.value === 'number' ? goFloat(v.value) : goValue(v.value);
   }
-  if (typeof v.value === 'number') return goFloat(v.value);
-  return goValue(v.value);
 }
 
 /** SPEC 6.5 / Appendix D. */

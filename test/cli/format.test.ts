@@ -105,6 +105,15 @@ autoscale  autogen          requests                120$
   assert.equal(formatStatsIngress({ kapacitor: {} }), 'Database Retention Policy Measurement Points Received\n');
 });
 
+test('vars values print as the Go client decodes them: int64, time.Duration, float64 %v', () => {
+  const out = formatShow({ id: 't', dbrps: [], script: 's\n', dot: '', vars: {
+    n: { type: 'int', value: 60 }, d: { type: 'duration', value: 60000000000 }, f: { type: 'float', value: 15000000 },
+    s: { type: 'string', value: 'x y' }, b: { type: 'bool', value: true },
+  } });
+  const rows = out.split('\n').filter((l) => /^[bdfns] /.test(l)).map((l) => l.trimEnd().split(/ +/));
+  assert.deepEqual(rows, [['b', 'bool', 'true'], ['d', 'duration', '1m0s'], ['f', 'float', '1.5e+07'], ['n', 'int', '60'], ['s', 'string', 'x', 'y']]);
+});
+
 test('list templates and show-template layouts', () => {
   assert.equal(formatTemplateList([{ id: 'tpl', type: 'stream', vars: { b: { type: 'int', value: 1 }, a: { type: 'float', value: 1 } } }]),
     'ID  Type      Vars                                    \ntpl stream    a,b                                     \n');
