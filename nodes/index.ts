@@ -12,6 +12,7 @@ import './eval.ts';
 import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
+import './http-post.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './log.ts';

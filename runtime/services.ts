@@ -6,6 +6,22 @@ import type { KubernetesService } from '../kube/service.ts';
 export interface RuntimeServices {
   /** the Kubernetes client registry (kube/clients.ts KubernetesClients) used by k8sAutoscale */
   kubernetes?: KubernetesService;
+  /** `[[httppost]]` endpoints by name, for `httpPost().endpoint(name)` and alert `.post().endpoint(name)` (SPEC 3.13) */
+  httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
+  /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
+  serverInfo?: ServerInfo;
+}
+
+/** A configured `[[httppost]]` endpoint. */
+export interface HttpPostEndpoint {
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ServerInfo {
+  readonly hostname: string;
+  readonly clusterId: string;
+  readonly serverId: string;
 }
 
 /** Something that renders the JSON body of an httpOut endpoint on demand (SPEC 3.12). */
