@@ -137,7 +137,10 @@ export class TaskService {
     const now = this.now();
     const status = req.status ?? existing.status;
     const running = this.runner.getTask(existing.id);
-    const enabling = status === 'enabled' && (existing.status !== 'enabled' || !running || newId !== existing.id);
+    const renamed = newId !== existing.id;
+    // start when asked to enable a task that is not executing (first enable, or a retry after a failed start),
+    // or to carry a running task over to its new id
+    const enabling = status === 'enabled' && ((req.status === 'enabled' && !running) || (renamed && running !== undefined));
     const record: TaskRecord = {
       ...existing, id: newId, templateId, type: compiled.pipeline.type, dbrps: compiled.dbrps, script, vars, status,
       modified: now, lastEnabled: status === 'enabled' && existing.status !== 'enabled' ? now : existing.lastEnabled,
@@ -145,7 +148,7 @@ export class TaskService {
     this.store.replaceTask(existing.id, record);
     // A running task keeps running its old definition until it is disabled and enabled again (SPEC 5.3),
     // except when it is renamed (its id changes) or disabled.
-    if (running && (status === 'disabled' || newId !== existing.id)) this.stopQuietly(existing.id);
+    if (running && (status === 'disabled' || renamed)) this.stopQuietly(existing.id);
     if (enabling) return this.start(record, compiled.pipeline);
     return record;
   }

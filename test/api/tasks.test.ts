@@ -149,7 +149,11 @@ test('PATCH: a failing start answers 500, saves the error, keeps status enabled;
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json().error, /^invalid TICKscript: /);
   assert.deepEqual(f.store.getTask('a'), before);
-  // a fixed script plus enable starts it and clears the error (SPEC 5.3 "task start clears error")
+  // changing the script alone does not start it …
+  const scriptOnly = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ script: 'stream\n|alert()\n|log()' }) });
+  assert.equal(scriptOnly.statusCode, 200);
+  assert.equal(scriptOnly.json().executing, false);
+  // … a fixed script plus enable starts it and clears the error (SPEC 5.3 "task start clears error")
   const fixed = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ script: SCRIPT, status: 'enabled' }) });
   assert.equal(fixed.statusCode, 200);
   assert.equal(fixed.json().error, '');
