@@ -81,12 +81,26 @@ export function compileGoRegex(source: string): RegExp {
       const rest = s.slice(i + 2);
       if (rest.startsWith('P<')) { out += '(?<'; i += 3; continue; }
       if (rest.startsWith(':')) { out += '(?:'; i += 2; continue; }
+      const fl = /^[imsU-]+[:)]/.exec(rest);
+      if (fl) {
+        throw new RegexSyntaxError(`error parsing regexp: inline flags inside the pattern are not supported by tickstream: \`(?${fl[0]}\`; put them at the start of the pattern`);
+      }
       if (/^(=|!|<=|<!)/.test(rest)) {
         throw new RegexSyntaxError(`error parsing regexp: invalid or unsupported Perl syntax: \`(?${rest.slice(0, rest[0] === '<' ? 2 : 1)}\``);
       }
       throw new RegexSyntaxError(`error parsing regexp: invalid or unsupported Perl syntax: \`(?${rest.slice(0, 1)}\``);
     }
     out += c;
+  }
+  // Unicode classes (\pL, \p{Greek}) need JavaScript's u flag; without it \p would silently mean "p"
+  if (/\\[pP]/.test(out)) {
+    flags += 'u';
+    out = out.replace(/\\([pP])([A-Za-z])/g, '\\$1{$2}')
+      // RE2 names scripts directly (\p{Greek}); JavaScript needs Script=Greek (categories like Lu stay as they are)
+      .replace(/\\([pP])\{(\^?)([A-Za-z_]+)\}/g, (_m, p: string, neg: string, name: string) => {
+        const P = neg ? (p === 'p' ? 'P' : 'p') : p;
+        return /^[A-Z][a-z]?$/.test(name) ? `\\${P}{${name}}` : `\\${P}{Script=${name}}`;
+      });
   }
   try {
     return new RegExp(out, flags);

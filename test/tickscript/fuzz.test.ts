@@ -2,7 +2,9 @@
 // another exception. Seeded, so failures reproduce; bounded to a few seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateScript, formatScript, TickscriptError } from '../../tickscript/index.ts';
+import { compileLambda, evaluateScript, formatScript, parse, TickscriptError } from '../../tickscript/index.ts';
+import { LambdaError } from '../../tickscript/lambda-contract.ts';
+import type * as A from '../../tickscript/ast.ts';
 
 /** mulberry32: small deterministic PRNG */
 function rng(seed: number): () => number {
@@ -55,6 +57,13 @@ function check(src: string): void {
   try {
     const p = evaluateScript(src);
     assert.ok(p.nodes.length > 1);
+    // every lambda of the pipeline compiles, or fails with a LambdaError (e.g. an unknown function)
+    for (const n of p.nodes) {
+      for (const v of [...n.args, ...n.calls.flatMap((c) => c.args)]) {
+        if (v.type !== 'lambda') continue;
+        try { compileLambda(v.value); } catch (e) { if (!(e instanceof LambdaError)) throw e; }
+      }
+    }
   } catch (e) {
     if (!(e instanceof TickscriptError)) {
       throw new Error(`non-TickscriptError for ${JSON.stringify(src)}: ${(e as Error).stack}`);
@@ -104,4 +113,42 @@ test('fuzz: mutated valid scripts', () => {
 
 test('fuzz: the unmutated seeds evaluate', () => {
   for (const s of SEEDS) assert.ok(evaluateScript(s).nodes.length > 1);
+});
+
+test('fuzz: random lambda expressions evaluate or throw LambdaError', () => {
+  const r = rng(7);
+  const atoms = ['"i"', '"f"', '"s"', '"b"', '"t"', '"missing"', '"time"', '1', '2.5', '0', '0.0', "'x'", 'TRUE', 'FALSE', '1s', '5m', '/x+/', '-1'];
+  const fns = ['int', 'float', 'string', 'bool', 'duration', 'ceil', 'abs', 'max', 'pow', 'strLength', 'strSubstring', 'if',
+    'isPresent', 'count', 'sigma', 'spread', 'hour', 'unixNano', 'humanBytes', 'regexReplace', 'strReplace', 'gamma', 'jn'];
+  const ops = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', 'AND', 'OR'];
+  const gen = (depth: number): string => {
+    const x = r();
+    if (depth <= 0 || x < 0.3) return atoms[Math.floor(r() * atoms.length)]!;
+    if (x < 0.6) return `${gen(depth - 1)} ${ops[Math.floor(r() * ops.length)]} ${gen(depth - 1)}`;
+    if (x < 0.7) return `(${gen(depth - 1)})`;
+    if (x < 0.75) return `!${gen(depth - 1)}`;
+    const n = Math.floor(r() * 4);
+    return `${fns[Math.floor(r() * fns.length)]}(${Array.from({ length: n }, () => gen(depth - 1)).join(', ')})`;
+  };
+  const scope = { time: 1478629267000000000n, fields: { i: 3n, f: 1.5, s: 'abc', b: true }, tags: { t: 'tag' } };
+  let evaluated = 0;
+  for (let i = 0; i < 4000; i++) {
+    const src = gen(4);
+    let st: A.Statement | undefined;
+    try {
+      st = parse(`var l = lambda: ${src}`).statements[0];
+    } catch (e) {
+      if (e instanceof TickscriptError) continue;
+      throw e;
+    }
+    if (st?.kind !== 'declaration' || st.value.kind !== 'lambda') continue;
+    try {
+      const ev = compileLambda(st.value).newEvaluator();
+      ev.eval(scope);
+      evaluated++;
+    } catch (e) {
+      if (!(e instanceof LambdaError)) throw new Error(`${String(e)} for lambda: ${src}`);
+    }
+  }
+  assert.ok(evaluated > 100, `only ${evaluated} lambdas evaluated`);
 });
