@@ -46,7 +46,8 @@ export function normalizeVar(name: string, raw: unknown): VarRecord {
   const value = o['value'];
   const description = o['description'];
   if (description !== undefined && typeof description !== 'string') throw new VarError(`${where}: description must be a string`);
-  const out = (v: unknown): VarRecord => (description ? { type: type as string, value: v, description } : { type: type as string, value: v });
+  // client/v1 Var marshals all three fields (no omitempty)
+  const out = (v: unknown): VarRecord => ({ type: type as string, value: v, description: (description as string | undefined) ?? '' });
   const bad = (want: string): VarError => new VarError(`${where}: value ${JSON.stringify(value) ?? 'missing'} is not ${want}`);
   switch (type) {
     case 'bool':

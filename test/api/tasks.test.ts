@@ -160,6 +160,18 @@ test('PATCH: a failing start answers 500, saves the error, keeps status enabled;
   assert.equal(fixed.json().executing, true);
 });
 
+test('POST with status enabled: a failing start answers 500 and keeps the task with its error', async (t) => {
+  const f = await apiFixture();
+  t.after(() => f.app.close());
+  const res = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', status: 'enabled', dbrps: [{ db: 'd', rp: 'r' }], script: 'stream\n|alert()' }) });
+  assert.equal(res.statusCode, 500);
+  assert.equal(res.json().error, 'node "alert" is not supported yet');
+  const stored = f.store.getTask('a');
+  assert.equal(stored?.status, 'enabled');
+  assert.equal(stored?.error, 'node "alert" is not supported yet');
+  assert.equal(stored?.lastEnabled, f.clock.now);
+});
+
 test('PATCH: rename, dbrps and vars replace the stored set', async (t) => {
   const f = await apiFixture();
   t.after(() => f.app.close());
@@ -169,7 +181,7 @@ test('PATCH: rename, dbrps and vars replace the stored set', async (t) => {
   const j = res.json();
   assert.equal(j.id, 'b');
   assert.deepEqual(j.dbrps, [{ db: 'z', rp: 'y' }]);
-  assert.deepEqual(j.vars, { target: { type: 'duration', value: 60000000000 } });
+  assert.deepEqual(j.vars, { target: { type: 'duration', value: 60000000000, description: '' } });
   assert.equal(j.executing, true);
   assert.equal(f.store.getTask('a'), undefined);
   assert.deepEqual(f.runner.log, ['start a', 'stop a', 'start b']);
