@@ -161,7 +161,8 @@ class Evaluator {
   }
 
   private description(st: A.Statement): string {
-    return (st.comments ?? []).map((c) => c.trim()).join('\n');
+    // Kapacitor's CommentNode.CommentString: the comment lines, trimmed, joined by a space
+    return (st.comments ?? []).map((c) => c.trim()).join(' ');
   }
 
   private typeDeclaration(st: A.TypeDeclarationNode): void {

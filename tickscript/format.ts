@@ -1,7 +1,7 @@
 /**
  * Canonical TICKscript formatter (SPEC 2.8; Kapacitor `tick/fmt.go` and the Format methods of `tick/ast/node.go`).
- * Comments attached to statements and chain links are re-emitted; comments written inside argument lists or
- * expressions are not kept (they have no statement or link to attach to).
+ * Comments attached to statements, chain links and the arguments of multi-line calls are re-emitted; comments
+ * written elsewhere inside expressions are not kept.
  */
 import type * as A from './ast.ts';
 import { parse } from './parser.ts';
@@ -21,6 +21,13 @@ function comments(lines: readonly string[] | undefined, indent: string): string 
 export function formatFloatLiteral(f: number): string {
   const s = formatFloatF(f);
   return /^[+-]?\d+$/.test(s) ? s + '.0' : s;
+}
+
+/** the node holding the expression's first token (where its comment is attached) */
+function leaf(e: A.Expr): A.Expr {
+  let l = e;
+  while (l.kind === 'chain' || l.kind === 'binary') l = l.left;
+  return l;
 }
 
 function quoteString(s: string): string {
@@ -50,7 +57,8 @@ export function formatExpr(e: A.Expr, indent = ''): string {
       if (e.args.length === 0) return `${e.name}()`;
       if (!e.multiline) return `${e.name}(${e.args.map((a) => formatExpr(a, indent)).join(', ')})`;
       const inner = indent + STEP;
-      return `${e.name}(\n${e.args.map((a) => inner + formatExpr(a, inner)).join(',\n')}\n${indent})`;
+      // a comment written before an argument is kept on its own line(s) above it
+      return `${e.name}(\n${e.args.map((a) => comments(leaf(a).comments, inner) + inner + formatExpr(a, inner)).join(',\n')}\n${indent})`;
     }
     case 'lambda': return `lambda: ${formatExpr(e.expr, indent)}`;
     case 'list': return `[${e.items.map((i) => formatExpr(i, indent)).join(', ')}]`;

@@ -51,6 +51,9 @@ test('seed script → the 7-node pipeline of SPEC 1.6', { skip: !existsSync(seed
   // vars (SPEC 1.6): target float 100.0, cooldowns durations, moving_avg_count int 60
   assert.deepEqual(p.vars.target, { type: 'float', value: { type: 'float', value: 100 }, description: 'Target is the desired number of requests per second per host.' });
   assert.equal(p.vars.moving_avg_count!.value!.type, 'int');
+  // a multi-line comment becomes one description (lines joined by a space)
+  assert.equal(p.vars.moving_avg_count!.description,
+    'Moving_avg_count is the number of points to use in a moving average as input to the k8sAutoscale node. Points arrive at one per second.');
   assert.equal(p.vars.increase_cooldown!.value!.type, 'duration');
 });
 

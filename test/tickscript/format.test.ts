@@ -37,6 +37,8 @@ const rules: [string, string, string][] = [
     'stream\n    |eval(\n        lambda: 1,\n        lambda: 2\n    )\n'],
   ['comments on their own lines, single space after //', '//a\n//   b\nvar x = 1\nstream|from()\n//c\n.measurement(\'m\')',
     "// a\n// b\nvar x = 1\n\nstream\n    |from()\n        // c\n        .measurement('m')\n"],
+  ['comments before arguments of multi-line calls are kept', 'stream|eval(\n// first\nlambda: 1,\n  //second\n"x")',
+    'stream\n    |eval(\n        // first\n        lambda: 1,\n        // second\n        "x"\n    )\n'],
   ['string lists', "var l = ['a',b , *]", "var l = ['a', b, *]\n"],
   ['unary operators', 'var l = lambda: !"a" AND -"b" < -1', 'var l = lambda: !"a" AND -"b" < -1\n'],
   ['booleans', 'var t = TRUE', 'var t = TRUE\n'],
