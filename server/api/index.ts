@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { tasksRoutes } from './tasks-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
+import { logLevelRoutes } from './loglevel-routes.ts';
 import { TaskService } from './task-service.ts';
 import { TemplateService } from './template-service.ts';
 
@@ -19,6 +20,8 @@ export const API_BASES = ['/kapacitor/v1', '/kapacitor/v1preview'] as const;
 export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'> {
   readonly tasks: TaskService;
   readonly templates: TemplateService;
+  /** the server logger whose level `POST /loglevel` sets; the route is absent without it */
+  readonly logger?: { level: string } | undefined;
 }
 
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
@@ -26,5 +29,6 @@ export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promi
     await app.register(tasksRoutes, { tasks: opts.tasks, base });
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });
+    if (opts.logger) await app.register(logLevelRoutes, { base, logger: opts.logger });
   }
 }

@@ -103,6 +103,7 @@ export interface ApiFixture {
   runner: FakeRunner;
   tasks: TaskService;
   clock: { now: bigint };
+  logger: { level: string };
 }
 
 /** Builds an app with the task API over an in-memory store (or `dataDir`). */
@@ -114,10 +115,11 @@ export async function apiFixture(dataDir = ':memory:'): Promise<ApiFixture> {
   const tasks = new TaskService({ store, runner, script: new FakeScript(), now });
   const templates = new TemplateService(tasks, now);
   const app = Fastify();
+  const logger = { level: 'info' };
   await app.register(taskApi, {
-    tasks, templates, clusterId: store.identity('cluster_id'), serverId: store.identity('server_id'),
+    tasks, templates, logger, clusterId: store.identity('cluster_id'), serverId: store.identity('server_id'),
     host: 'testhost', version: '1.8.3',
   });
   await app.ready();
-  return { app, store, runner, tasks, clock };
+  return { app, store, runner, tasks, clock, logger };
 }

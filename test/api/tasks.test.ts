@@ -257,3 +257,15 @@ test('/kapacitor/v1preview mirrors v1', async (t) => {
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { tasks: [] });
 });
+
+test('POST /loglevel sets the server log level; bad levels are 400 (SPEC 5.4)', async (t) => {
+  const f = await apiFixture();
+  t.after(() => f.app.close());
+  const ok = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/loglevel', ...body({ level: 'debug' }) });
+  assert.equal(ok.statusCode, 204);
+  assert.equal(f.logger.level, 'debug');
+  const bad = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/loglevel', ...body({ level: 'loud' }) });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().error, /^invalid log level "loud"/);
+  assert.equal(f.logger.level, 'debug');
+});
