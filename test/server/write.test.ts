@@ -4,6 +4,7 @@
  * limit; oversize bodies 413.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { BodyError, inflateGzip } from '../../server/ingest/body.ts';
@@ -211,5 +212,28 @@ describe('/write size limits', () => {
     const res = await t.app.inject({ method: 'POST', url: '/write?db=d', payload: '', headers: { 'content-encoding': 'gzip' } });
     assert.equal(res.statusCode, 400);
     assert.equal(res.body, 'EOF\n');
+  });
+});
+
+describe('/write with the tutorial fixture', () => {
+  const t = testApp();
+  after(() => t.app.close());
+
+  it('routes fixtures/lineprotocol/autoscale-two-pods.lp (precision=s) and counts ingress per measurement', async () => {
+    const body = readFileSync(new URL('../../fixtures/lineprotocol/autoscale-two-pods.lp', import.meta.url));
+    const res = await t.app.inject({ method: 'POST', url: '/write?db=autoscale&rp=autogen&precision=s', payload: body });
+    assert.equal(res.statusCode, 204);
+    const points = t.sink.last!.points;
+    assert.equal(points.length, 24); // 2 pods × 12 seconds; the comment lines are skipped
+    assert.equal(points[0]!.time, 1478629267000000000n); // 2016-11-08T18:21:07Z in ns
+    assert.equal(points[23]!.time, 1478629278000000000n);
+    assert.deepEqual({ ...points[3]!.tags }, { host: 'app-b', replicaset: 'app' });
+    assert.equal(points[3]!.fields.value, 40n);
+    assert.equal(points[0]!.tags, points[2]!.tags); // one tags object per series
+    assert.deepEqual(t.ingress.snapshot(), [{
+      name: 'ingress',
+      tags: { task_master: 'main', database: 'autoscale', retention_policy: 'autogen', measurement: 'requests' },
+      values: { points_received: 24 },
+    }]);
   });
 });
