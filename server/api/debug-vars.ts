@@ -20,7 +20,7 @@ export interface IngressStat {
 interface NodeGraph {
   readonly nodes: readonly {
     readonly name: string;
-    readonly def: { readonly kind: string };
+    readonly def: { readonly kind: string; readonly provides?: string };
     readonly outs: readonly { readonly child: { readonly name: string }; readonly processed: number }[];
   }[];
   readonly pipeline?: { readonly type: string };
@@ -77,18 +77,21 @@ export function collectStatistics(opts: DebugVarsOptions): Statistic[] {
   for (const t of opts.tasks.store.listTasks()) {
     const rt = opts.tasks.runner.getTask(t.id);
     if (!rt || rt.error) continue;
-    const nodeStats = rt.stats()['node-stats'];
     if (!hasGraph(rt)) continue;
+    const nodeStats = rt.stats()['node-stats'];
     for (const n of rt.nodes) {
+      // the node's own statistics; collected/emitted are edge sums the task JSON adds, not node stats
+      const { collected: _c, emitted: _e, ...values } = nodeStats[n.name] ?? {};
       stats.push({
         name: 'nodes',
         tags: { ...common, task: t.id, node: n.name, type: t.type, kind: n.name.replace(/\d+$/, '') },
-        values: { ...(nodeStats[n.name] ?? {}) },
+        values,
       });
       for (const e of n.outs) {
         stats.push({
           name: 'edges',
-          tags: { ...common, task: t.id, parent: n.name, child: e.child.name, type: t.type },
+          // `type` is the edge type: what the parent provides (stream or batch)
+          tags: { ...common, task: t.id, parent: n.name, child: e.child.name, type: n.def.provides ?? t.type },
           values: { collected: e.processed, emitted: e.processed },
         });
       }

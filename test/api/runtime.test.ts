@@ -133,6 +133,9 @@ test('debug/vars: Go expvar layout and the SPEC 5.5 keys, with ingress, nodes an
   assert.deepEqual(ingress.map((s) => [s.tags.task_master, s.tags.database, s.tags.retention_policy, s.tags.measurement, s.values.points_received]), [['main', 'd', 'r', 'm', 3]]);
   const nodes = stats.filter((s) => s.name === 'nodes').map((s) => `${s.tags.task}/${s.tags.node}/${s.tags.kind}`).sort();
   assert.deepEqual(nodes, ['h/from1/from', 'h/http_out2/http_out', 'h/stream0/stream']);
-  const edges = stats.filter((s) => s.name === 'edges').map((s) => `${s.tags.parent}->${s.tags.child}`).sort();
-  assert.deepEqual(edges, ['from1->http_out2', 'stream0->from1']);
+  const from1 = stats.find((s) => s.name === 'nodes' && s.tags.node === 'from1')!;
+  assert.deepEqual(Object.keys(from1.values), ['avg_exec_time_ns', 'errors', 'working_cardinality']); // SPEC 7.2
+  assert.equal(from1.tags.type, 'stream');
+  const edges = stats.filter((s) => s.name === 'edges').map((s) => `${s.tags.parent}->${s.tags.child}:${s.tags.type}`).sort();
+  assert.deepEqual(edges, ['from1->http_out2:stream', 'stream0->from1:stream']);
 });
