@@ -5,9 +5,7 @@ import { SECTIONS, TOP_LEVEL_KEYS, type Config, type KeySpec } from './schema.ts
 
 function tomlValue(key: KeySpec, v: unknown): unknown {
   // Durations print as Go's Duration.String (`10s`, `1m0s`), as Kapacitor's own `config` command does.
-  if (key.type === 'duration') return formatGoDuration(v as bigint);
-  if (key.type === 'float') return v;
-  return v;
+  return key.type === 'duration' ? formatGoDuration(v as bigint) : v;
 }
 
 function toTable(keys: readonly KeySpec[], obj: Record<string, unknown>): Record<string, unknown> {
@@ -25,6 +23,6 @@ export function configToToml(config: Config): string {
       ? toTable(s.keys, v as Record<string, unknown>)
       : (v as Record<string, unknown>[]).map((el) => toTable(s.keys, el));
   }
-  // Floats such as timing-sample-rate keep a decimal point so the output re-parses with the same types.
-  return stringify(doc, { numbersAsFloat: false }) + '\n';
+  // An integral float (timing-sample-rate = 1) prints as `1`; float keys accept integers, so it loads back.
+  return stringify(doc) + '\n';
 }

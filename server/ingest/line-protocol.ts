@@ -19,6 +19,7 @@ import {
   MAX_KEY_LENGTH, fieldsStart, goQuote, latin1, parseGoFloat, parseInt64, scanBoolean, scanError, scanFields, scanFieldValue,
   scanKey, scanLine, scanTime, scanToEquals, skipWhitespace, tagCount, tagStarts, timeStart,
 } from './lp-scan.ts';
+import { receiveTimeNs } from './receive-clock.ts';
 import { FIELD_KEY_ESCAPES, MEASUREMENT_ESCAPES, STRING_ESCAPES, TAG_ESCAPES, unescape } from './lp-unescape.ts';
 
 export interface ParseOptions {
@@ -263,7 +264,8 @@ export class LineProtocolParser {
       } else {
         return -1;
       }
-      setField(fields, fk.name, fk.proto, value);
+      if (fk.proto) setField(fields, fk.name, true, value);
+      else fields[fk.name] = value;
       if (i < n) {
         const d = buf[i]!;
         if (d === COMMA) { i++; continue; }
@@ -475,13 +477,6 @@ function walkFields(buf: Buffer, fs: number, fe: number, keyLen: number): string
     if (p < fe) p++;
   }
   return undefined;
-}
-
-/** Receive time in ns with sub-millisecond resolution (performance clock anchored to the wall clock). */
-export function receiveTimeNs(): bigint {
-  const t = performance.timeOrigin + performance.now();
-  const ms = Math.floor(t);
-  return BigInt(ms) * 1000000n + BigInt(Math.floor((t - ms) * 1e6));
 }
 
 export function isValidPrecision(precision: string): boolean {

@@ -10,7 +10,8 @@ import { precisionMultiplier } from '../../runtime/time.ts';
 import type { Config } from '../config/index.ts';
 import { sendPlainError } from '../http/errors.ts';
 import { BodyError, TOO_LARGE, effectiveLimit, inflateGzip, isGzip } from './body.ts';
-import { LineProtocolParser, receiveTimeNs } from './line-protocol.ts';
+import { LineProtocolParser } from './line-protocol.ts';
+import { receiveTimeNs } from './receive-clock.ts';
 import type { IngressStats, PointSink } from './router.ts';
 
 export interface WriteRouteOptions {
