@@ -42,6 +42,12 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
 
   // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:
   // take every body as raw bytes, whatever its content type.
+  // Kapacitor never looks at Content-Type, so neither do we: a malformed header (fastify would answer 415) or
+  // none at all is normalised before fastify picks a body parser.
+  app.addHook('onRequest', (req, _reply, done) => {
+    req.headers['content-type'] = 'application/octet-stream';
+    done();
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
 

@@ -46,7 +46,7 @@ describe('/write', () => {
     });
   }
 
-  for (const type of ['text/plain', 'application/octet-stream', 'application/json', undefined]) {
+  for (const type of ['text/plain', 'application/octet-stream', 'application/json', 'multipart/form-data; boundary=x', 'garbage', undefined]) {
     it(`reads the body as line protocol whatever the content type (${type ?? 'none'})`, async () => {
       const headers: Record<string, string> = type ? { 'content-type': type } : {};
       const res = await t.app.inject({ method: 'POST', url: '/write?db=d', payload: Buffer.from('m f=1 1'), headers });
