@@ -97,7 +97,7 @@ export async function runDemo(opts: DemoOptions, write: (s: string) => void, sig
     let lastServed = 0;
     let lastAt = rampStart;
     let phase = 'ramping up';
-    sampler = setInterval(() => {
+    const takeSample = (): void => {
       const snap = cluster!.snapshot(WORKLOAD);
       const now = Date.now();
       const served = ((snap.served - lastServed) * 1000) / Math.max(1, now - lastAt);
@@ -108,7 +108,8 @@ export async function runDemo(opts: DemoOptions, write: (s: string) => void, sig
         perReplica: snap.ready > 0 ? Math.round((served / snap.ready) * 10) / 10 : 0, desired: snap.desired, ready: snap.ready,
       });
       view.update(samples, decisions, phase);
-    }, 1000);
+    };
+    sampler = setInterval(takeSample, 1000);
 
     const levels = rampLevels(opts.max, opts.step);
     const peak = levels.indexOf(Math.max(...levels));
@@ -125,11 +126,13 @@ export async function runDemo(opts: DemoOptions, write: (s: string) => void, sig
     const tailEnd = Date.now() + tailMs;
     while (!signal.aborted && Date.now() < tailEnd) {
       const s = cluster.snapshot(WORKLOAD);
-      if (s.desired === 1 && s.ready === 1 && decisions.length > 0) break;
-      await new Promise((r) => setTimeout(r, 500));
+      if (s.desired === 1 && s.ready === 1 && s.pods.length === 1 && decisions.length > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
     }
     clearInterval(sampler);
     sampler = undefined;
+    // One last sample so the timeline ends in the state the last decision left.
+    takeSample();
     say(`ramp: sent ${totals.sent}, ok ${totals.ok}, failed ${totals.failed}, skipped ${totals.skipped}`);
     return await finish(cli);
   } finally {

@@ -74,6 +74,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
 
   const api = await startKubeApi({
     port: opts.kubePort ?? 0,
+    // status.replicas is what the pods realise, reported by the controllers below.
+    statusFollowsSpec: false,
     onReplicas: (c) => {
       const w = workloads.get(key(c.resource, c.namespace, c.name));
       if (!w) return;
