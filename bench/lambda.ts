@@ -1,11 +1,13 @@
 /**
  * Lambda and script benchmarks (issue 3): `npm run bench:lambda`.
+ * Both lambda compilers are measured: closures (reference) and generated code (production compileLambda).
  *  1. k8sAutoscale's replicas lambda `int(ceil("avg_requests_per_second" / 100.0))` over 10^6 points
  *  2. a 5-term boolean where-expression over 10^6 points
  *  3. parse + evaluate a generated 200-line script
  * Prints evals/s (best of 5 runs) and milliseconds per script.
  */
-import { compileLambda, evaluateScript, parse } from '../tickscript/index.ts';
+import { evaluateScript, parse } from '../tickscript/index.ts';
+import { compileLambdaClosures } from '../tickscript/lambda/compile.ts';
 import type * as A from '../tickscript/ast.ts';
 import type { LambdaScope } from '../tickscript/lambda-contract.ts';
 
@@ -13,7 +15,7 @@ const N = 1_000_000;
 
 function lambdaOf(src: string) {
   const st = parse(`var l = lambda: ${src}`).statements[0] as A.DeclarationNode;
-  return compileLambda(st.value as A.LambdaNode);
+  return compileLambdaClosures(st.value as A.LambdaNode);
 }
 
 function scopes(): LambdaScope[] {
@@ -44,10 +46,10 @@ function bench(name: string, fn: (s: LambdaScope) => unknown): void {
 }
 
 const replicas = lambdaOf('int(ceil("avg_requests_per_second" / 100.0))').newEvaluator();
-bench('replicas lambda int(ceil("avg_requests_per_second" / 100.0))', (s) => replicas.evalInt(s));
+bench('[closures] replicas lambda int(ceil("avg_requests_per_second" / 100.0))', (s) => replicas.evalInt(s));
 
 const where = lambdaOf('"cpu" > 10.0 AND "mem" < 5000 AND "host" =~ /^web[0-3]$/ AND "region" == \'us-east\' AND "value" % 2 == 1').newEvaluator();
-bench('where: 5-term boolean', (s) => where.evalBool(s));
+bench('[closures] where: 5-term boolean', (s) => where.evalBool(s));
 
 // a 200-line script: vars, a long chain with properties and lambdas
 function script(): string {
@@ -71,3 +73,14 @@ for (let r = 0; r < 20; r++) {
   bestMs = Math.min(bestMs, Number(process.hrtime.bigint() - t0) / 1e6);
 }
 console.log(`parse+evaluate ${src.split('\n').length - 1}-line script: ${bestMs.toFixed(2)} ms (best of 20; first run includes JIT warm-up)`);
+
+// the same two lambdas through the generated-code compiler (production: compileLambda), docs/tickscript.md
+const { compileLambdaCodegen } = await import('../tickscript/lambda/codegen.ts');
+function codegenOf(src: string) {
+  const st = parse(`var l = lambda: ${src}`).statements[0] as A.DeclarationNode;
+  return compileLambdaCodegen(st.value as A.LambdaNode);
+}
+const replicasG = codegenOf('int(ceil("avg_requests_per_second" / 100.0))').newEvaluator();
+bench('[codegen, production] replicas lambda', (s) => replicasG.evalInt(s));
+const whereG = codegenOf('"cpu" > 10.0 AND "mem" < 5000 AND "host" =~ /^web[0-3]$/ AND "region" == \'us-east\' AND "value" % 2 == 1').newEvaluator();
+bench('[codegen, production] where: 5-term boolean', (s) => whereG.evalBool(s));

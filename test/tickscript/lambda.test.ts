@@ -2,11 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../tickscript/parser.ts';
-import { compileLambda } from '../../tickscript/lambda/compile.ts';
+import { compileLambda as compileProduction, compileLambdaClosures } from '../../tickscript/lambda/compile.ts';
 import { Duration, LambdaError, TimeValue, type LambdaValue } from '../../tickscript/lambda-contract.ts';
 import type * as A from '../../tickscript/ast.ts';
 import type { Fields, Tags } from '../../runtime/point.ts';
 
+// production compiler (generated code) by default; lambda-closures.test.ts reruns this file with the closure compiler
+const COMPILER = process.env.TICK_LAMBDA_COMPILER === 'closures' ? compileLambdaClosures : compileProduction;
+const compileLambda = COMPILER;
 function lambda(src: string) {
   const st = parse(`var l = lambda: ${src}`).statements[0] as A.DeclarationNode;
   return compileLambda(st.value as A.LambdaNode);
