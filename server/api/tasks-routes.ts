@@ -37,7 +37,8 @@ export async function tasksRoutes(app: FastifyInstance, opts: TasksRoutesOptions
   const base = opts.base;
   useRawBodies(app);
 
-  app.get(`${base}/tasks`, async (req, reply) => {
+  // Kapacitor serves the collection with and without a trailing slash
+  for (const path of [`${base}/tasks`, `${base}/tasks/`]) app.get(path, async (req, reply) => {
     const q = req.query as Q;
     const requested = queryList(q['fields']);
     for (const f of requested) {
@@ -55,7 +56,7 @@ export async function tasksRoutes(app: FastifyInstance, opts: TasksRoutesOptions
     return sendJson(reply, 200, { tasks });
   });
 
-  app.post(`${base}/tasks`, async (req, reply) => {
+  for (const path of [`${base}/tasks`, `${base}/tasks/`]) app.post(path, async (req, reply) => {
     const body = parseTaskRequest(parseJsonObject(req.body));
     const created = svc.create(body);
     return sendJson(reply, 200, taskView(svc, created, TASK_VIEW_FIELDS, 'attributes', 'formatted'));

@@ -56,7 +56,8 @@ export async function templatesRoutes(app: FastifyInstance, opts: TemplatesRoute
   const { tasks: svc, templates, base } = opts;
   useRawBodies(app);
 
-  app.get(`${base}/templates`, async (req, reply) => {
+  // Kapacitor serves the collection with and without a trailing slash
+  for (const path of [`${base}/templates`, `${base}/templates/`]) app.get(path, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const requested = queryList(q['fields']);
     for (const f of requested) {
@@ -77,7 +78,7 @@ export async function templatesRoutes(app: FastifyInstance, opts: TemplatesRoute
     return sendJson(reply, 200, { templates: list });
   });
 
-  app.post(`${base}/templates`, async (req, reply) => {
+  for (const path of [`${base}/templates`, `${base}/templates/`]) app.post(path, async (req, reply) => {
     const t = templates.create(parseTemplateRequest(parseJsonObject(req.body)));
     return sendJson(reply, 200, templateView(svc, t, TEMPLATE_VIEW_FIELDS, 'formatted'));
   });

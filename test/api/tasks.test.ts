@@ -256,6 +256,8 @@ test('/kapacitor/v1preview mirrors v1', async (t) => {
   const res = await f.app.inject({ url: '/kapacitor/v1preview/tasks' });
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { tasks: [] });
+  const slash = await f.app.inject({ url: '/kapacitor/v1/tasks/' }); // trailing slash, as Kapacitor routes it
+  assert.deepEqual(slash.json(), { tasks: [] });
 });
 
 test('POST /loglevel sets the server log level; bad levels are 400 (SPEC 5.4)', async (t) => {
