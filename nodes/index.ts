@@ -2,6 +2,7 @@
  * Loads every node runtime (each file registers itself in nodes/registry.ts). One import line per node kind;
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
+import './alert.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';

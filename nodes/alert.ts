@@ -1,0 +1,345 @@
+/**
+ * `alert()` (SPEC 3.15, Kapacitor 1.8 `alert.go`, `alert/types.go`). Per group: level determination with reset
+ * expressions, a history ring, stateChangesOnly([maxInterval]), noRecoveries, flapping(low, high); events render
+ * the id/message/details templates (nodes/alert-template.ts), go to the `.log()`/`.post()` handlers as alert JSON
+ * and pass the triggering point (optionally with level/id tags and level/message/id/duration fields) to children.
+ * Batches: each point gets a level (from the group's current level); the highest (lowest with `.all()`) decides.
+ */
+import { Node, type NodeContext } from '../runtime/node.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { compileLambdaArg } from '../runtime/lambda.ts';
+import { goJsonString, timeJson } from '../runtime/json.ts';
+import type { Batch, BatchPoint, Fields, Point, Tags } from '../runtime/point.ts';
+import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';
+import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
+import { AlertTemplate, GoDuration, GoStruct, GoTime } from './alert-template.ts';
+import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
+import { batchRow, pointRow } from './http-out.ts';
+import { registerNode } from './registry.ts';
+
+const OK = 0;
+const INFO = 1;
+const WARNING = 2;
+const CRITICAL = 3;
+const LEVEL_NAMES = ['OK', 'INFO', 'WARNING', 'CRITICAL'] as const;
+const LEVEL_METHODS = ['', 'info', 'warn', 'crit'] as const;
+
+/** Fields of the template data structs (idInfo ⊂ messageInfo ⊂ detailsInfo, alert.go). */
+const ID_FIELDS = ['Name', 'TaskName', 'Group', 'Tags', 'ServerInfo'];
+const MSG_FIELDS = [...ID_FIELDS, 'ID', 'Fields', 'Level', 'Time', 'Duration'];
+const DETAILS_FIELDS = [...MSG_FIELDS, 'Message'];
+
+const ALERT_PROPS = new Set(['id', 'message', 'details', 'info', 'warn', 'crit', 'infoReset', 'warnReset', 'critReset',
+  'history', 'levelTag', 'levelField', 'messageField', 'durationField', 'idTag', 'idField', 'all', 'noRecoveries',
+  'stateChangesOnly', 'flapping', 'quiet', 'category', ...HANDLER_PROPS]);
+
+/** Nagios-style flap weights (alert.go percentChange): older changes weigh 0.8, the newest 1.2. */
+const MAX_WEIGHT = 1.2;
+const WEIGHT_DIFF = 1.5;
+
+interface GroupState {
+  readonly history: Uint8Array;
+  idx: number;
+  changed: boolean;
+  expired: boolean;
+  flapping: boolean;
+  firstTriggered: bigint;
+  /** undefined until the first event (Go's zero time) */
+  lastTriggered: bigint | undefined;
+  /** evaluators per level (index 1..3) and per reset, created per group (stateful lambda functions) */
+  readonly levels: (LambdaEvaluator | undefined)[];
+  readonly resets: (LambdaEvaluator | undefined)[];
+}
+
+/** The triggering message, whatever the edge type. */
+interface Trigger {
+  readonly name: string;
+  readonly group: string;
+  readonly time: bigint;
+  readonly tags: Tags;
+  readonly fields: Fields;
+}
+
+export class AlertNode extends Node {
+  private readonly levels: (CompiledLambda | undefined)[] = [];
+  private readonly resets: (CompiledLambda | undefined)[] = [];
+  private readonly historyLen: number;
+  private readonly stateChangesOnly: boolean;
+  private readonly scoInterval: bigint;
+  private readonly noRecoveries: boolean;
+  private readonly all: boolean;
+  private readonly flapLow: number;
+  private readonly flapHigh: number;
+  private readonly useFlapping: boolean;
+  private readonly idTpl: AlertTemplate;
+  private readonly messageTpl: AlertTemplate;
+  private readonly detailsTpl: AlertTemplate;
+  private readonly levelTag: string;
+  private readonly idTag: string;
+  private readonly levelField: string;
+  private readonly messageField: string;
+  private readonly idField: string;
+  private readonly durationField: string;
+  private readonly serverInfo: GoStruct;
+  private readonly handlers: AlertHandler[];
+  private readonly groups = this.groupState<GroupState>();
+
+  private readonly alertsTriggered = this.counter('alerts_triggered');
+  private readonly alertsInhibited = this.counter('alerts_inhibited');
+  private readonly levelCounters = [this.counter('oks_triggered'), this.counter('infos_triggered'),
+    this.counter('warns_triggered'), this.counter('crits_triggered')];
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    for (const c of d.calls) {
+      if (!ALERT_PROPS.has(c.method)) {
+        throw new Error(`${d.name}: alert property "${c.method.replace(/^\w+\./, '')}" (line ${c.pos.line}) is not supported yet`);
+      }
+    }
+    for (let l = INFO; l <= CRITICAL; l++) {
+      const m = LEVEL_METHODS[l]!;
+      const a = lastCall(d, m);
+      this.levels[l] = a ? compileLambdaArg(d.name, m, a[0]) : undefined;
+      const r = lastCall(d, m + 'Reset');
+      this.resets[l] = r ? compileLambdaArg(d.name, m + 'Reset', r[0]) : undefined;
+    }
+    const hist = lastCall(d, 'history');
+    let h = 21n;
+    if (hist) {
+      const v = hist[0];
+      if (!v || v.type !== 'int') throw new Error(`${d.name}: .history() expects an int`);
+      h = v.value;
+    }
+    if (h < 2n || h > 100_000n) throw new Error(`${d.name}: alert history count must be >= 2, got ${h}`);
+    this.historyLen = Number(h);
+    const sco = lastCall(d, 'stateChangesOnly');
+    this.stateChangesOnly = sco !== undefined;
+    this.scoInterval = 0n;
+    if (sco && sco.length > 0) {
+      const v = sco[0]!;
+      if (v.type !== 'duration' || v.value < 0n) throw new Error(`${d.name}: .stateChangesOnly() expects a non-negative duration`);
+      this.scoInterval = v.value;
+    }
+    this.noRecoveries = hasCall(d, 'noRecoveries');
+    this.all = hasCall(d, 'all');
+    const flap = lastCall(d, 'flapping');
+    this.useFlapping = flap !== undefined;
+    [this.flapLow, this.flapHigh] = this.useFlapping ? flapThresholds(d, flap!) : [0, 0];
+    this.idTpl = template(d, 'id', '{{ .Name }}:{{ .Group }}', ID_FIELDS, false);
+    this.messageTpl = template(d, 'message', '{{ .ID }} is {{ .Level }}', MSG_FIELDS, false);
+    this.detailsTpl = template(d, 'details', '{{ json . }}', DETAILS_FIELDS, true);
+    this.levelTag = prop(d, 'levelTag', '');
+    this.idTag = prop(d, 'idTag', '');
+    this.levelField = prop(d, 'levelField', '');
+    this.messageField = prop(d, 'messageField', '');
+    this.idField = prop(d, 'idField', '');
+    this.durationField = prop(d, 'durationField', '');
+    const si = ctx.services.serverInfo;
+    this.serverInfo = new GoStruct({
+      Hostname: si?.hostname ?? 'localhost', ClusterID: si?.clusterId ?? '', ServerID: si?.serverId ?? '',
+    });
+    const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
+    this.handlers = buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc());
+    void this.alertsInhibited; // `.inhibit()` is not supported: the counter stays 0 (SPEC 7.2 lists it)
+  }
+
+  /** For tests and shutdown: resolves when every handler finished its queued work. */
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.handlers.map((h) => h.whenIdle()));
+  }
+
+  override stop(): void {
+    for (const h of this.handlers) h.stop();
+  }
+
+  protected override onPoint(p: Point): void {
+    const g = this.state(p.group);
+    const level = this.determineLevel(g, p, g.history[g.idx]!, p.group);
+    const ev = this.update(g, level, p.time);
+    if (ev === undefined) return;
+    const out = this.fire(g, level, ev, p, pointRow(p));
+    this.emitPoint(this.augmentPoint(p, out));
+  }
+
+  protected override onBatch(b: Batch): void {
+    if (b.points.length === 0) return;
+    const g = this.state(b.group);
+    const current = g.history[g.idx]!;
+    let level = -1;
+    let trig: BatchPoint | undefined;
+    for (const bp of b.points) {
+      const l = this.determineLevel(g, bp, current, b.group);
+      if (trig === undefined || (this.all ? l < level : l > level)) { level = l; trig = bp; }
+    }
+    const ev = this.update(g, level, trig!.time);
+    if (ev === undefined) return;
+    const t: Trigger = { name: b.name, group: b.group, time: trig!.time, tags: trig!.tags, fields: trig!.fields };
+    const out = this.fire(g, level, ev, t, batchRow(b));
+    this.emitBatch(this.augmentBatch(b, out));
+  }
+
+  private state(group: string): GroupState {
+    let g = this.groups.get(group);
+    if (g === undefined) {
+      g = {
+        history: new Uint8Array(this.historyLen), idx: 0, changed: false, expired: false, flapping: false,
+        firstTriggered: 0n, lastTriggered: undefined,
+        levels: this.levels.map((c) => c?.newEvaluator()), resets: this.resets.map((c) => c?.newEvaluator()),
+      };
+      this.groups.set(group, g);
+    }
+    return g;
+  }
+
+  private test(ev: LambdaEvaluator, scope: LambdaScope, group: string, what: string): boolean | undefined {
+    try {
+      return ev.evalBool(scope);
+    } catch (err) {
+      this.reportError(what, group, err);
+      return undefined;
+    }
+  }
+
+  /** SPEC 3.15 level determination (alert.go determineLevel / findFirstMatchLevel). */
+  private determineLevel(g: GroupState, scope: LambdaScope, current: number, group: string): number {
+    for (let l = CRITICAL; l > Math.max(current - 1, OK); l--) {
+      const ev = g.levels[l];
+      if (ev !== undefined && this.test(ev, scope, group, 'error evaluating expression') === true) return l;
+    }
+    const rs = g.resets[current];
+    if (rs !== undefined && this.test(rs, scope, group, 'error evaluating reset expression for current level') === false) return current;
+    for (let l = current; l > OK; l--) {
+      const ev = g.levels[l];
+      if (ev !== undefined && this.test(ev, scope, group, 'error evaluating expression') === true) return l;
+    }
+    return OK;
+  }
+
+  /**
+   * Record the level in the group's history and decide whether an event is sent (alert.go Point): returns the
+   * previous level when it is, undefined when the event is suppressed.
+   */
+  private update(g: GroupState, level: number, t: bigint): number | undefined {
+    const prev = g.history[g.idx]!;
+    g.changed = prev !== level;
+    g.expired = !g.changed && this.scoInterval !== 0n && (g.lastTriggered === undefined || t - g.lastTriggered >= this.scoInterval);
+    g.idx = (g.idx + 1) % g.history.length;
+    g.history[g.idx] = level;
+    if (this.useFlapping) {
+      const pc = percentChange(g);
+      if (g.flapping && pc < this.flapLow) g.flapping = false;
+      else if (!g.flapping && pc > this.flapHigh) g.flapping = true;
+    }
+    if ((this.useFlapping && g.flapping) || (this.stateChangesOnly && !g.changed && !g.expired)) return undefined;
+    if (level === OK && !g.changed) return undefined;
+    // triggered(t): the alert started when the previous level was OK
+    g.lastTriggered = t;
+    if (prev === OK) g.firstTriggered = t;
+    if (this.noRecoveries && level === OK) return undefined;
+    return prev;
+  }
+
+  /** Render the event, count it, hand it to the handlers; returns id/message/duration for the output message. */
+  private fire(g: GroupState, level: number, prevLevel: number, t: Trigger, row: string): { id: string; message: string; duration: bigint } {
+    const duration = g.lastTriggered! - g.firstTriggered;
+    const idInfo = {
+      Name: t.name, TaskName: this.taskId, Group: t.group === '' ? 'nil' : t.group, Tags: t.tags, ServerInfo: this.serverInfo,
+    };
+    const id = this.idTpl.render(new GoStruct(idInfo));
+    const msgInfo = { ...idInfo, ID: id, Fields: t.fields, Level: LEVEL_NAMES[level]!, Time: new GoTime(t.time), Duration: new GoDuration(duration) };
+    const message = this.messageTpl.render(new GoStruct(msgInfo));
+    const details = this.detailsTpl.render(new GoStruct({ ...msgInfo, Message: message }));
+    this.alertsTriggered.inc();
+    this.levelCounters[level]!.inc();
+    if (this.handlers.length > 0) {
+      // alert.AlertData (SPEC 3.15), encoded as Go's json.Encoder does (trailing newline)
+      const json = '{"id":' + goJsonString(id) + ',"message":' + goJsonString(message) + ',"details":' + goJsonString(details) +
+        ',"time":' + timeJson(t.time) + ',"duration":' + duration + ',"level":"' + LEVEL_NAMES[level] +
+        '","data":{"series":[' + row + ']},"previousLevel":"' + LEVEL_NAMES[prevLevel] + '","recoverable":' + !this.noRecoveries + '}\n';
+      for (const h of this.handlers) h.handle(json);
+    }
+    this.log.debug({ level: LEVEL_NAMES[level], id, group: t.group }, 'alert triggered');
+    return { id, message, duration };
+  }
+
+  private augmentTags(tags: Tags, level: number, id: string): Tags {
+    if (this.levelTag === '' && this.idTag === '') return tags;
+    const out: Tags = { ...tags };
+    if (this.levelTag !== '') out[this.levelTag] = LEVEL_NAMES[level]!;
+    if (this.idTag !== '') out[this.idTag] = id;
+    return out;
+  }
+
+  private augmentFields(fields: Fields, level: number, e: { id: string; message: string; duration: bigint }): Fields {
+    if (this.levelField === '' && this.messageField === '' && this.idField === '' && this.durationField === '') return fields;
+    const out: Fields = { ...fields };
+    if (this.levelField !== '') out[this.levelField] = LEVEL_NAMES[level]!;
+    if (this.messageField !== '') out[this.messageField] = e.message;
+    if (this.idField !== '') out[this.idField] = e.id;
+    if (this.durationField !== '') out[this.durationField] = e.duration;
+    return out;
+  }
+
+  private augmentPoint(p: Point, e: { id: string; message: string; duration: bigint }): Point {
+    const level = this.lastLevel(p.group);
+    const tags = this.augmentTags(p.tags, level, e.id);
+    const fields = this.augmentFields(p.fields, level, e);
+    if (tags === p.tags && fields === p.fields) return p;
+    return makePoint(p.name, p.db, p.rp, tags, fields, p.time, p.dims, p.group);
+  }
+
+  private augmentBatch(b: Batch, e: { id: string; message: string; duration: bigint }): Batch {
+    const level = this.lastLevel(b.group);
+    const pts = b.points.map((bp) => {
+      const tags = this.augmentTags(bp.tags, level, e.id);
+      const fields = this.augmentFields(bp.fields, level, e);
+      return tags === bp.tags && fields === bp.fields ? bp : makeBatchPoint(bp.time, fields, tags);
+    });
+    return makeBatch(b.name, b.db, b.rp, this.augmentTags(b.tags, level, e.id), b.dims, b.group, b.tmax, pts);
+  }
+
+  private lastLevel(group: string): number {
+    const g = this.groups.get(group)!;
+    return g.history[g.idx]!;
+  }
+}
+
+function template(d: PipelineNode, method: string, dflt: string, fields: string[], html: boolean): AlertTemplate {
+  const src = prop(d, method, dflt);
+  if (typeof src !== 'string') throw new Error(`${d.name}: .${method}() expects a string template`);
+  try {
+    return AlertTemplate.compile(method, src, new Set(fields), html);
+  } catch (err) {
+    throw new Error(`${d.name}: invalid .${method}() template: ${(err as Error).message}`);
+  }
+}
+
+function flapThresholds(d: PipelineNode, args: readonly { type: string; value?: unknown }[]): [number, number] {
+  const [lo, hi] = args.map((v) => (v.type === 'float' ? (v.value as number) : NaN));
+  if (!(lo! >= 0 && lo! <= 1)) throw new Error(`${d.name}: alert flap low threshold must be between 0 and 1, got ${lo}`);
+  if (!(hi! >= 0 && hi! <= 1)) throw new Error(`${d.name}: alert flap high threshold must be between 0 and 1, got ${hi}`);
+  if (lo! > hi!) throw new Error(`${d.name}: alert flap low threshold must be less than high threshold, got low ${lo} high ${hi}`);
+  return [lo!, hi!];
+}
+
+/**
+ * Weighted share of level changes over the history ring (alert.go percentChange, Nagios-style): the l−1
+ * consecutive pairs are walked from oldest to newest with weights rising linearly from 0.8 to 1.2, and the sum
+ * of the weights of pairs that changed is divided by l−1.
+ */
+function percentChange(g: GroupState): number {
+  const l = g.history.length;
+  let changes = 0;
+  let weight = MAX_WEIGHT / WEIGHT_DIFF;
+  const step = (MAX_WEIGHT - weight) / (l - 1);
+  for (let i = 0; i < l - 1; i++) {
+    const c = (g.idx + 2 + i) % l; // the oldest entry is at idx + 1; the last c is idx (the newest)
+    const p = c === 0 ? l - 1 : c - 1;
+    if (g.history[c] !== g.history[p]) changes += weight;
+    weight += step;
+  }
+  return changes / (l - 1);
+}
+
+registerNode('alert', (ctx) => new AlertNode(ctx));
