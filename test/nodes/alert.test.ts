@@ -110,7 +110,7 @@ test('stateChangesOnly: only changes; with an interval also when it elapsed sinc
   const h2 = run(`stream|from().measurement('cpu')|alert().warn(lambda: "value" > 10).stateChangesOnly(2s).durationField('d')`, t);
   h2.write([pt(15, 0), pt(16, 1), pt(17, 2), pt(18, 3), pt(19, 4)], 's');
   // 0 changed; 1: 1s since last → no; 2: 2s → expired → event; 3: 1s → no; 4: 2s → event
-  assert.deepEqual(capture(h2).raw.map((m) => m.time), [0, 2, 4].map((s) => BigInt(T0 + s) * 1_000_000_000n));
+  assert.deepEqual(capture(h2).raw.map((m) => (m as { time: bigint }).time), [0, 2, 4].map((s) => BigInt(T0 + s) * 1_000_000_000n));
   assert.deepEqual(levels(h2, 'd'), ['0', '2000000000', '4000000000']);
 });
 
@@ -127,7 +127,7 @@ test('flapping(0.25, 0.5) over history(4) suppresses events while flapping', (t)
   // W [0,0,0,W] .356 → sent; O [0,0,W,0] .667 > .5 flapping; W [0,W,0,W] .933; W [W,0,W,W] .578;
   // W [0,W,W,W] .267 (still ≥ .25); W [W,W,W,W] 0 < .25 → not flapping → sent
   h.write([pt(15, 0), pt(5, 1), pt(15, 2), pt(15, 3), pt(15, 4), pt(15, 5)], 's');
-  assert.deepEqual(capture(h).raw.map((m) => m.time), [0, 5].map((s) => BigInt(T0 + s) * 1_000_000_000n));
+  assert.deepEqual(capture(h).raw.map((m) => (m as { time: bigint }).time), [0, 5].map((s) => BigInt(T0 + s) * 1_000_000_000n));
 });
 
 test('templates: id, message and details with fields, tags, level, time, task name and group', (t) => {
