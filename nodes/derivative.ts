@@ -22,6 +22,9 @@ export class DerivativeNode extends Node {
   private readonly unit: number;
   private readonly nonNegative: boolean;
   private readonly groups = this.groupState<Prev>();
+  private lastT = 0n;
+  private lastPrevT = 0n;
+  private lastElapsed = 0;
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -56,7 +59,13 @@ export class DerivativeNode extends Node {
 
   /** Steps 3–5 of SPEC 3.8: the rate to emit or undefined; the current point always becomes previous. */
   private rate(prev: Prev, v: number, time: bigint, group: string): number | undefined {
-    const elapsed = Number(time - prev.time);
+    // Most points of one write share (time, previous time): reuse the last elapsed (bigint ops allocate).
+    let elapsed: number;
+    if (time === this.lastT && prev.time === this.lastPrevT) elapsed = this.lastElapsed;
+    else {
+      elapsed = Number(time - prev.time);
+      this.lastT = time; this.lastPrevT = prev.time; this.lastElapsed = elapsed;
+    }
     const diff = v - prev.value;
     prev.time = time;
     prev.value = v;

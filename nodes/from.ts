@@ -17,6 +17,9 @@ export class FromNode extends Node {
   private readonly measurement: string;
   private readonly truncate: bigint;
   private readonly truncateEpochAligned: boolean;
+  /** last truncation input/output (undefined: none yet) */
+  private lastIn: bigint | undefined;
+  private lastOut = 0n;
   private readonly round: bigint;
   private readonly fixed: FixedGrouper | undefined;
   private readonly star: StarGrouper | undefined;
@@ -61,11 +64,17 @@ export class FromNode extends Node {
     if (this.truncate > 0n) {
       // Fast path: when the unit divides the offset between Go's zero time and the epoch (every unit dividing a
       // day), Go's truncation equals epoch-based truncation; already aligned times (precision=s) allocate nothing.
-      if (this.truncateEpochAligned) {
-        const r = t % this.truncate;
-        if (r !== 0n) t = r > 0n ? t - r : t - r - this.truncate;
-      } else {
-        t = truncateTime(t, this.truncate);
+      // Points of one write usually share their timestamp: reuse the last result (bigint ops allocate).
+      if (t === this.lastIn) t = this.lastOut;
+      else {
+        this.lastIn = t;
+        if (this.truncateEpochAligned) {
+          const r = t % this.truncate;
+          if (r !== 0n) t = r > 0n ? t - r : t - r - this.truncate;
+        } else {
+          t = truncateTime(t, this.truncate);
+        }
+        this.lastOut = t;
       }
     }
     if (this.round > 0n) t = roundTime(t, this.round);
