@@ -7,7 +7,7 @@
  * in API plugins answer Kapacitor's JSON error body. Request logging, when [http] log-enabled, is one line per
  * request after the response (Kapacitor's access log), not fastify's two.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
@@ -51,6 +51,11 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     genReqId: () => timeUuid(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // malformed URLs and the like: Kapacitor's error body instead of fastify's
+    frameworkErrors: (err, req, reply) => {
+      commonHeadersHook(req as unknown as FastifyRequest, reply as unknown as FastifyReply, () => {});
+      void sendError(reply as unknown as FastifyReply, 400, err.message);
+    },
   }) as unknown as FastifyInstance; // pino's Logger type is wider than FastifyBaseLogger
 
   app.addHook('onRequest', commonHeadersHook);

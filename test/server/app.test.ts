@@ -46,6 +46,14 @@ describe('ping and common headers', () => {
     }
   });
 
+  it('answers a malformed URL with 400 and the JSON error body, common headers included', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/wr%ZZite?db=x', payload: 'm f=1' });
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual(Object.keys(JSON.parse(res.body)), ['error', 'message']);
+    assert.equal(res.headers['x-kapacitor-version'], VERSION);
+    assert.match(String(res.headers['request-id']), TIME_UUID);
+  });
+
   it('answers CORS preflight empty, echoing the Origin', async () => {
     const res = await t.app.inject({ method: 'OPTIONS', url: '/kapacitor/v1/tasks', headers: { origin: 'http://ui.example' } });
     assert.equal(res.statusCode, 200);

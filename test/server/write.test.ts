@@ -237,3 +237,23 @@ describe('/write with the tutorial fixture', () => {
     }]);
   });
 });
+
+describe('/write never answers 500 to any byte sequence', () => {
+  const t = testApp();
+  after(() => t.app.close());
+
+  it('random bodies (plain and gzip-flagged) get 204 or 400', async () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 300; i++) {
+      const body = Buffer.alloc(Math.floor(rnd() * 200));
+      for (let j = 0; j < body.length; j++) body[j] = rnd() < 0.5 ? Math.floor(rnd() * 256) : 'm f=1i,=" \\\n'.charCodeAt(Math.floor(rnd() * 12));
+      const headers: Record<string, string> = i % 5 === 0 ? { 'content-encoding': 'gzip' } : {};
+      const res = await t.app.inject({ method: 'POST', url: '/write?db=d', payload: body, headers });
+      assert.ok(res.statusCode === 204 || res.statusCode === 400, `status ${res.statusCode} for ${body.toString('hex')}`);
+      statuses.add(res.statusCode);
+    }
+    assert.ok(statuses.has(400));
+  });
+});
