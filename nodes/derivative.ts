@@ -10,10 +10,11 @@ import { goTypeName, numToFloat } from '../runtime/values.ts';
 import { hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 
-/** Previous point of a group: only what the computation needs. */
+/** Previous point of a group: only what the computation needs. `has` is false until a numeric value was seen. */
 interface Prev {
   time: bigint;
   value: number;
+  has: boolean;
 }
 
 export class DerivativeNode extends Node {
@@ -79,11 +80,16 @@ export class DerivativeNode extends Node {
   }
 
   protected override onPoint(p: Point): void {
+    // The group exists from its first message on, as Kapacitor's grouped consumer (working_cardinality).
+    let prev = this.groups.get(p.group);
+    if (prev === undefined) {
+      prev = { time: 0n, value: 0, has: false };
+      this.groups.set(p.group, prev);
+    }
     const v = this.value(p.fields, p.group);
     if (v === undefined) return;
-    const prev = this.groups.get(p.group);
-    if (prev === undefined) {
-      this.groups.set(p.group, { time: p.time, value: v });
+    if (!prev.has) {
+      prev.time = p.time; prev.value = v; prev.has = true;
       return;
     }
     const r = this.rate(prev, v, p.time, p.group);
@@ -97,7 +103,7 @@ export class DerivativeNode extends Node {
     for (const bp of b.points) {
       const v = this.value(bp.fields, b.group);
       if (v === undefined) continue;
-      if (prev === undefined) { prev = { time: bp.time, value: v }; continue; }
+      if (prev === undefined) { prev = { time: bp.time, value: v, has: true }; continue; }
       const r = this.rate(prev, v, bp.time, b.group);
       if (r !== undefined) out.push(makeBatchPoint(bp.time, setField(bp.fields, this.as, r), bp.tags));
     }

@@ -56,7 +56,8 @@ export class MovingAverageNode extends Node {
   private readonly field: string;
   private readonly n: number;
   private readonly as: string;
-  private readonly groups = this.groupState<Window>();
+  /** null: the group was seen but no value yet (the window's type comes from its first value) */
+  private readonly groups = this.groupState<Window | null>();
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -93,9 +94,10 @@ export class MovingAverageNode extends Node {
 
   protected override onPoint(p: Point): void {
     let w = this.groups.get(p.group);
+    if (w === undefined) { w = null; this.groups.set(p.group, null); }
     const v = this.value(p.fields[this.field], w?.isInt, p.group);
     if (v === undefined) return;
-    if (w === undefined) {
+    if (w === null) {
       w = new Window(p.name, groupTags(p.tags, p.dims), typeof v === 'bigint', this.n);
       this.groups.set(p.group, w);
     }

@@ -133,6 +133,11 @@ test('derivative: default as overwrites the field, unit, wrong type, negative el
   assert.deepEqual(pts.map((p) => [p.time / 1_000_000_000n, p.fields]), [[12n, { v: 4, x: 2 }], [11n, { v: -8 }]]);
   assert.deepEqual(errMessages(h.logs), ['field v is the wrong type: string']);
   assert.equal(h.logs[0]!['msg'], 'cannot perform derivative');
+  // a group exists from its first message on, even when that message fails (working_cardinality, 7.2)
+  const g = runCap(t, `stream|from().groupBy('h')|derivative('v')|movingAverage('v', 2)`, 'movingAverage3');
+  g.h.write(['m,h=a v="x" 1', 'm,h=b v=1 1']);
+  const st = g.h.task.stats()['node-stats'];
+  assert.deepEqual([st['derivative2']!['working_cardinality'], st['derivative2']!['errors']], [2, 1]);
 });
 
 test('movingAverage: nothing for n-1 points, default name, int input gives float (3.7, 9.4)', (t) => {
