@@ -4,7 +4,7 @@
  * of 5, cooldowns 5 s up / 10 s down — must scale up while load rises and back to one replica after it stops,
  * within the bounds the task's formula, moving average and cooldowns allow (SPEC §1.6, §4.2), not a snapshot.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,18 @@ function processesWithEnv(needle: string): number[] {
   return out;
 }
 
-test('demo: replicas rise with the load and return to one, within the task\'s bounds', { timeout: 150_000 }, async (t) => {
+const SEED_SCRIPT = join(repoRoot, '..', 'shared', 'seed', 'autoscale.tick');
+
+test('demo: replicas rise with the load and return to one, within the task\'s bounds', { timeout: 120_000 }, async (t) => {
+  await checkDemo(t, [], 'deployments');
+});
+
+test('demo with the seed tutorial\'s autoscale.tick verbatim: scales the ReplicaSet the same way', { timeout: 120_000 }, async (t) => {
+  if (!existsSync(SEED_SCRIPT)) { t.skip('shared/seed is absent'); return; }
+  await checkDemo(t, ['--script', SEED_SCRIPT], 'replicasets');
+});
+
+async function checkDemo(t: TestContext, extra: string[], kind: string): Promise<void> {
   for (const f of ['server/main.ts', 'cli/main.ts']) {
     if (!existsSync(join(repoRoot, f))) { t.skip(`${f} is not there yet`); return; }
   }
@@ -38,7 +49,7 @@ test('demo: replicas rise with the load and return to one, within the task\'s bo
   const demo = spawnTs('examples/autoscale/demo/main.ts', [
     '--max', String(P.max), '--step', String(P.step), '--interval', `${P.intervalS}s`, '--target', String(P.target),
     '--moving-avg', String(P.movingAvg), '--increase-cooldown', `${P.incS}s`, '--decrease-cooldown', `${P.decS}s`,
-    '--tail', '60s', '--no-live', '--out', out,
+    '--tail', '60s', '--no-live', '--out', out, ...extra,
   ], {});
   t.after(() => demo.stop());
   const code = demo.child.exitCode ?? await new Promise<number | null>((r) => demo.child.once('exit', (c) => r(c)));
@@ -51,6 +62,7 @@ test('demo: replicas rise with the load and return to one, within the task\'s bo
   const { decisions, autoscaleStats } = JSON.parse(readFileSync(join(out, 'decisions.json'), 'utf8')) as { decisions: Decision[]; autoscaleStats?: Record<string, string> };
   const { samples } = JSON.parse(readFileSync(join(out, 'timeline.json'), 'utf8')) as { samples: Sample[] };
   assert.ok(existsSync(join(out, 'demo.svg')));
+  assert.ok(decisions.every((d) => d.kind === kind), `expected ${kind}: ${JSON.stringify(decisions)}`);
   const ups = decisions.filter((d) => d.direction === 'increase');
   const downs = decisions.filter((d) => d.direction === 'decrease');
   const levels = rampLevels(P.max, P.step);
@@ -110,4 +122,4 @@ test('demo: replicas rise with the load and return to one, within the task\'s bo
       assert.deepEqual(processesWithEnv(`APP_HOSTNAME=${pod}`), [], `pod ${pod} still running`);
     }
   }
-});
+}
