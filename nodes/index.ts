@@ -3,6 +3,7 @@
  * keep the list sorted. The runtime imports this module once, before starting tasks.
  */
 import './alert.ts';
+import './barrier.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';

@@ -1,0 +1,139 @@
+/**
+ * `barrier()` (SPEC 3.16, `barrier.go`): `.idle(d)` — a group that receives nothing for d of wall-clock time gets
+ * a barrier stamped last point time + d; `.period(d)` — every d of wall-clock time each group gets a barrier
+ * stamped now (UTC). Data older than the group's last barrier is dropped. With `.delete(TRUE)` each barrier is
+ * followed by a DeleteGroup message and the group is forgotten here too.
+ *
+ * Timers are wall-clock, `unref()`ed (they never keep the process alive) and cleared when the task stops. Idle
+ * detection costs no timer work per point: a group's single timer re-arms itself for the remaining idle time
+ * when it fires early.
+ */
+import { Node, BarrierMessage, DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
+import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
+import { nowNs } from '../runtime/time.ts';
+import { lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
+import { registerNode } from './registry.ts';
+
+interface Group {
+  readonly group: string;
+  readonly name: string;
+  readonly tags: Tags;
+  readonly dims: Dimensions;
+  /** data time of the newest point seen */
+  lastTime: bigint;
+  /** time of the last barrier sent; older data is dropped */
+  barrierTime: bigint | undefined;
+  /** wall-clock ms of the last point (idle mode) */
+  lastWall: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function durationProp(d: PipelineNode, method: string): bigint {
+  const a = lastCall(d, method);
+  if (!a || a.length === 0) return 0n;
+  const v = a[0]!;
+  if (v.type !== 'duration') throw new Error(`${d.name}: .${method}() expects a duration, got ${v.type}`);
+  return v.value;
+}
+
+export class BarrierNode extends Node {
+  private readonly idleMs: number;
+  private readonly idleNs: bigint;
+  private readonly periodMs: number;
+  private readonly del: boolean;
+  private readonly groups = this.groupState<Group>();
+  private interval: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(ctx: NodeContext) {
+    super(ctx);
+    const d = ctx.def;
+    const idle = durationProp(d, 'idle');
+    const period = durationProp(d, 'period');
+    if (idle !== 0n && period !== 0n) throw new Error(`${d.name}: barrier node cannot have both idle and period`);
+    if (idle === 0n && period === 0n) throw new Error(`${d.name}: barrier node must have either a non zero idle or a non zero period`);
+    if (idle < 0n) throw new Error(`${d.name}: idle must be greater than zero, got ${idle}`);
+    if (period < 0n) throw new Error(`${d.name}: period must be greater than zero, got ${period}`);
+    const del = lastCall(d, 'delete');
+    if (del && del.length > 0 && del[0]!.type !== 'bool') throw new Error(`${d.name}: .delete() expects a bool, got ${del[0]!.type}`);
+    this.del = del !== undefined && (del.length === 0 || del[0]!.value === true);
+    this.idleNs = idle;
+    // timers have millisecond resolution; sub-millisecond durations fire after 1 ms
+    this.idleMs = idle > 0n ? Math.max(1, Number(idle / 1_000_000n)) : 0;
+    this.periodMs = period > 0n ? Math.max(1, Number(period / 1_000_000n)) : 0;
+    if (this.periodMs > 0) {
+      this.interval = setInterval(() => this.runExternal(() => this.periodTick()), this.periodMs);
+      this.interval.unref();
+    }
+  }
+
+  protected override onPoint(p: Point): void {
+    if (this.admit(p.group, p.name, p.tags, p.dims, p.time, true)) this.emitPoint(p);
+  }
+
+  protected override onBatch(b: Batch): void {
+    if (this.admit(b.group, b.name, b.tags, b.dims, b.tmax, false)) this.emitBatch(b);
+  }
+
+  protected override onDeleteGroup(m: DeleteGroupMessage): void {
+    const g = this.groups.get(m.group);
+    if (g?.timer) clearTimeout(g.timer);
+    super.onDeleteGroup(m);
+  }
+
+  override stop(): void {
+    this.stopped = true;
+    if (this.interval) clearInterval(this.interval);
+    this.interval = undefined;
+    for (const g of this.groups.values()) if (g.timer) clearTimeout(g.timer);
+  }
+
+  /** Track the message's group; false when it is older than the group's last barrier (dropped). */
+  private admit(group: string, name: string, tags: Tags, dims: Dimensions, time: bigint, pointTags: boolean): boolean {
+    let g = this.groups.get(group);
+    if (g === undefined) {
+      g = { group, name, tags: pointTags ? groupTags(tags, dims) : tags, dims, lastTime: time, barrierTime: undefined, lastWall: 0, timer: undefined };
+      this.groups.set(group, g);
+    }
+    if (g.barrierTime !== undefined && time < g.barrierTime) return false;
+    if (time > g.lastTime) g.lastTime = time;
+    if (this.idleMs > 0) {
+      g.lastWall = Date.now();
+      if (g.timer === undefined && !this.stopped) this.arm(g, this.idleMs);
+    }
+    return true;
+  }
+
+  private arm(g: Group, ms: number): void {
+    g.timer = setTimeout(() => this.runExternal(() => this.idleCheck(g)), ms);
+    g.timer.unref();
+  }
+
+  private idleCheck(g: Group): void {
+    g.timer = undefined;
+    if (this.stopped || this.groups.get(g.group) !== g) return;
+    const quiet = Date.now() - g.lastWall;
+    if (quiet < this.idleMs) { this.arm(g, this.idleMs - quiet); return; }
+    // idle: one barrier at last point time + idle; the timer is re-armed by the group's next point
+    this.barrier(g, g.lastTime + this.idleNs);
+  }
+
+  private periodTick(): void {
+    if (this.stopped) return;
+    const now = nowNs();
+    for (const g of [...this.groups.values()]) this.barrier(g, now);
+  }
+
+  private barrier(g: Group, time: bigint): void {
+    g.barrierTime = time;
+    if (time > g.lastTime) g.lastTime = time;
+    this.emitControl(new BarrierMessage(g.group, g.name, g.tags, g.dims, time));
+    if (this.del) {
+      if (g.timer) clearTimeout(g.timer);
+      this.groups.delete(g.group);
+      this.emitControl(new DeleteGroupMessage(g.group, g.name, g.tags, g.dims));
+    }
+  }
+}
+
+registerNode('barrier', (ctx) => new BarrierNode(ctx));
