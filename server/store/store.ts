@@ -11,6 +11,8 @@ import { migrate } from './migrations.ts';
 import type { DBRPRecord, TaskRecord, TemplateRecord, VarsRecord, TaskStatus, TaskType } from './types.ts';
 
 export const STORE_FILE = 'tickstream.db';
+/** How long opening waits for another process to release the store. */
+const OPEN_WAIT_MS = 2000;
 
 interface TaskRow {
   id: string; template_id: string; type: string; dbrps: string; script: string; vars: string;
@@ -54,9 +56,14 @@ export class TaskStore {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly openWaitMs: number;
 
-  /** Opens (creating if needed) `<dataDir>/tickstream.db`; pass ':memory:' as dataDir for an in-memory store. */
-  constructor(dataDir: string) {
+  /**
+   * Opens (creating if needed) `<dataDir>/tickstream.db`; pass ':memory:' as dataDir for an in-memory store.
+   * `openWaitMs`: how long to wait for another process holding the store (default 2 s).
+   */
+  constructor(dataDir: string, opts: { openWaitMs?: number } = {}) {
+    this.openWaitMs = opts.openWaitMs ?? OPEN_WAIT_MS;
     if (dataDir === ':memory:') {
       this.file = ':memory:';
     } else {
@@ -66,11 +73,16 @@ export class TaskStore {
     this.db = new Database(this.file);
     this.db.defaultSafeIntegers(true); // ns timestamps exceed 2^53
     if (this.file !== ':memory:') {
-      this.db.pragma('journal_mode = WAL');
-      // NORMAL is durable against process crashes in WAL mode (only an OS crash can lose the last commits)
-      this.db.pragma('synchronous = NORMAL');
+      try {
+        this.lockAndConfigure();
+      } catch (err) {
+        this.db.close();
+        if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+          throw new StoreError(`task store ${this.file} is in use by another process (another kapacitord on the same data_dir?)`);
+        }
+        throw err;
+      }
     }
-    this.db.pragma('busy_timeout = 5000');
     migrate(this.db, this.file);
     const d = this.db;
     this.stmts = {
@@ -94,6 +106,20 @@ export class TaskStore {
       replaceTemplate: d.prepare('UPDATE templates SET type = @type, script = @script, created = @created, modified = @modified WHERE id = @id'),
       deleteTemplate: d.prepare('DELETE FROM templates WHERE id = ?'),
     };
+  }
+
+  /**
+   * One server per store, as Kapacitor's BoltDB file lock ensures: two servers on one data_dir would both run
+   * every enabled task. The exclusive lock is taken now and held until close (a second server fails to open,
+   * after waiting `openWaitMs` for one that is shutting down).
+   */
+  private lockAndConfigure(): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.openWaitMs))}`);
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    this.db.pragma('journal_mode = WAL'); // with EXCLUSIVE, the WAL index lives in heap memory (no -shm file)
+    this.db.exec('BEGIN EXCLUSIVE; COMMIT;'); // acquire the lock now, not at the first write
+    // NORMAL is durable against process crashes in WAL mode (only an OS crash can lose the last commits)
+    this.db.pragma('synchronous = NORMAL');
   }
 
   // ---- identity ---------------------------------------------------------------------------------------

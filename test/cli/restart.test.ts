@@ -14,8 +14,9 @@ test('kill -9 and restart: tasks, status, errors and ids survive; enabled tasks 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const tick = join(dir, 'h.tick');
   writeFileSync(tick, HTTPOUT);
-  const broken = join(dir, 'alert.tick');
-  writeFileSync(broken, "stream\n    |from()\n        .measurement('requests')\n    |alert()\n");
+  const broken = join(dir, 'k8s.tick');
+  // k8sAutoscale cannot start without an enabled [kubernetes] section (this server has none)
+  writeFileSync(broken, "stream\n    |from()\n        .measurement('requests')\n    |k8sAutoscale()\n        .resourceName('app')\n        .replicas(lambda: 1)\n");
 
   let srv = await startServer(dir);
   t.after(() => srv.stop());
@@ -25,8 +26,8 @@ test('kill -9 and restart: tasks, status, errors and ids survive; enabled tasks 
   }
   assert.equal((await kapacitor(srv.url, 'enable', 'live')).code, 0);
   const failed = await kapacitor(srv.url, 'enable', 'failing');
-  assert.equal(failed.code, 3); // a node the runtime does not execute fails at task start
-  assert.match(failed.stderr, /^Error: enabling task failing: /);
+  assert.equal(failed.code, 3);
+  assert.equal(failed.stderr, 'Error: enabling task failing: cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled\n');
   assert.equal(await write(srv.url, 'autoscale', 'autogen', 'requests,host=a value=1i 1478629267\n'), 204);
   const before = await (await fetch(`${srv.url}/kapacitor/v1/tasks/live/out`)).text();
   assert.equal(before, '{"series":[{"name":"requests","tags":{"host":"a"},"columns":["time","value"],"values":[["2016-11-08T18:21:07Z",1]]}]}');

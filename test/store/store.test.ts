@@ -93,13 +93,22 @@ test('kill -9 in the middle of writes leaves a consistent store', async (t) => {
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const s = new TaskStore(dir);
-  t.after(() => s.close());
   const tpl = s.getTemplate('tpl')!;
   const tasks = s.listTasks();
   assert.equal(tasks.length, 20, 'renames never lose or duplicate a task');
   assert.notEqual(tpl.script, 'v0', 'the writer committed some rounds');
   for (const x of tasks) assert.equal(x.script, tpl.script, `task ${x.id} updated in the same transaction as the template`);
+  s.close();
   const db = new Database(join(dir, STORE_FILE), { readonly: true });
   t.after(() => db.close());
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
+
+test('one server per store: a second open of the same data_dir fails clearly while the first holds it', (t) => {
+  const dir = tmp(t);
+  const first = new TaskStore(dir);
+  assert.throws(() => new TaskStore(dir, { openWaitMs: 50 }), /task store .*tickstream\.db is in use by another process/);
+  first.close();
+  const again = new TaskStore(dir, { openWaitMs: 50 }); // released on close
+  again.close();
 });
