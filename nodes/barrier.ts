@@ -55,8 +55,9 @@ export class BarrierNode extends Node {
     if (idle < 0n) throw new Error(`${d.name}: idle must be greater than zero, got ${idle}`);
     if (period < 0n) throw new Error(`${d.name}: period must be greater than zero, got ${period}`);
     const del = lastCall(d, 'delete');
-    if (del && del.length > 0 && del[0]!.type !== 'bool') throw new Error(`${d.name}: .delete() expects a bool, got ${del[0]!.type}`);
-    this.del = del !== undefined && (del.length === 0 || del[0]!.value === true);
+    const dv = del?.[0];
+    if (dv !== undefined && dv.type !== 'bool') throw new Error(`${d.name}: .delete() expects a bool, got ${dv.type}`);
+    this.del = del !== undefined && (dv === undefined || dv.value);
     this.idleNs = idle;
     // timers have millisecond resolution; sub-millisecond durations fire after 1 ms
     this.idleMs = idle > 0n ? Math.max(1, Number(idle / 1_000_000n)) : 0;
