@@ -188,3 +188,28 @@ test('evalInt / evalBool type guards', () => {
 test('source re-prints the lambda', () => {
   assert.equal(lambda('int(ceil("a" / 100.0))').source, 'lambda: int(ceil("a" / 100.0))');
 });
+
+// Every built-in, every signature (SPEC 2.6): arguments of the listed types pass the signature check, and a tuple
+// matching no signature is rejected before the call with Kapacitor's message.
+import { FUNCTIONS } from '../../tickscript/lambda/functions.ts';
+const LITERAL: Record<string, string> = {
+  float: '1.0', int: '1', string: "'1'", boolean: 'TRUE', duration: '1s', time: '"time"', regex: '/a/', missing: '"nope"',
+};
+for (const [name, def] of Object.entries(FUNCTIONS)) {
+  test(`builtin ${name}: every signature accepted, wrong types rejected`, () => {
+    for (const sig of def.sigs) {
+      const src = `${name}(${sig.map((t) => LITERAL[t]).join(', ')})`;
+      try {
+        run(src);
+      } catch (e) {
+        // value errors (e.g. strSubstring ranges) are fine; a signature error is not
+        assert.ok(e instanceof LambdaError, `${src}: ${String(e)}`);
+        assert.doesNotMatch(e.message, /^Cannot call function/, src);
+      }
+    }
+    // regex arguments of the longest arity match no signature except regexReplace's first
+    const arity = Math.max(...def.sigs.map((s) => s.length), 1);
+    const wrong = `${name}(${Array.from({ length: arity }, () => (name === 'regexReplace' ? "'x'" : '/a/')).join(', ')})`;
+    fails(wrong, new RegExp(`^Cannot call function "${name}" with args \\(.*\\), available signatures are \\[.*\\]\\.$`));
+  });
+}
