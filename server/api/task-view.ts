@@ -20,8 +20,19 @@ export function taskLink(id: string): { rel: string; href: string } {
   return { rel: 'self', href: `/kapacitor/v1/tasks/${id}` };
 }
 
+/**
+ * A stored time as Kapacitor's server marshals it: RFC3339Nano in the server's local zone (`Z` when that is UTC,
+ * else `+01:00`-style), which `kapacitor show` then prints in that zone (SPEC 6.5). Never enabled → Go's zero
+ * time, always `0001-01-01T00:00:00Z`.
+ */
 export function formatTime(ns: bigint | undefined): string {
-  return formatRFC3339Nano(ns ?? GO_ZERO_TIME);
+  if (ns === undefined) return formatRFC3339Nano(GO_ZERO_TIME);
+  const offsetMin = -new Date(Number(ns / 1_000_000n)).getTimezoneOffset();
+  if (offsetMin === 0) return formatRFC3339Nano(ns);
+  const local = formatRFC3339Nano(ns + BigInt(offsetMin) * 60_000_000_000n);
+  const abs = Math.abs(offsetMin);
+  const zone = (offsetMin < 0 ? '-' : '+') + String(Math.floor(abs / 60)).padStart(2, '0') + ':' + String(abs % 60).padStart(2, '0');
+  return local.slice(0, -1) + zone;
 }
 
 export function parseDotView(v: string | undefined): DotView {

@@ -22,7 +22,7 @@ export function startServer(dataDir: string, env: Record<string, string> = {}): 
     cwd: ROOT,
     env: {
       ...process.env, KAPACITOR_DATA_DIR: dataDir, KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_HOSTNAME: 'testhost',
-      KAPACITOR_LOGGING_LEVEL: 'INFO', ...env,
+      KAPACITOR_LOGGING_LEVEL: 'INFO', TZ: 'UTC', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
