@@ -534,5 +534,11 @@ export function evaluateProgram(program: A.Program, opts: EvaluateOptions = {}):
 }
 
 export function evaluateScript(script: string, opts: EvaluateOptions = {}): Pipeline {
-  return evaluateProgram(parse(script), opts);
+  try {
+    return evaluateProgram(parse(script), opts);
+  } catch (e) {
+    // the evaluator recurses over the AST: absurdly deep nesting must still end in a TickscriptError
+    if (e instanceof RangeError) throw new TickscriptError('script nesting too deep to evaluate');
+    throw e;
+  }
 }

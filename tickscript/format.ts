@@ -5,6 +5,7 @@
  */
 import type * as A from './ast.ts';
 import { parse } from './parser.ts';
+import { TickscriptError } from './errors.ts';
 import { formatFloatF } from './lambda/values.ts';
 
 const STEP = '    ';
@@ -88,5 +89,11 @@ export function formatProgram(p: A.Program): string {
 
 /** Canonical format of a script; throws TickscriptError on parse errors. */
 export function formatScript(script: string): string {
-  return formatProgram(parse(script));
+  const program = parse(script);
+  try {
+    return formatProgram(program);
+  } catch (e) {
+    if (e instanceof RangeError) throw new TickscriptError('script nesting too deep to format');
+    throw e;
+  }
 }

@@ -224,6 +224,7 @@ export function parse(src: string): A.Program {
     return pegParse(chars, { builder } as never) as A.Program;
   } catch (e) {
     if (e instanceof TickscriptError) throw e;
+    if (e instanceof RangeError) throw new TickscriptError('parser: expression nesting too deep', { hint: 'split the expression into vars' });
     // the grammar reports every failure through builder.fail; anything else is a grammar bug, still reported as a
     // TickscriptError with a position so callers never see another exception type
     const off = (e as { location?: { start: { offset: number } } }).location?.start.offset ?? tokens.length - 1;

@@ -152,3 +152,16 @@ test('fuzz: random lambda expressions evaluate or throw LambdaError', () => {
   }
   assert.ok(evaluated > 100, `only ${evaluated} lambdas evaluated`);
 });
+
+test('fuzz: absurd nesting ends in a TickscriptError, not a stack overflow', () => {
+  for (const depth of [50, 5000, 100000]) {
+    for (const src of [`var x = ${'('.repeat(depth)}1${')'.repeat(depth)}`, `var l = lambda: ${'-'.repeat(depth)}1`, 'stream|from()' + '|log()'.repeat(depth / 10)]) {
+      try {
+        evaluateScript(src);
+        formatScript(src);
+      } catch (e) {
+        assert.ok(e instanceof TickscriptError, `depth ${depth}: ${String(e)}`);
+      }
+    }
+  }
+});
