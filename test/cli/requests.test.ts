@@ -81,6 +81,22 @@ test('define of an enabled task: PATCH the given fields, then disable and re-ena
   assert.deepEqual(reqs.slice(1).map((q) => `${q.method} ${q.body}`), ['PATCH {"dbrps":[{"db":"a","rp":"b"}]}']);
 });
 
+test('define from a template: -template/-vars and -file (YAML with template-id, dbrps, vars)', async () => {
+  const vars = join(dir, 'vars.json');
+  writeFileSync(vars, JSON.stringify({ m: { type: 'string', value: 'cpu' } }));
+  reset({ 'POST /kapacitor/v1/tasks': [200, task('t1', 'disabled')] });
+  assert.equal((await cli('define', 't1', '-template', 'tpl', '-vars', vars, '-dbrp', 'a.b')).code, 0);
+  assert.equal(reqs[1]!.body, '{"id":"t1","template-id":"tpl","dbrps":[{"db":"a","rp":"b"}],"status":"disabled","vars":{"m":{"type":"string","value":"cpu"}}}');
+  const file = join(dir, 'task.yaml');
+  writeFileSync(file, 'template-id: tpl\ndbrps: ["telegraf.autogen"]\nvars:\n  m: {type: string, value: mem}\n');
+  reset({ 'POST /kapacitor/v1/tasks': [200, task('t2', 'disabled')] });
+  assert.equal((await cli('define', 't2', '-file', file)).code, 0);
+  assert.deepEqual(JSON.parse(reqs[1]!.body), { id: 't2', 'template-id': 'tpl', dbrps: [{ db: 'telegraf', rp: 'autogen' }], status: 'disabled', vars: { m: { type: 'string', value: 'mem' } } });
+  const missing = await cli('define', 't3', '-tick', join(dir, 'nope.tick'));
+  assert.equal(missing.code, 3);
+  assert.match(missing.err, /^Error: failed to read tick file: open .*nope\.tick: no such file or directory\n$/);
+});
+
 test('enable/disable/delete list matches by pattern first, then act on each link (unknown ids: nothing, exit 0)', async () => {
   const list = JSON.stringify({ tasks: [{ id: 'auto1', link: { rel: 'self', href: '/kapacitor/v1/tasks/auto1' } }, { id: 'auto2', link: { rel: 'self', href: '/kapacitor/v1/tasks/auto2' } }] });
   reset({ 'GET /kapacitor/v1/tasks': [200, list], 'PATCH /kapacitor/v1/tasks/auto1': [200, '{}'], 'PATCH /kapacitor/v1/tasks/auto2': [200, '{}'] });
