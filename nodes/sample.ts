@@ -29,12 +29,13 @@ export class SampleNode extends Node {
   }
 
   protected override onPoint(p: Point): void {
+    // every group gets its receiver (working_cardinality), whichever the mode
+    let c = this.counts.get(p.group);
+    if (c === undefined) { c = { n: 0 }; this.counts.set(p.group, c); }
     if (this.d > 0n) {
       if (truncateTime(p.time, this.d) === p.time) this.emitPoint(p);
       return;
     }
-    let c = this.counts.get(p.group);
-    if (c === undefined) { c = { n: 0 }; this.counts.set(p.group, c); }
     const keep = c.n % this.n === 0;
     c.n++;
     if (keep) this.emitPoint(p);

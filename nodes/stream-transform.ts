@@ -27,7 +27,9 @@ interface Group {
 export abstract class StreamTransformNode extends Node {
   protected readonly field: string;
   private readonly as: string;
-  private readonly groups = this.groupState<Group>();
+  /** null: the group was seen but has no reducer yet (its type comes from its first valid value); a group exists
+   * from its first message, as with Kapacitor's grouped consumer (working_cardinality) */
+  private readonly groups = this.groupState<Group | null>();
 
   constructor(ctx: NodeContext, defaultAs: string) {
     super(ctx);
@@ -66,11 +68,13 @@ export abstract class StreamTransformNode extends Node {
 
   protected override onPoint(p: Point): void {
     let g = this.groups.get(p.group);
+    if (g === undefined) { g = null; this.groups.set(p.group, null); }
     const v = this.value(p.fields[this.field], g?.type, p.group);
     if (v === undefined) return;
-    if (g === undefined) {
-      g = this.start(v, p.name, groupTags(p.tags, p.dims), p.group);
-      if (g === undefined) return;
+    if (g === null) {
+      const started = this.start(v, p.name, groupTags(p.tags, p.dims), p.group);
+      if (started === undefined) return;
+      g = started;
       this.groups.set(p.group, g);
     }
     const out = g.r.add(v, p.time);

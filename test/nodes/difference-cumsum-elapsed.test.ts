@@ -83,3 +83,14 @@ test('batch input: each batch is its own series and becomes a batch of results',
     `tmax=${ts(20)} {"name":"cpu","tags":{"host":"a"}}`, // one point: no difference; an empty batch row has no columns
   ]);
 });
+
+test('a group exists from its first message even when that message is an error (working_cardinality)', (t) => {
+  const h = task('cumulativeSum', ['value']);
+  t.after(() => h.stop());
+  h.write([`cpu,host=a other=1 ${T0}`, `cpu,host=b value="s" ${T0}`], 's');
+  const st = h.task.stats()['node-stats']['cumulativeSum2']!;
+  assert.equal(st['errors'], 2);
+  assert.equal(st['working_cardinality'], 2);
+  h.write([`cpu,host=a value=2i ${T0 + 1}`], 's');
+  assert.deepEqual(capture(h).seen, [row('cumulativeSum', 1, '2')]);
+});
