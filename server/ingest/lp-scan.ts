@@ -149,9 +149,6 @@ function hasDuplicateTagKeys(buf: Uint8Array): boolean {
 
 const isNumeric = (c: number): boolean => (c >= 48 && c <= 57) || c === DOT;
 
-/** Set by scanNumber on success. */
-export let numberIsInt = false;
-
 /**
  * Go's scanNumber from `i` (the first byte of the value). `nl` is an extra terminator byte (10 when the caller
  * does not know the line end yet, -1 otherwise). Returns the end of the value or -1.
@@ -203,7 +200,6 @@ export function scanNumber(buf: Uint8Array, i: number, n: number, nl: number): n
   } else if (scientific || i - start >= 25) {
     if (parseGoFloat(latin1(buf, start, i)) === undefined) return fail('invalid float');
   }
-  numberIsInt = isInt;
   return i;
 }
 
