@@ -94,7 +94,8 @@ export async function runRamp(opts: RampOptions): Promise<RampTotals> {
         const nextDue = start + (issued * 1000) / qps;
         await pause(inFlight >= cap ? end - now : Math.min(nextDue - now, end - now));
       }
-      totals.skipped += total - issued;
+      // Requests the cap kept back; an abort is not a skip.
+      if (!opts.signal?.aborted) totals.skipped += total - issued;
     }
     // Let the last requests finish (bounded by the per-request timeout).
     while (inFlight > 0) await pause(timeout);
