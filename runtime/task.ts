@@ -20,6 +20,9 @@ export interface RunningTask {
   readonly error: string;
 }
 
+/** Points per source delivery. */
+const FEED_CHUNK = Number(process.env['TICKSTREAM_FEED_CHUNK'] ?? 256);
+
 export interface TaskOptions {
   readonly logger: Logger;
   readonly services: RuntimeServices;
@@ -56,6 +59,11 @@ export class Task implements RunningTask {
       registerEndpoint: (endpoint: string, src: EndpointSource): void => {
         if (this.endpoints.has(endpoint)) throw new Error(`duplicate httpOut endpoint "${endpoint}" in task ${id}`);
         this.endpoints.set(endpoint, src);
+      },
+      watchGroups: (nodeId: number) => {
+        const n = this.nodes[nodeId];
+        if (!n) throw new Error(`task ${id}: stats() cannot watch node ${nodeId}: it does not exist yet`);
+        return (n.groupEmitted ??= new Map());
       },
     };
     try {
@@ -94,7 +102,16 @@ export class Task implements RunningTask {
     if (n === 0) return;
     this.input.processed += n;
     try {
-      this.source.receive(points, n);
+      if (n <= FEED_CHUNK) {
+        this.source.receive(points, n);
+      } else {
+        // Chunks keep few intermediate points alive at once (each node's output array lives until its children are
+        // done), so young-generation GC copies little. Per-edge order is unchanged: each chunk completes first.
+        for (let i = 0; i < n; i += FEED_CHUNK) {
+          const chunk = points.slice(i, Math.min(n, i + FEED_CHUNK));
+          this.source.receive(chunk, chunk.length);
+        }
+      }
     } catch (err) {
       // Node handlers never throw out of receive(); this is a runtime bug. Keep the server and other tasks going.
       this.error = err instanceof Error ? err.message : String(err);

@@ -67,5 +67,8 @@ test('cost follows matching tasks: 1000 non-matching tasks see no points', (t) =
   const pts = new LineParser().parse(Array.from({ length: 1000 }, (_, i) => `cpu i=${i}`).join('\n'), 'db', 'rp', '', 1n);
   tm.writePoints('db', 'rp', pts);
   assert.equal(tk.stats()['node-stats']['stream0']!['collected'], 1000);
+  // large writes are delivered in chunks: same order, same counts on every edge
+  assert.deepEqual((captured(tk, 'testCapture2') as Point[]).map((p) => p.fields['i']), pts.map((p) => p.fields['i']));
+  assert.equal(tk.stats()['node-stats']['from1']!['emitted'], 1000);
   assert.ok(others.every((o) => o.stats()['node-stats']['stream0']!['collected'] === 0));
 });
