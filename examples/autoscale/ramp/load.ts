@@ -86,10 +86,10 @@ export async function runRamp(opts: RampOptions): Promise<RampTotals> {
       let issued = 0;
       while (!opts.signal?.aborted) {
         const now = Date.now();
-        if (now >= end) break;
-        // Requests due so far at an even spacing of 1/qps.
-        const due = Math.min(total, Math.floor(((now - start) * qps) / 1000) + 1);
+        // Requests due so far at an even spacing of 1/qps (a late wake-up still sends what fell due in time).
+        const due = Math.min(total, Math.floor(((Math.min(now, end) - start) * qps) / 1000) + 1);
         while (issued < due && inFlight < cap) { fire(); issued += 1; }
+        if (now >= end) break;
         if (issued >= total) { await pause(end - now); continue; }
         const nextDue = start + (issued * 1000) / qps;
         await pause(inFlight >= cap ? end - now : Math.min(nextDue - now, end - now));
