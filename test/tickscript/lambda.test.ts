@@ -64,8 +64,9 @@ const bad: [string, string | RegExp][] = [
   ['"i" =~ /a/', /^mismatched type to binary operator. got int =~ regex/],
   ['"i" AND TRUE', 'invalid logical operator AND for type int'],
   ['FALSE OR 1', /^mismatched type to binary operator. got boolean OR int/],
-  ['"nope" + 1', 'left reference value "nope" is missing value'],
-  ['1 + "nope"', 'right reference value "nope" is missing value'],
+  // SPEC 2.4 message, then tickstream's hint
+  ['"nope" + 1', 'left reference value "nope" is missing value; hint: the point has no field or tag "nope"; for the string use single quotes: \'nope\''],
+  ['1 + "nope"', /^right reference value "nope" is missing value; hint: /],
   ['"both" > 0', 'cannot have field and tags with same name "both"'],
   ["-'a'", 'invalid math operator - for type string'],
   ['!1', 'invalid logical operator ! for type int'],
@@ -213,3 +214,7 @@ for (const [name, def] of Object.entries(FUNCTIONS)) {
     fails(wrong, new RegExp(`^Cannot call function "${name}" with args \\(.*\\), available signatures are \\[.*\\]\\.$`));
   });
 }
+
+test("hint for 'field' written where \"field\" was meant (ECOSYSTEM pain point #1)", () => {
+  fails("'value' > 10", `mismatched type to binary operator. got string > int. see bool(), int(), float(), string(), duration(); hint: 'value' is a string literal; write "value" (double quotes) to read the field or tag value`);
+});

@@ -3,12 +3,24 @@ import { Duration, LambdaError } from '../lambda-contract.ts';
 import type { BinaryOp } from '../ast.ts';
 import { MISSING, floatToDuration, typeOf, wrap64, type Val } from './values.ts';
 
-export function mismatched(op: string, l: Val, r: Val): LambdaError {
-  return new LambdaError(`mismatched type to binary operator. got ${typeOf(l)} ${op} ${typeOf(r)}. see bool(), int(), float(), string(), duration()`);
+export function mismatched(op: string, l: Val, r: Val, lsrc?: string, rsrc?: string): LambdaError {
+  const msg = `mismatched type to binary operator. got ${typeOf(l)} ${op} ${typeOf(r)}. see bool(), int(), float(), string(), duration()`;
+  // the classic TICKscript mistake: 'field' (a string literal) where "field" (a reference) was meant
+  const lit = [lsrc, rsrc].find((s) => s !== undefined && /^'[A-Za-z_][\w.-]*'$/.test(s));
+  if (lit) {
+    const name = lit.slice(1, -1);
+    return new LambdaError(`${msg}; hint: ${lit} is a string literal; write "${name}" (double quotes) to read the field or tag ${name}`);
+  }
+  return new LambdaError(msg);
 }
 
 function missingErr(side: 'left' | 'right', src: string): LambdaError {
-  return new LambdaError(`${side} reference value ${src} is missing value`);
+  const msg = `${side} reference value ${src} is missing value`;
+  // "x" reads a field or tag; when the point has neither, a string literal 'x' may have been meant
+  if (/^"[^"\\']*"$/.test(src)) {
+    return new LambdaError(`${msg}; hint: the point has no field or tag ${src}; for the string use single quotes: '${src.slice(1, -1)}'`);
+  }
+  return new LambdaError(msg);
 }
 
 /** `+ - * / %` on any operand types */
@@ -74,7 +86,7 @@ export function arith(op: '+' | '-' | '*' | '/' | '%', l: Val, r: Val, lsrc: str
     if (lt === 'number') return new Duration(floatToDuration((l as number) * Number(r.ns)));
   }
   if (typeOf(l) === typeOf(r)) throw new LambdaError(`invalid math operator ${op} for type ${typeOf(l)}`);
-  throw mismatched(op, l, r);
+  throw mismatched(op, l, r, lsrc, rsrc);
 }
 
 /** `== != < <= > >=` */
@@ -100,7 +112,7 @@ export function compare(op: '==' | '!=' | '<' | '<=' | '>' | '>=', l: Val, r: Va
   } else if (typeOf(l) === typeOf(r)) {
     throw new LambdaError(`invalid comparison operator ${op} for type ${typeOf(l)}`);
   } else {
-    throw mismatched(op, l, r);
+    throw mismatched(op, l, r, lsrc, rsrc);
   }
   switch (op) {
     case '==': return a === b;
@@ -117,7 +129,7 @@ export function regexMatch(op: '=~' | '!~', l: Val, r: Val, lsrc: string, rsrc: 
   if (r === MISSING) throw missingErr('right', rsrc);
   if (typeof l !== 'string' || !(r instanceof RegExp)) {
     if (typeOf(l) === typeOf(r)) throw new LambdaError(`invalid comparison operator ${op} for type ${typeOf(l)}`);
-    throw mismatched(op, l, r);
+    throw mismatched(op, l, r, lsrc, rsrc);
   }
   const m = r.test(l);
   return op === '=~' ? m : !m;
