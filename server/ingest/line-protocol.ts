@@ -211,7 +211,8 @@ export class LineProtocolParser {
       if ((c >= 48 && c <= 57) || c === MINUS || c === DOT) {
         let neg = false;
         if (c === MINUS) { neg = true; i++; }
-        let mant = 0;
+        let mant = 0; // first 15 digits: exact in a double
+        let lo = 0; // digits 16..19 (ints only)
         let digits = 0;
         let frac = 0;
         let dot = false;
@@ -220,7 +221,8 @@ export class LineProtocolParser {
           if (i >= n) break;
           const d = buf[i]!;
           if (d >= 48 && d <= 57) {
-            mant = mant * 10 + (d - 48);
+            if (digits < 15) mant = mant * 10 + (d - 48);
+            else lo = lo * 10 + (d - 48);
             digits++;
             if (dot) frac++;
             i++;
@@ -236,12 +238,21 @@ export class LineProtocolParser {
           if (d === COMMA || d === SP || d === NL) break;
           return -1;
         }
-        // more than 15 digits may not be exact in a double: the reference path parses those
-        if (digits === 0 || digits > 15) return -1;
+        if (digits === 0) return -1;
         if (isInt) {
-          if (dot) return -1;
-          value = BigInt(neg ? -mant : mant);
+          if (dot || digits > 19) return -1;
+          if (digits <= 15) {
+            value = BigInt(neg ? -mant : mant);
+          } else {
+            let v = BigInt(mant) * POW10N[digits - 15]! + BigInt(lo);
+            if (neg) v = -v;
+            // out of int64: the reference path reports it
+            if (v > INT64_MAX || v < INT64_MIN) return -1;
+            value = v;
+          }
         } else {
+          // more than 15 digits may not be exact in a double: the reference path parses those
+          if (digits > 15) return -1;
           // mant < 2^53 and 10^frac exact: one correctly rounded division = the correctly rounded decimal
           value = (neg ? -mant : mant) / POW10[frac]!;
         }

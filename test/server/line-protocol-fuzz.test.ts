@@ -28,6 +28,7 @@ const VALID = [
   'weather,location=us\\,midwest temperature=82 1465839830100400200',
   'm s="a\\"b\\\\c",b=FALSE 1',
   'm\\ x,k\\==v\\, f\\ k=1i',
+  'm big=1234567890123456789i,neg=-9223372036854775808i,f=1234567890.12345 9223372036854775806',
 ];
 // bytes that matter to the grammar, plus ordinary ones and a multi-byte character
 const ALPHABET = [...' ,=\\"\n#\r\t-.eEiu0123456789tTfFNnab', 'é', '\0'];

@@ -177,6 +177,8 @@ describe('line protocol: field values (Appendix C)', () => {
     assert.deepEqual(one('m f=9223372036854775807i').fields, { f: 9223372036854775807n });
     assert.deepEqual(one('m f=-9223372036854775808i').fields, { f: -9223372036854775808n });
     assert.deepEqual(one('m f=1234567890123456789i').fields, { f: 1234567890123456789n });
+    assert.deepEqual(one('m f=1000000000000001i,g=-1000000000000001i').fields, { f: 1000000000000001n, g: -1000000000000001n });
+    assert.deepEqual(one('m f=0000000000000000007i').fields, { f: 7n });
   });
 
   it('rejects integers outside int64', () => {
@@ -186,6 +188,9 @@ describe('line protocol: field values (Appendix C)', () => {
     assert.equal(error('m f=-9223372036854775809i'),
       "unable to parse 'm f=-9223372036854775809i': unable to parse integer -9223372036854775809: " +
       'strconv.ParseInt: parsing "-9223372036854775809": value out of range');
+    assert.equal(error('m f=9999999999999999999i'),
+      "unable to parse 'm f=9999999999999999999i': unable to parse integer 9999999999999999999: " +
+      'strconv.ParseInt: parsing "9999999999999999999": value out of range');
   });
 
   it('strings may contain spaces, commas, equals signs and raw newlines; \\" and \\\\ are escapes', () => {
