@@ -38,12 +38,22 @@ function checkType(t: string | undefined): 'stream' | 'batch' | undefined {
 
 // ---- define / define-template --------------------------------------------------------------------------
 
+/** Arguments counted as the real CLI counts them: `-flag=value` is a pair, boolean flags count for nothing. */
+function idPlusPairs(args: readonly string[], ...booleans: string[]): number {
+  let n = 0;
+  for (const a of args) {
+    const m = /^--?([A-Za-z][\w-]*)(=.*)?$/s.exec(a);
+    if (m && booleans.includes(m[1]!)) continue;
+    n += m && m[2] !== undefined ? 2 : 1;
+  }
+  return n;
+}
+
 interface DefineOpts { tick?: string; type?: string; dbrp: string[]; template?: string; vars?: string; file?: string; reload: boolean }
 
 export async function define(args: string[], ctx: Ctx): Promise<void> {
   // id + flag/value pairs: an even count means the id is missing (SPEC 6.2); -no-reload takes no value
-  const counted = args.filter((a) => !/^--?no-reload$/.test(a));
-  if (counted.length % 2 === 0) throw new UsageError('Must provide a task ID.', 'define');
+  if (idPlusPairs(args, 'no-reload') % 2 === 0) throw new UsageError('Must provide a task ID.', 'define');
   const { opts, args: pos } = parseFlags<DefineOpts>('define', args, (c) => c
     .option('--tick <path>').option('--type <type>').option('--dbrp <db.rp>', '', collect, [])
     .option('--template <id>').option('--vars <path>').option('--file <path>').option('--no-reload'));
@@ -86,7 +96,7 @@ export async function define(args: string[], ctx: Ctx): Promise<void> {
 }
 
 export async function defineTemplate(args: string[], ctx: Ctx): Promise<void> {
-  if (args.length % 2 === 0) throw new UsageError('Must provide a template ID.', 'define-template');
+  if (idPlusPairs(args) % 2 === 0) throw new UsageError('Must provide a template ID.', 'define-template');
   const { opts, args: pos } = parseFlags<{ tick?: string; type?: string }>('define-template', args, (c) => c
     .option('--tick <path>').option('--type <type>'));
   if (pos.length !== 1) throw new UsageError('Must provide a template ID.', 'define-template');

@@ -77,7 +77,7 @@ test('define of an enabled task: PATCH the given fields, then disable and re-ena
     'PATCH /kapacitor/v1/tasks/autoscale {"status":"enabled"}',
   ]);
   reset({ 'GET /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')], 'PATCH /kapacitor/v1/tasks/autoscale': [200, task('autoscale', 'enabled')] });
-  assert.equal((await cli('define', 'autoscale', '-dbrp', 'a.b', '-no-reload')).code, 0);
+  assert.equal((await cli('define', 'autoscale', '-dbrp=a.b', '-no-reload')).code, 0);
   assert.deepEqual(reqs.slice(1).map((q) => `${q.method} ${q.body}`), ['PATCH {"dbrps":[{"db":"a","rp":"b"}]}']);
 });
 
