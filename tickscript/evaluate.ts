@@ -350,6 +350,11 @@ class Evaluator {
           `write '${a.name}'`);
       }
       const hint = hintForType(a, p);
+      if (Array.isArray(p)) {
+        // Go takes interface{} here and checks the type afterwards: name the accepted types
+        const names = (p as readonly ArgType[]).map((t) => goTypeOfParam(t)).join(' or ');
+        throw positioned(f.pos, `${pre}argument ${i + 1} must be ${names}, got ${goTypeOf(a)}`, hint);
+      }
       if (field) throw positioned(f.pos, `${pre}reflect.Set: value of type ${goTypeOf(a)} is not assignable to type ${expGo}`, hint);
       throw positioned(f.pos, `${pre}reflect: Call using ${goTypeOf(a)} as type ${expGo}`, hint);
     });

@@ -44,7 +44,7 @@ const cases: [string, string, string][] = [
   ['alert flapping thresholds', 'stream|from()|alert().flapping(0.5, 0.25)', 'alert flap low threshold must be less than high threshold, got low 0.5 high 0.25'],
   ['influxDBOut has no children', "stream|from()|influxDBOut()|log()", 'line 1 char 29: no method or property "log" on *pipeline.InfluxDBOutNode'],
   ['sample with int or duration', 'stream|from()|sample(10s)|sample(3)|log()', 'OK'],
-  ['sample rejects strings', "stream|from()|sample('x')", 'line 1 char 15: error calling func "sample" on obj *pipeline.FromNode: reflect: Call using string as type interface {}'],
+  ['sample rejects strings', "stream|from()|sample('x')", 'line 1 char 15: error calling func "sample" on obj *pipeline.FromNode: argument 1 must be int64 or time.Duration, got string'],
 ];
 for (const [name, src, want] of cases) {
   test(`validate: ${name}`, () => assert.equal(msg(src), want));
