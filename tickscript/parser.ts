@@ -23,7 +23,10 @@ const INT64_MAX = (1n << 63n) - 1n;
 export function durationLiteralNs(lit: string): bigint {
   const m = /^(\d+)(ms|u|µ|s|m|h|d|w)$/.exec(lit);
   if (!m) throw new TickscriptError(`parser: invalid duration string "${lit}"`);
-  return BigInt(m[1]!) * DURATION_UNITS[m[2]!]!;
+  const ns = BigInt(m[1]!) * DURATION_UNITS[m[2]!]!;
+  // durations are int64 nanoseconds (influxql.ParseDuration reports overflow)
+  if (ns > INT64_MAX) throw new TickscriptError(`parser: overflowed duration "${lit}"`);
+  return ns;
 }
 
 /** Go strconv.ParseInt(text, 0, 64) for the digits-only literals the lexer produces (leading 0 = octal). */

@@ -41,6 +41,7 @@ for (const [name, src, msg] of verified) {
 const literalErrors: [string, string][] = [
   ['var x = 09', 'parser: illegal number syntax: "09"'],
   ['var x = 9223372036854775808', 'parser: illegal number syntax: "9223372036854775808"'],
+  ['var d = 9999999999999999999s', 'parser: overflowed duration "9999999999999999999s"'],
 ];
 for (const [src, msg] of literalErrors) {
   test(`literal error: ${src}`, () => assert.equal(parseError(src).kapacitorMessage, msg));
