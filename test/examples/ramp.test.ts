@@ -56,26 +56,27 @@ test('a short ramp offers each level\'s QPS for its interval', async (t) => {
     onLevel: (_qps, _i, at) => starts.push(at),
   });
   const elapsed = Date.now() - began;
-  // Bounded: 5 levels × 0.5 s, plus a little for the last answers.
-  assert.ok(elapsed >= 2500 && elapsed < 3500, `run took ${elapsed} ms`);
+  // Bounded: 5 levels × 0.5 s, plus a little for the last answers (and a busy machine).
+  assert.ok(elapsed >= 2500 && elapsed < 4500, `run took ${elapsed} ms`);
   assert.equal(starts.length, levels.length);
   // Each level issues qps × interval requests: 20 + 40 + 60 + 40 + 20.
   assert.equal(totals.sent, 180);
   assert.equal(totals.ok, 180);
   assert.equal(totals.failed, 0);
   assert.equal(totals.skipped, 0);
-  // Measured per level at the server: requests arriving within the level's interval, within ±15 % + 2.
+  // Measured per level at the server: requests arriving within the level's interval, within ±25 % + 3 (the
+  // machine running the tests may be busy; a wrong schedule is off by 50 % or more).
   for (let i = 0; i < levels.length; i++) {
     const from = starts[i]!;
     const to = from + interval;
     const n = arrivals.filter((a) => a >= from && a < to).length;
     const expected = (levels[i]! * interval) / 1000;
-    assert.ok(Math.abs(n - expected) <= expected * 0.15 + 2, `level ${i} (${levels[i]} QPS): ${n} requests, expected ≈${expected}`);
+    assert.ok(Math.abs(n - expected) <= expected * 0.25 + 3, `level ${i} (${levels[i]} QPS): ${n} requests, expected ≈${expected}`);
   }
   // Spread evenly, not in a burst: in the first half of the 120-QPS level about half of its 60 requests arrive.
   const s2 = starts[2]!;
   const firstHalf = arrivals.filter((a) => a >= s2 && a < s2 + interval / 2).length;
-  assert.ok(firstHalf >= 24 && firstHalf <= 36, `first half of level 2 got ${firstHalf} of 60`);
+  assert.ok(firstHalf >= 20 && firstHalf <= 40, `first half of level 2 got ${firstHalf} of 60`);
 });
 
 test('requests beyond the connection cap are skipped, never queued past the interval', async (t) => {
