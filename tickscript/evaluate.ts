@@ -5,7 +5,7 @@
 import type * as A from './ast.ts';
 import { parse } from './parser.ts';
 import { TickscriptError, positioned } from './errors.ts';
-import { CATALOG, chainMethodsOf } from './catalog/index.ts';
+import { CATALOG, CHAIN_METHODS, chainMethodsOf } from './catalog/index.ts';
 import type { ArgType, HandlerSpec, NodeSpec, Param, PropSpec, Signature } from './catalog/types.ts';
 import type { DBRP, DeclaredVar, EdgeType, Pipeline, PipelineNode, PropertyCall, TickValue } from './pipeline.ts';
 import { validatePipeline } from './validate.ts';
@@ -326,7 +326,13 @@ class Evaluator {
   private noMethod(recv: Extract<Value, { type: 'node' }>, f: A.FunctionNode, chains: readonly string[]): TickscriptError {
     const candidates = [...chains, ...Object.keys(recv.spec.props), ...Object.keys(recv.handler?.spec.props ?? {})];
     const s = suggest(f.name, candidates);
-    return positioned(f.pos, `no method or property "${f.name}" on ${goTypeOf(recv)}`, s ? `did you mean "${s}"?` : undefined);
+    let hint = s ? `did you mean "${s}"?` : undefined;
+    // stream and batch only offer their selector (SPEC 3.1): point at it
+    const name = lowerFirst(f.name);
+    if (!hint && (recv.spec.kind === 'stream' || recv.spec.kind === 'batch') && CHAIN_METHODS.includes(name)) {
+      hint = recv.spec.kind === 'stream' ? `select the data first: stream|from()|${name}(…)` : `query the data first: batch|query('…')|${name}(…)`;
+    }
+    return positioned(f.pos, `no method or property "${f.name}" on ${goTypeOf(recv)}`, hint);
   }
 
   /** check and convert call arguments against a signature (reflection rules of tick/eval.go) */

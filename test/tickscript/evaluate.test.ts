@@ -151,6 +151,7 @@ test('edge rules: window needs a stream edge, trickle a batch edge (SPEC 3.2)', 
 test('stream offers only from (SPEC 3.1)', () => {
   const e = evalError('stream|window()');
   assert.equal(e.kapacitorMessage, 'line 1 char 8: no method or property "window" on *pipeline.StreamNode');
+  assert.equal(e.hint, 'select the data first: stream|from()|window(…)');
 });
 
 test('unknown methods: message with position and a did-you-mean hint', () => {
