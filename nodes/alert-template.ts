@@ -2,7 +2,7 @@
  * The subset of Go's text/template (and html/template output escaping) that alert `.id()`, `.message()` and
  * `.details()` use (SPEC 3.15): text, `{{ pipeline }}` actions with `{{-`/`-}}` trimming, field chains
  * (`.ID`, `.ServerInfo.Hostname`, `.`), string/number literals, parenthesised commands, `|` pipes, functions
- * `index`, `json`, `print`, `eq`, `ne`, `not`, `and`, `or`, `len`, `upper`, `lower`, and `if`/`else`/`end`.
+ * `index`, `json`, `print`, `printf` (verbs v s d f e g t q x with flags, width, precision), `eq`, `ne`, `not`, `and`, `or`, `len`, `upper`, `lower`, and `if`/`else`/`end`.
  * Templates are compiled once at task start (unknown fields and functions are errors then); rendering walks a
  * small tree. Values print as Go's fmt `%v` does (floats `1e+06`, maps `map[k:v]`, times
  * `2016-11-08 18:21:07 +0000 UTC`).
@@ -32,7 +32,7 @@ type Tree =
   | { t: 'out'; e: Expr }
   | { t: 'if'; cond: Expr; then: Tree[]; else: Tree[] };
 
-const FUNCS = new Set(['index', 'json', 'print', 'eq', 'ne', 'not', 'and', 'or', 'len', 'upper', 'lower']);
+const FUNCS = new Set(['index', 'json', 'print', 'printf', 'eq', 'ne', 'not', 'and', 'or', 'len', 'upper', 'lower']);
 
 export class AlertTemplate {
   private constructor(private readonly tree: Tree[], private readonly html: boolean) {}
@@ -253,6 +253,7 @@ function callFn(fn: string, a: TemplateValue[]): TemplateValue {
       }
       return s;
     }
+    case 'printf': return sprintf(typeof a[0] === 'string' ? a[0] : formatV(a[0]), a.slice(1));
     case 'eq': return a.slice(1).some((x) => eq(a[0], x));
     case 'ne': return !eq(a[0], a[1]);
     case 'not': return !truth(a[0]);
@@ -299,6 +300,58 @@ export function formatV(v: TemplateValue): string {
   if (v instanceof GoStruct) return '{' + Object.values(v.fields).map(formatV).join(' ') + '}';
   const keys = Object.keys(v).sort(compareGoStrings);
   return 'map[' + keys.map((k) => k + ':' + formatNested(v[k])).join(' ') + ']';
+}
+
+const GO_TYPE: Record<string, string> = { number: 'float64', bigint: 'int64', string: 'string', boolean: 'bool' };
+
+/** fmt.Sprintf for the verbs templates use; a verb that does not fit its operand prints Go's `%!f(int64=5)`. */
+export function sprintf(format: string, args: TemplateValue[]): string {
+  let out = '';
+  let ai = 0;
+  const re = /%([-+ 0#]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g;
+  let last = 0;
+  for (let m = re.exec(format); m !== null; m = re.exec(format)) {
+    out += format.slice(last, m.index);
+    last = re.lastIndex;
+    const [, flags = '', width, prec, verb] = m as unknown as [string, string, string | undefined, string | undefined, string];
+    if (verb === '%') { out += '%'; continue; }
+    if (ai >= args.length) { out += `%!${verb}(MISSING)`; continue; }
+    const v = args[ai++];
+    let s: string | undefined;
+    const p = prec === undefined ? undefined : Number(prec);
+    switch (verb) {
+      case 'v': s = formatV(v); break;
+      case 's': s = typeof v === 'string' || !(typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') ? formatV(v) : undefined;
+        if (s !== undefined && p !== undefined) s = s.slice(0, p); break;
+      case 'q': s = typeof v === 'string' ? JSON.stringify(v) : undefined; break;
+      case 't': s = typeof v === 'boolean' ? String(v) : undefined; break;
+      case 'd': s = typeof v === 'bigint' ? String(v) : undefined; break;
+      case 'x': s = typeof v === 'bigint' ? v.toString(16) : typeof v === 'string' ? Buffer.from(v).toString('hex') : undefined; break;
+      case 'f': case 'F': s = typeof v === 'number' ? (Number.isFinite(v) ? v.toFixed(p ?? 6) : goFloatV(v)) : undefined; break;
+      case 'e': s = typeof v === 'number' ? goExp(v.toExponential(p ?? 6)) : undefined; break;
+      case 'g': s = typeof v === 'number' ? (p === undefined ? goFloatV(v) : String(Number(v.toPrecision(p)))) : undefined; break;
+      default: s = undefined;
+    }
+    if (s === undefined) { out += `%!${verb}(${v === undefined ? '<nil>' : (GO_TYPE[typeof v] ?? 'value') + '=' + formatV(v)})`; continue; }
+    if (flags.includes('+') && typeof v === 'number' && v >= 0 && 'fFeg'.includes(verb)) s = '+' + s;
+    const w = width === undefined ? 0 : Number(width);
+    if (s.length < w) {
+      if (flags.includes('-')) s = s.padEnd(w);
+      else if (flags.includes('0') && (typeof v === 'number' || typeof v === 'bigint')) {
+        const neg = s[0] === '-' || s[0] === '+' ? s[0] : '';
+        s = neg + s.slice(neg.length).padStart(w - neg.length, '0');
+      } else s = s.padStart(w);
+    }
+    out += s;
+  }
+  out += format.slice(last);
+  if (ai < args.length) out += '%!(EXTRA ' + args.slice(ai).map((v) => (GO_TYPE[typeof v] ?? 'value') + '=' + formatV(v)).join(', ') + ')';
+  return out;
+}
+
+/** JavaScript's `1.5e+6` → Go's `1.5e+06`. */
+function goExp(s: string): string {
+  return s.replace(/e([-+])(\d)$/, 'e$10$2');
 }
 
 /** Inside a map, a nil interface prints `<nil>`. */

@@ -21,6 +21,7 @@ import './log.ts';
 import './moving-average.ts';
 import './sample.ts';
 import './shift.ts';
+import './stats.ts';
 import './stream.ts';
 import './where.ts';
 import './window.ts';

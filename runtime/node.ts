@@ -10,7 +10,7 @@
  * - A handler that throws costs one message: the error is counted, logged (task, node, group, err) and the node
  *   goes on with the next message. Nothing bigger than that message is ever lost.
  */
-import type { Batch, Point } from './point.ts';
+import { groupTags, type Batch, type Dimensions, type Point, type Tags } from './point.ts';
 import { hasCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message } from './messages.ts';
 import { ExecTimer } from './timing.ts';
@@ -37,6 +37,13 @@ export class Counter {
   add(n: number): void { this.value += n; }
 }
 
+/** What a node emitted for one group (Kapacitor's edge group stats), read by `stats()` (SPEC 3.16). */
+export interface GroupStat {
+  count: number;
+  readonly tags: Tags;
+  readonly dims: Dimensions;
+}
+
 /** A parent→child connection with Kapacitor's `processed` count (points on stream edges, batches on batch edges). */
 export class Edge {
   processed = 0;
@@ -52,6 +59,8 @@ export abstract class Node {
   /** outgoing edges, children in creation order */
   readonly outs: Edge[] = [];
   errors = 0;
+  /** per-group emitted counts, kept only while a stats() node watches this node (TaskHooks.watchGroups) */
+  groupEmitted: Map<string, GroupStat> | undefined = undefined;
   protected readonly log: Logger;
   /** `.quiet()` was called: errors are counted but not logged */
   protected readonly quiet: boolean;
@@ -221,6 +230,7 @@ export abstract class Node {
     const msgs = this.out;
     if (msgs.length === 0) return;
     const n = this.outData;
+    if (this.groupEmitted !== undefined) countGroups(this.groupEmitted, msgs);
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i]!;
@@ -235,6 +245,18 @@ export abstract class Node {
   private logError(message: string, group: string, err: unknown): void {
     // the task logger carries `task`, this node's child logger `node`
     this.log.error({ group, err }, message);
+  }
+}
+
+/** Count data messages per group (points: group tags from the point's dimensions; batches: the batch tags). */
+function countGroups(stats: Map<string, GroupStat>, msgs: readonly Message[]): void {
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    if (m instanceof ControlMessage) continue;
+    const s = stats.get(m.group);
+    if (s !== undefined) { s.count++; continue; }
+    const tags = 'points' in m ? m.tags : groupTags(m.tags, m.dims);
+    stats.set(m.group, { count: 1, tags, dims: m.dims });
   }
 }
 

@@ -1,6 +1,7 @@
 /** What the runtime hands to nodes besides their definition: shared services and per-task hooks. */
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
+import type { GroupStat } from './node.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -33,6 +34,11 @@ export interface EndpointSource {
 export interface TaskHooks {
   /** Register `GET /kapacitor/v1/tasks/<task>/<endpoint>` for the task's lifetime; throws on a duplicate name. */
   registerEndpoint(endpoint: string, source: EndpointSource): void;
+  /**
+   * Start counting, per group, what node `nodeId` (created before the caller) emits; returns the live map
+   * (`stats()` nodes, SPEC 3.16). Throws when there is no such node yet.
+   */
+  watchGroups(nodeId: number): ReadonlyMap<string, GroupStat>;
 }
 
 export interface TimingOptions {
