@@ -107,3 +107,38 @@ it('`kapacitord version` prints the version; a bad config exits 1 naming the key
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim(), 'config: unknown key "http.bind-addres" (did you mean "bind-address"?)');
 });
+
+/** Starts kapacitord, opens a write whose body never finishes (so graceful close cannot complete), signals it. */
+async function stuckShutdown(extraEnv: Record<string, string>, signals: NodeJS.Signals[]): Promise<{ code: number | null; ms: number; log: string }> {
+  const child = spawn(process.execPath, [BIN], { env: { ...baseEnv(join(dir.path, `stuck-${signals.length}`)), ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  const log: string[] = [];
+  const port = await waitForPort(child, log);
+  const { request } = await import('node:http');
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/write?db=d', headers: { 'transfer-encoding': 'chunked' } });
+  req.on('error', () => {});
+  req.write('m f=1 1\n');
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = Date.now();
+  for (const s of signals) {
+    child.kill(s);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const code = await exited;
+  req.destroy();
+  return { code, ms: Date.now() - started, log: log.join('') };
+}
+
+it('exits 1 when graceful shutdown exceeds [http] shutdown-timeout, or on a second signal', async () => {
+  const [timeout, twice] = await Promise.all([
+    stuckShutdown({ KAPACITOR_HTTP_SHUTDOWN_TIMEOUT: '500ms' }, ['SIGTERM']),
+    stuckShutdown({ KAPACITOR_HTTP_SHUTDOWN_TIMEOUT: '1m' }, ['SIGTERM', 'SIGINT']),
+  ]);
+  assert.equal(timeout.code, 1, timeout.log);
+  assert.ok(timeout.ms >= 400, `exited after ${timeout.ms} ms, before the 500 ms timeout`);
+  assert.match(timeout.log, /shutdown timed out/);
+  assert.equal(twice.code, 1, twice.log);
+  assert.ok(twice.ms < 30_000);
+  assert.match(twice.log, /second signal/);
+});
