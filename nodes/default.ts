@@ -40,6 +40,8 @@ function tagDefaults(d: PipelineNode): [string, string][] {
 export class DefaultNode extends Node {
   private readonly fields: [string, FieldValue][];
   private readonly tags: [string, string][];
+  /** tags objects are shared per series: the defaulted tags are computed once per input tags object */
+  private readonly tagCache = new WeakMap<Tags, { readonly out: Tags; readonly n: number }>();
   private readonly fieldsDefaulted = this.counter('fields_defaulted');
   private readonly tagsDefaulted = this.counter('tags_defaulted');
 
@@ -54,7 +56,7 @@ export class DefaultNode extends Node {
     for (let i = 0; i < this.fields.length; i++) {
       const [k, v] = this.fields[i]!;
       if (f[k] !== undefined) continue;
-      if (out === undefined) out = { ...f };
+      if (out === undefined) out = copy(f);
       out[k] = v;
       this.fieldsDefaulted.inc();
     }
@@ -62,16 +64,24 @@ export class DefaultNode extends Node {
   }
 
   private defTags(t: Tags, count: boolean): Tags {
-    let out: Tags | undefined;
-    for (let i = 0; i < this.tags.length; i++) {
-      const [k, v] = this.tags[i]!;
-      const cur = t[k];
-      if (cur !== undefined && cur !== '') continue;
-      if (out === undefined) out = { ...t };
-      out[k] = v;
-      if (count) this.tagsDefaulted.inc();
+    if (this.tags.length === 0) return t;
+    let c = this.tagCache.get(t);
+    if (c === undefined) {
+      let out: Tags | undefined;
+      let n = 0;
+      for (let i = 0; i < this.tags.length; i++) {
+        const [k, v] = this.tags[i]!;
+        const cur = t[k];
+        if (cur !== undefined && cur !== '') continue;
+        if (out === undefined) out = copy(t);
+        out[k] = v;
+        n++;
+      }
+      c = { out: out === undefined ? t : Object.freeze(out), n };
+      this.tagCache.set(t, c);
     }
-    return out ?? t;
+    if (count && c.n > 0) this.tagsDefaulted.add(c.n);
+    return c.out;
   }
 
   protected override onPoint(p: Point): void {
@@ -92,6 +102,13 @@ export class DefaultNode extends Node {
     // The batch header's tags get the defaults too (BeginBatch), counted only per point.
     this.emitBatch(makeBatch(b.name, b.db, b.rp, this.defTags(b.tags, false), b.dims, b.group, b.tmax, pts));
   }
+}
+
+/** for-in copy: much cheaper than `{ ...o }` followed by a property add (see runtime/build.ts setField) */
+function copy<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k in o) out[k] = o[k];
+  return out as T;
 }
 
 registerNode('default', (ctx) => new DefaultNode(ctx));
