@@ -199,3 +199,16 @@ test('batch input: the highest level of the batch decides; the batch passes with
   assert.deepEqual(rec['data'], { series: [{ name: 'cpu', columns: ['time', 'host', 'value'], values: [[ts(0), 'a', 5], [ts(2), 'a', 25], [ts(4), 'a', 15]] }] });
   assert.equal(capture(h).raw.length, 1);
 });
+
+test('batch input with .all(): the lowest level of the batch decides (every point must match)', (t) => {
+  const h = run(`stream|from().measurement('cpu')|window().period(10s).every(10s)|alert().warn(lambda: "value" > 10).all().levelTag('lvl')`, t);
+  h.write([pt(15, 0), pt(25, 2), pt(1, 10), pt(12, 11), pt(30, 12), pt(0, 20)], 's');
+  // [0,10): 15, 25 → both WARNING → WARNING; [10,20): 1 is OK → OK (recovery)
+  const lv = capture(h).raw.map((b) => (b as { tags: Record<string, string> }).tags['lvl']);
+  assert.deepEqual(lv, ['WARNING', 'OK']);
+});
+
+test('.topic() and .inhibit() are rejected at task start rather than silently ignored', (t) => {
+  assert.throws(() => run(`stream|from()|alert().topic('ops')`, t), /alert property "topic" .* is not supported yet/);
+  assert.throws(() => run(`stream|from()|alert().inhibit('cat', 'host')`, t), /alert property "inhibit" .* is not supported yet/);
+});

@@ -155,3 +155,19 @@ test('validation: url xor endpoint, no authenticate header, configured endpoints
   await nodeOf<PostView>(h, 'httpPost').whenIdle();
   assert.equal(r.got[0]!.headers['x-from'], 'config');
 });
+
+test('stopping the task aborts in-flight POSTs; nothing is emitted or counted afterwards', async (t) => {
+  const r = await receiver(t);
+  r.respond = () => 'hang';
+  const h = task(r.url, [['codeField', 'code']]);
+  h.write([`cpu,host=a value=1 ${T0}`, `cpu,host=a value=2 ${T0 + 1}`], 's');
+  const node = nodeOf<PostView>(h, 'httpPost');
+  const end = Date.now() + 2000;
+  while (r.got.length === 0 && Date.now() < end) await new Promise((res) => setTimeout(res, 5));
+  h.stop();
+  await node.whenIdle();
+  await new Promise((res) => setTimeout(res, 30));
+  assert.equal(capture(h).seen.length, 0);
+  assert.equal(h.task.stats()['node-stats']['http_post2']!['errors'], 0);
+  assert.equal(r.got.length, 1); // the second POST never started
+});
