@@ -155,3 +155,14 @@ test('validation errors name the node and the problem (SPEC 3.10)', () => {
   ];
   for (const [props, re] of cases) assert.throws(() => windowTask(props), re);
 });
+
+test('align with every(1w) aligns to Mondays (Go zero time), not to the Unix epoch (a Thursday) — SPEC 9.14', (t) => {
+  const W = 7n * 24n * 3600n * S;
+  const h = windowTask([['period', dur(W)], ['every', dur(W)], ['align']]);
+  t.after(() => h.stop());
+  const wed = Date.UTC(2016, 10, 9, 12) / 1000; // Wednesday 2016-11-09 12:00
+  const nextWeek = Date.UTC(2016, 10, 15) / 1000; // Tuesday 2016-11-15
+  h.write([`cpu,host=a value=1 ${wed}`, `cpu,host=a value=2 ${nextWeek}`], 's');
+  // next = truncate(Wed + 1w, 1w) = Monday 2016-11-14 (epoch truncation would give Thursday 2016-11-10)
+  assert.match(capture(h).seen[0]!, /^tmax=2016-11-14T00:00:00Z /);
+});
