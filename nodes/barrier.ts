@@ -1,6 +1,7 @@
 /**
  * `barrier()` (SPEC 3.16, `barrier.go`): `.idle(d)` — a group that receives nothing for d of wall-clock time gets
- * a barrier stamped last point time + d; `.period(d)` — every d of wall-clock time each group gets a barrier
+ * a barrier stamped last point time + d, and another one every further d while it stays quiet (each advancing
+ * the time by d, as Kapacitor's idle timer is reset after every emit); `.period(d)` — every d of wall-clock time each group gets a barrier
  * stamped now (UTC). Data older than the group's last barrier is dropped. With `.delete(TRUE)` each barrier is
  * followed by a DeleteGroup message and the group is forgotten here too.
  *
@@ -115,8 +116,9 @@ export class BarrierNode extends Node {
     if (this.stopped || this.groups.get(g.group) !== g) return;
     const quiet = Date.now() - g.lastWall;
     if (quiet < this.idleMs) { this.arm(g, this.idleMs - quiet); return; }
-    // idle: one barrier at last point time + idle; the timer is re-armed by the group's next point
+    // idle: a barrier at last time + idle (the barrier's time becomes the last time), then wait another idle
     this.barrier(g, g.lastTime + this.idleNs);
+    if (!this.del) { g.lastWall = Date.now(); this.arm(g, this.idleMs); }
   }
 
   private periodTick(): void {
