@@ -399,17 +399,24 @@ export function marshal(v: TemplateValue): string {
   return '{' + keys.map((k) => goJsonString(k) + ':' + marshal(v[k])).join(',') + '}';
 }
 
-/** html/template's escaping of action output in HTML text context. */
+/** html/template's escaping of action output in HTML text context (one pass, slices between escapes). */
 export function htmlEscape(s: string): string {
-  return s.replace(/[&<>"'\0+]/g, (c) => {
-    switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&#34;';
-      case "'": return '&#39;';
-      case '+': return '&#43;';
-      default: return '\ufffd';
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    let esc: string;
+    switch (s.charCodeAt(i)) {
+      case 0x26: esc = '&amp;'; break;
+      case 0x3c: esc = '&lt;'; break;
+      case 0x3e: esc = '&gt;'; break;
+      case 0x22: esc = '&#34;'; break;
+      case 0x27: esc = '&#39;'; break;
+      case 0x2b: esc = '&#43;'; break;
+      case 0x00: esc = '\ufffd'; break;
+      default: continue;
     }
-  });
+    out += s.slice(start, i) + esc;
+    start = i + 1;
+  }
+  return start === 0 ? s : out + s.slice(start);
 }

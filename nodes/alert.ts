@@ -12,7 +12,7 @@ import { goJsonString, timeJson } from '../runtime/json.ts';
 import type { Batch, BatchPoint, Fields, Point, Tags } from '../runtime/point.ts';
 import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';
 import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
-import { AlertTemplate, GoDuration, GoStruct, GoTime } from './alert-template.ts';
+import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from './alert-template.ts';
 import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
 import { batchRow, pointRow } from './http-out.ts';
 import { registerNode } from './registry.ts';
@@ -158,7 +158,7 @@ export class AlertNode extends Node {
     const level = this.determineLevel(g, p, g.history[g.idx]!, p.group);
     const ev = this.update(g, level, p.time);
     if (ev === undefined) return;
-    const out = this.fire(g, level, ev, p, pointRow(p));
+    const out = this.fire(g, level, ev, p, p);
     this.emitPoint(this.augmentPoint(p, out));
   }
 
@@ -175,7 +175,7 @@ export class AlertNode extends Node {
     const ev = this.update(g, level, trig!.time);
     if (ev === undefined) return;
     const t: Trigger = { name: b.name, group: b.group, time: trig!.time, tags: trig!.tags, fields: trig!.fields };
-    const out = this.fire(g, level, ev, t, batchRow(b));
+    const out = this.fire(g, level, ev, t, b);
     this.emitBatch(this.augmentBatch(b, out));
   }
 
@@ -241,25 +241,29 @@ export class AlertNode extends Node {
   }
 
   /** Render the event, count it, hand it to the handlers; returns id/message/duration for the output message. */
-  private fire(g: GroupState, level: number, prevLevel: number, t: Trigger, row: string): { id: string; message: string; duration: bigint } {
+  private fire(g: GroupState, level: number, prevLevel: number, t: Trigger, m: Point | Batch): { id: string; message: string; duration: bigint } {
     const duration = g.lastTriggered! - g.firstTriggered;
-    const idInfo = {
-      Name: t.name, TaskName: this.taskId, Group: t.group === '' ? 'nil' : t.group, Tags: t.tags, ServerInfo: this.serverInfo,
-    };
-    const id = this.idTpl.render(new GoStruct(idInfo));
-    const msgInfo = { ...idInfo, ID: id, Fields: t.fields, Level: LEVEL_NAMES[level]!, Time: new GoTime(t.time), Duration: new GoDuration(duration) };
-    const message = this.messageTpl.render(new GoStruct(msgInfo));
-    const details = this.detailsTpl.render(new GoStruct({ ...msgInfo, Message: message }));
+    const group = t.group === '' ? 'nil' : t.group;
+    const id = this.idTpl.render(new GoStruct({ Name: t.name, TaskName: this.taskId, Group: group, Tags: t.tags, ServerInfo: this.serverInfo }));
     this.alertsTriggered.inc();
     this.levelCounters[level]!.inc();
+    // message and details are only observable through handlers (and .messageField()): render them only then
+    if (this.handlers.length === 0 && this.messageField === '') return { id, message: '', duration };
+    const info: Record<string, TemplateValue> = {
+      Name: t.name, TaskName: this.taskId, Group: group, Tags: t.tags, ServerInfo: this.serverInfo,
+      ID: id, Fields: t.fields, Level: LEVEL_NAMES[level]!, Time: new GoTime(t.time), Duration: new GoDuration(duration),
+    };
+    const message = this.messageTpl.render(new GoStruct(info));
     if (this.handlers.length > 0) {
+      info['Message'] = message; // detailsInfo = messageInfo + Message
+      const details = this.detailsTpl.render(new GoStruct(info));
+      const row = this.batchInput ? batchRow(m as Batch) : pointRow(m as Point);
       // alert.AlertData (SPEC 3.15), encoded as Go's json.Encoder does (trailing newline)
       const json = '{"id":' + goJsonString(id) + ',"message":' + goJsonString(message) + ',"details":' + goJsonString(details) +
         ',"time":' + timeJson(t.time) + ',"duration":' + duration + ',"level":"' + LEVEL_NAMES[level] +
         '","data":{"series":[' + row + ']},"previousLevel":"' + LEVEL_NAMES[prevLevel] + '","recoverable":' + !this.noRecoveries + '}\n';
       for (const h of this.handlers) h.handle(json);
     }
-    this.log.debug({ level: LEVEL_NAMES[level], id, group: t.group }, 'alert triggered');
     return { id, message, duration };
   }
 
