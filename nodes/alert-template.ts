@@ -327,7 +327,7 @@ export function sprintf(format: string, args: TemplateValue[]): string {
       case 't': s = typeof v === 'boolean' ? String(v) : undefined; break;
       case 'd': s = typeof v === 'bigint' ? String(v) : undefined; break;
       case 'x': s = typeof v === 'bigint' ? v.toString(16) : typeof v === 'string' ? Buffer.from(v).toString('hex') : undefined; break;
-      case 'f': case 'F': s = typeof v === 'number' ? (Number.isFinite(v) ? v.toFixed(p ?? 6) : goFloatV(v)) : undefined; break;
+      case 'f': case 'F': s = typeof v === 'number' ? (Number.isFinite(v) ? goFixed(v, p ?? 6) : goFloatV(v)) : undefined; break;
       case 'e': s = typeof v === 'number' ? goExp(v.toExponential(p ?? 6)) : undefined; break;
       case 'g': s = typeof v === 'number' ? (p === undefined ? goFloatV(v) : String(Number(v.toPrecision(p)))) : undefined; break;
       default: s = undefined;
@@ -347,6 +347,24 @@ export function sprintf(format: string, args: TemplateValue[]): string {
   out += format.slice(last);
   if (ai < args.length) out += '%!(EXTRA ' + args.slice(ai).map((v) => (GO_TYPE[typeof v] ?? 'value') + '=' + formatV(v)).join(', ') + ')';
   return out;
+}
+
+/**
+ * strconv.FormatFloat(x, 'f', p): like toFixed, except that an exact tie rounds half to even (Go prints 2.2 for
+ * 2.25 with one decimal; JavaScript's toFixed prints 2.3). Ties are found on the exact decimal expansion.
+ */
+export function goFixed(x: number, p: number): string {
+  const r = x.toFixed(p);
+  if (Math.abs(x) >= 1e21 || p >= 100) return r;
+  const exact = Math.abs(x).toFixed(Math.min(100, p + 60)); // exact for doubles that need ≤ p+60 fraction digits
+  const dot = exact.indexOf('.');
+  const tail = exact.slice(dot + 1 + p);
+  if (!/^50*$/.test(tail)) return r;
+  // an exact tie: toFixed rounded away from zero; Go keeps the even last digit
+  const kept = exact.slice(0, dot + 1 + p).replace(/\.$/, '');
+  const last = Number(kept[kept.length - 1] === '.' ? kept[kept.length - 2] : kept[kept.length - 1]);
+  if (last % 2 !== 0) return r;
+  return (x < 0 ? '-' : '') + kept;
 }
 
 /** JavaScript's `1.5e+6` → Go's `1.5e+06`. */
