@@ -67,7 +67,13 @@ export abstract class Node {
   /** true when this node's input edge carries batches */
   protected readonly batchInput: boolean;
 
+  /**
+   * Output buffer: `outLen` messages are pending. The array is reused at its high-water size (setting
+   * `length = 0` would free the backing store and regrow it for every array); slots are cleared after each
+   * flush so no delivered message is kept alive.
+   */
   private readonly out: Message[] = [];
+  private outLen = 0;
   private outData = 0;
   private readonly timer: ExecTimer;
   private readonly counters = new Map<string, Counter>();
@@ -114,21 +120,21 @@ export abstract class Node {
   /** Emit a point to every child (buffered; delivered after the current input array). */
   protected emitPoint(p: Point): void {
     if (this.outs.length === 0) return;
-    this.out.push(p);
+    this.out[this.outLen++] = p;
     this.outData++;
   }
 
   /** Emit a whole batch to every child. */
   protected emitBatch(b: Batch): void {
     if (this.outs.length === 0) return;
-    this.out.push(b);
+    this.out[this.outLen++] = b;
     this.outData++;
   }
 
   /** Forward a barrier / delete-group message (not counted on edges, as in Kapacitor). */
   protected emitControl(m: ControlMessage): void {
     if (this.outs.length === 0) return;
-    this.out.push(m);
+    this.out[this.outLen++] = m;
   }
 
   /**
@@ -199,14 +205,14 @@ export abstract class Node {
   }
 
   /**
-   * Deliver an array of messages from `edge` (whose `processed` the caller already counted). Processes all of
-   * them, then passes what was emitted to the children. The array is not retained.
+   * Deliver the first `count` messages of `msgs` (whose data messages the caller already counted on the edge).
+   * Processes all of them, then passes what was emitted to the children. The array is not retained.
    */
-  receive(msgs: readonly Message[], dataCount: number): void {
+  receive(msgs: readonly Message[], count: number, dataCount: number): void {
     const k = this.timer.plan(dataCount);
     const t0 = k > 0 ? performance.now() : 0;
     const batch = this.batchInput;
-    for (let i = 0; i < msgs.length; i++) {
+    for (let i = 0; i < count; i++) {
       const m = msgs[i]!;
       try {
         if (m instanceof ControlMessage) {
@@ -227,19 +233,21 @@ export abstract class Node {
   }
 
   private flush(): void {
+    const len = this.outLen;
+    if (len === 0) return;
     const msgs = this.out;
-    if (msgs.length === 0) return;
     const n = this.outData;
-    if (this.groupEmitted !== undefined) countGroups(this.groupEmitted, msgs);
+    if (this.groupEmitted !== undefined) countGroups(this.groupEmitted, msgs, len);
     const outs = this.outs;
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i]!;
       e.processed += n;
-      e.child.receive(msgs, n);
+      e.child.receive(msgs, len, n);
     }
-    // The buffer is reused: children never retain the array, and in a DAG they cannot re-enter this node.
-    msgs.length = 0;
+    // Children never retain the array, and in a DAG they cannot re-enter this node: reuse it.
+    this.outLen = 0;
     this.outData = 0;
+    msgs.fill(undefined as unknown as Message, 0, len);
   }
 
   private logError(message: string, group: string, err: unknown): void {
@@ -249,8 +257,8 @@ export abstract class Node {
 }
 
 /** Count data messages per group (points: group tags from the point's dimensions; batches: the batch tags). */
-function countGroups(stats: Map<string, GroupStat>, msgs: readonly Message[]): void {
-  for (let i = 0; i < msgs.length; i++) {
+function countGroups(stats: Map<string, GroupStat>, msgs: readonly Message[], len: number): void {
+  for (let i = 0; i < len; i++) {
     const m = msgs[i]!;
     if (m instanceof ControlMessage) continue;
     const s = stats.get(m.group);
