@@ -10,6 +10,7 @@
  */
 import { startKubeApi, type KubeApiServer } from '../../../fixtures/kube-api/server.ts';
 import { resourceByName, type ResourceName } from '../../../fixtures/kube-api/resources.ts';
+import { podPublisher } from './api-pods.ts';
 import { Balancer } from './balancer.ts';
 import { WorkloadController, type ClusterEvent } from './controller.ts';
 
@@ -41,6 +42,8 @@ export interface Workload {
   readonly resource: ResourceName;
   readonly namespace: string;
   readonly name: string;
+  /** the ReplicaSet that owns the pods: the workload itself, or `<deployment>-<pod-template-hash>` */
+  readonly replicaSet: string;
   /** URL of the round-robin balancer in front of the pods */
   readonly serviceUrl: string;
   readonly controller: WorkloadController;
@@ -70,6 +73,8 @@ export interface LocalCluster {
 export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
   const onEvent = opts.onEvent ?? (() => {});
   const workloads = new Map<string, Workload>();
+  /** a Deployment's ReplicaSet (key) → the Deployment's workload */
+  const ownedReplicaSets = new Map<string, Workload>();
   const key = (resource: string, namespace: string, name: string): string => `${resource}/${namespace}/${name}`;
 
   const api = await startKubeApi({
@@ -78,9 +83,25 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     statusFollowsSpec: false,
     onReplicas: (c) => {
       const w = workloads.get(key(c.resource, c.namespace, c.name));
-      if (!w) return;
-      onEvent({ type: 'scale', time: Date.now(), workload: c.name, old: c.old, new: c.new });
-      w.controller.setDesired(c.new);
+      if (w) {
+        onEvent({ type: 'scale', time: Date.now(), workload: c.name, old: c.old, new: c.new });
+        w.controller.setDesired(c.new);
+        // the Deployment controller carries spec.replicas over to its ReplicaSet
+        if (w.replicaSet !== w.name) {
+          const rs = api.state.get('replicasets', w.namespace, w.replicaSet);
+          if (rs) api.state.setReplicas(rs, c.new);
+        }
+        return;
+      }
+      const owner = ownedReplicaSets.get(key(c.resource, c.namespace, c.name));
+      if (owner) {
+        // …and puts it back when someone scales the ReplicaSet directly (after this change has been answered)
+        queueMicrotask(() => {
+          const rs = api.state.get('replicasets', c.namespace, c.name);
+          const d = api.state.get(owner.resource, owner.namespace, owner.name);
+          if (rs && d && rs.replicas !== d.replicas) api.state.setReplicas(rs, d.replicas);
+        });
+      }
     },
   });
 
@@ -93,24 +114,45 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     if (workloads.has(key(info.resource, namespace, spec.name))) throw new Error(`local cluster: ${info.resource} ${namespace}/${spec.name} already exists`);
     if (!spec.env.APP_INFLUXDB_URL) throw new Error('local cluster: the workload env needs APP_INFLUXDB_URL (where the app reports its count)');
     const replicas = spec.replicas ?? 1;
-    const obj = api.state.seed({ kind: info.resource, namespace, name: spec.name, replicas, labels: { app: spec.name } });
-    obj.statusReplicas = 0;
+    const labels = { app: spec.name };
+    // status.replicas starts at 0: it counts the pods that are ready
+    const obj = api.state.seed({ kind: info.resource, namespace, name: spec.name, replicas, statusReplicas: 0, labels });
     const balancer = new Balancer();
     const serviceUrl = await balancer.listen(spec.servicePort ?? 0);
-    const controller = new WorkloadController({
+    // the callbacks below run only once pods exist, after every const they use is initialised
+    const publish = (e: ClusterEvent): void => {
+      podPublish(e);
+      onEvent(e);
+    };
+    const controller: WorkloadController = new WorkloadController({
       kind: info.resource,
       name: spec.name,
       env: { APP_REPLICASET: spec.name, ...spec.env },
       balancer,
       logDir: opts.logDir,
       setStatus: (ready) => {
-        const current = api.state.get(info.resource, namespace, spec.name);
-        if (current) current.statusReplicas = ready;
+        const o = api.state.get(info.resource, namespace, spec.name);
+        if (o) api.state.setStatusReplicas(o, ready);
+        if (replicaSet !== spec.name) {
+          const rs = api.state.get('replicasets', namespace, replicaSet);
+          if (rs) api.state.setStatusReplicas(rs, ready);
+        }
       },
-      onEvent,
+      onEvent: publish,
     });
-    const w: Workload = { resource: info.resource, namespace, name: spec.name, serviceUrl, controller, balancer };
+    // A Deployment's pods belong to its ReplicaSet <deployment>-<pod-template-hash>, which `kubectl get rs` lists.
+    const replicaSet = controller.templateHash === '' ? spec.name : `${spec.name}-${controller.templateHash}`;
+    const podLabels = controller.templateHash === '' ? labels : { ...labels, 'pod-template-hash': controller.templateHash };
+    const owner = replicaSet === spec.name
+      ? obj
+      : api.state.seed({ kind: 'replicasets', namespace, name: replicaSet, replicas, statusReplicas: 0, labels: podLabels });
+    const podPublish = podPublisher({
+      state: api.state, namespace, labels: podLabels, image: 'tickstream/autoscale-app:local',
+      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, uid: owner.uid },
+    }, () => controller);
+    const w: Workload = { resource: info.resource, namespace, name: spec.name, replicaSet, serviceUrl, controller, balancer };
     workloads.set(key(info.resource, namespace, spec.name), w);
+    if (replicaSet !== spec.name) ownedReplicaSets.set(key('replicasets', namespace, replicaSet), w);
     controller.setDesired(replicas);
     if (spec.waitReady !== false) await waitReady(w, replicas, 30000);
     return w;

@@ -41,12 +41,18 @@ export class WorkloadController {
   readonly pods: Pod[] = [];
   private stopped = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  /** Deployments name pods <deployment>-<template hash>-<suffix>, ReplicaSets <replicaset>-<suffix>. */
-  private readonly podPrefix: string;
+  /**
+   * The pod-template-hash of a Deployment's ReplicaSet (`<deployment>-<hash>`), '' for a bare ReplicaSet.
+   * Pods are named <replicaset>-<5 chars>: <deployment>-<hash>-<suffix> or <replicaset>-<suffix>.
+   */
+  readonly templateHash: string;
+  /** the owning ReplicaSet's name plus '-' (a pod's generateName) */
+  readonly podPrefix: string;
 
   constructor(private readonly opts: ControllerOptions) {
     this.name = opts.name;
-    this.podPrefix = opts.kind === 'deployments' ? `${opts.name}-${randomSuffix(10)}-` : `${opts.name}-`;
+    this.templateHash = opts.kind === 'deployments' ? randomSuffix(10) : '';
+    this.podPrefix = opts.kind === 'deployments' ? `${opts.name}-${this.templateHash}-` : `${opts.name}-`;
   }
 
   setDesired(n: number): void {
