@@ -51,42 +51,30 @@ function typeName(t: TickValue['type']): string {
   return t === 'bool' ? 'boolean' : t;
 }
 
+/** Go type names of the value kinds that are also parameter types (Kapacitor's reflection-style messages) */
+const GO_TYPES: Readonly<Record<Exclude<ArgType, 'node'>, string>> = {
+  int: 'int64', float: 'float64', string: 'string', bool: 'bool', duration: 'time.Duration', regex: '*regexp.Regexp',
+  lambda: '*ast.LambdaNode', star: '*ast.StarNode', timeDimension: 'pipeline.TimeDimension',
+};
+
 /** Go type names of values, for reflection-style messages */
 function goTypeOf(v: Value): string {
   switch (v.type) {
-    case 'int': return 'int64';
-    case 'float': return 'float64';
-    case 'string': return 'string';
-    case 'bool': return 'bool';
-    case 'duration': return 'time.Duration';
-    case 'regex': return '*regexp.Regexp';
-    case 'lambda': return '*ast.LambdaNode';
-    case 'star': return '*ast.StarNode';
     case 'list': return '[]interface {}';
-    case 'timeDimension': return 'pipeline.TimeDimension';
     case 'node': return v.handler ? v.handler.spec.goType : v.spec.goType;
     case 'reference': return '*ast.ReferenceNode';
     case 'globalFunc': return 'func(time.Duration) pipeline.TimeDimension';
     case 'ident': return '*ast.IdentifierNode';
     case 'none': return '<nil>';
+    default: return GO_TYPES[v.type];
   }
 }
 
+/** The Go type a parameter expects: a list of accepted types is an interface {} in Go */
 function goTypeOfParam(p: Param): string {
   if (Array.isArray(p)) return 'interface {}';
-  switch (p as ArgType) {
-    case 'int': return 'int64';
-    case 'float': return 'float64';
-    case 'string': return 'string';
-    case 'bool': return 'bool';
-    case 'duration': return 'time.Duration';
-    case 'regex': return '*regexp.Regexp';
-    case 'lambda': return '*ast.LambdaNode';
-    case 'star': return '*ast.StarNode';
-    case 'node': return 'pipeline.Node';
-    case 'timeDimension': return 'pipeline.TimeDimension';
-  }
-  return 'interface {}';
+  const t = p as ArgType;
+  return t === 'node' ? 'pipeline.Node' : GO_TYPES[t];
 }
 
 function zeroValue(t: VarType): TickValue {

@@ -42,6 +42,31 @@ export interface Token {
 }
 
 const UNITS_1 = new Set(['u', 'µ', 's', 'm', 'h', 'd', 'w']);
+const KEYWORDS: Readonly<Record<string, TokenType>> = { var: 'var', dbrp: 'dbrp', TRUE: 'TRUE', FALSE: 'FALSE', AND: 'AND', OR: 'OR' };
+
+/** Single-quoted strings, field references and regexes: one scanner, told apart by their quote character. */
+const QUOTED: Readonly<Record<string, { type: TokenType; unterminated: string; operand: boolean }>> = {
+  "'": { type: 'string', unterminated: 'unterminated string', operand: true },
+  '"': { type: 'reference', unterminated: 'unterminated field reference', operand: true },
+  // binary operators are not recognised after a regex (SPEC 2.1 operators row)
+  '/': { type: 'regex', unterminated: 'unterminated regex', operand: false },
+};
+
+/**
+ * The quoted text from the opening `quote` at `start`: its value (the only escape is a backslash before the
+ * quote character; any other backslash stays) and the index past the closing quote, or undefined if unclosed.
+ */
+function scanQuoted(src: string, start: number, quote: string): { value: string; end: number } | undefined {
+  let j = start + 1;
+  let value = '';
+  for (;;) {
+    if (j >= src.length) return undefined;
+    const d = src[j]!;
+    if (d === '\\' && src[j + 1] === quote) { value += quote; j += 2; continue; }
+    if (d === quote) return { value, end: j + 1 };
+    value += d; j++;
+  }
+}
 
 function isLetter(ch: string): boolean {
   return /\p{L}/u.test(ch);
@@ -134,8 +159,7 @@ export function lex(src: string): Token[] {
         // verified: directly after `lambda:` a `/` is division, i.e. the lexer is in operator state
         afterOperand = true; continue;
       }
-      const kw: Record<string, TokenType> = { var: 'var', dbrp: 'dbrp', TRUE: 'TRUE', FALSE: 'FALSE', AND: 'AND', OR: 'OR' };
-      const t = kw[word] ?? 'identifier';
+      const t = KEYWORDS[word] ?? 'identifier';
       push(t, i, j, word); i = j;
       afterOperand = t !== 'AND' && t !== 'OR';
       continue;
@@ -162,48 +186,16 @@ export function lex(src: string): Token[] {
       push('number', i, j, src.slice(i, j)); i = j; afterOperand = true;
       continue;
     }
-    if (ch === "'") {
-      if (src.startsWith("'''", i)) {
-        const e = src.indexOf("'''", i + 3);
-        if (e < 0) return fail('unterminated string', start);
-        push('string', i, e + 3, src.slice(i + 3, e), { triple: true }); i = e + 3; afterOperand = true; continue;
-      }
-      let j = i + 1;
-      let val = '';
-      for (;;) {
-        if (j >= src.length) return fail('unterminated string', start);
-        const d = src[j]!;
-        if (d === '\\' && src[j + 1] === "'") { val += "'"; j += 2; continue; }
-        if (d === "'") break;
-        val += d; j++;
-      }
-      push('string', i, j + 1, val); i = j + 1; afterOperand = true;
-      continue;
+    if (ch === "'" && src.startsWith("'''", i)) {
+      const e = src.indexOf("'''", i + 3);
+      if (e < 0) return fail('unterminated string', start);
+      push('string', i, e + 3, src.slice(i + 3, e), { triple: true }); i = e + 3; afterOperand = true; continue;
     }
-    if (ch === '"') {
-      let j = i + 1;
-      let val = '';
-      for (;;) {
-        if (j >= src.length) return fail('unterminated field reference', start);
-        const d = src[j]!;
-        if (d === '\\' && src[j + 1] === '"') { val += '"'; j += 2; continue; }
-        if (d === '"') break;
-        val += d; j++;
-      }
-      push('reference', i, j + 1, val); i = j + 1; afterOperand = true;
-      continue;
-    }
-    if (ch === '/') {
-      let j = i + 1;
-      let val = '';
-      for (;;) {
-        if (j >= src.length) return fail('unterminated regex', start);
-        const d = src[j]!;
-        if (d === '\\' && src[j + 1] === '/') { val += '/'; j += 2; continue; }
-        if (d === '/') break;
-        val += d; j++;
-      }
-      push('regex', i, j + 1, val); i = j + 1; afterOperand = false;
+    const quoted = QUOTED[ch];
+    if (quoted !== undefined) {
+      const q = scanQuoted(src, i, ch);
+      if (q === undefined) return fail(quoted.unterminated, start);
+      push(quoted.type, i, q.end, q.value); i = q.end; afterOperand = quoted.operand;
       continue;
     }
     if ('|.@(),[]*-!'.includes(ch)) {

@@ -8,17 +8,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Point } from '../../runtime/point.ts';
 import { LineProtocolParser } from '../../server/ingest/line-protocol.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/prng.ts';
 
 const VALID = [
   'requests,host=app-1,replicaset=app value=42i 1700000000000000001',

@@ -8,17 +8,9 @@ import { compileLambdaCodegen } from '../../tickscript/lambda/codegen.ts';
 import { TickscriptError } from '../../tickscript/errors.ts';
 import type * as A from '../../tickscript/ast.ts';
 import type { LambdaScope } from '../../tickscript/lambda-contract.ts';
+import { mulberry32 as rng } from '../helpers/prng.ts';
+import { randomLambda } from '../helpers/lambda-source.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome = { ok: unknown } | { err: string };
 function outcome(f: () => unknown): Outcome {
@@ -37,18 +29,13 @@ const scopes: LambdaScope[] = [
 
 test('codegen and closures agree on random lambdas (values, errors, stateful functions)', () => {
   const r = rng(99);
-  const atoms = ['"i"', '"f"', '"s"', '"b"', '"t"', '"both"', '"missing"', '"time"', '1', '2.5', '0', '0.0', "'x'", 'TRUE', 'FALSE', '1s', '/x+/', '-1', '-"f"'];
-  const fns = ['int', 'float', 'string', 'bool', 'duration', 'ceil', 'max', 'strLength', 'if', 'isPresent', 'count', 'sigma', 'spread', 'unixNano', 'strReplace', 'now'];
-  const ops = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', 'AND', 'OR'];
-  const gen = (d: number): string => {
-    const x = r();
-    if (d <= 0 || x < 0.3) return atoms[Math.floor(r() * atoms.length)]!;
-    if (x < 0.65) return `${gen(d - 1)} ${ops[Math.floor(r() * ops.length)]} ${gen(d - 1)}`;
-    if (x < 0.75) return `(${gen(d - 1)})`;
-    if (x < 0.8) return `!${gen(d - 1)}`;
-    const n = Math.floor(r() * 4);
-    return `${fns[Math.floor(r() * fns.length)]}(${Array.from({ length: n }, () => gen(d - 1)).join(', ')})`;
+  const grammar = {
+    atoms: ['"i"', '"f"', '"s"', '"b"', '"t"', '"both"', '"missing"', '"time"', '1', '2.5', '0', '0.0', "'x'", 'TRUE', 'FALSE', '1s', '/x+/', '-1', '-"f"'],
+    fns: ['int', 'float', 'string', 'bool', 'duration', 'ceil', 'max', 'strLength', 'if', 'isPresent', 'count', 'sigma', 'spread', 'unixNano', 'strReplace', 'now'],
+    ops: ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', 'AND', 'OR'],
+    binary: 0.65, paren: 0.75, not: 0.8,
   };
+  const gen = (d: number): string => randomLambda(r, grammar, d);
   let compared = 0;
   for (let i = 0; i < 2500; i++) {
     const src = gen(4);

@@ -5,18 +5,9 @@ import assert from 'node:assert/strict';
 import { compileLambda, evaluateScript, formatScript, parse, TickscriptError } from '../../tickscript/index.ts';
 import { LambdaError } from '../../tickscript/lambda-contract.ts';
 import type * as A from '../../tickscript/ast.ts';
+import { mulberry32 as rng } from '../helpers/prng.ts';
+import { randomLambda } from '../helpers/lambda-source.ts';
 
-/** mulberry32: small deterministic PRNG */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   'stream', 'batch', 'from()', 'var', 'x', '=', '|', '.', '@', '(', ')', '[', ']', ',', 'lambda:', '"f"', "'s'", "'''t'''",
@@ -117,19 +108,14 @@ test('fuzz: the unmutated seeds evaluate', () => {
 
 test('fuzz: random lambda expressions evaluate or throw LambdaError', () => {
   const r = rng(7);
-  const atoms = ['"i"', '"f"', '"s"', '"b"', '"t"', '"missing"', '"time"', '1', '2.5', '0', '0.0', "'x'", 'TRUE', 'FALSE', '1s', '5m', '/x+/', '-1'];
-  const fns = ['int', 'float', 'string', 'bool', 'duration', 'ceil', 'abs', 'max', 'pow', 'strLength', 'strSubstring', 'if',
-    'isPresent', 'count', 'sigma', 'spread', 'hour', 'unixNano', 'humanBytes', 'regexReplace', 'strReplace', 'gamma', 'jn'];
-  const ops = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', 'AND', 'OR'];
-  const gen = (depth: number): string => {
-    const x = r();
-    if (depth <= 0 || x < 0.3) return atoms[Math.floor(r() * atoms.length)]!;
-    if (x < 0.6) return `${gen(depth - 1)} ${ops[Math.floor(r() * ops.length)]} ${gen(depth - 1)}`;
-    if (x < 0.7) return `(${gen(depth - 1)})`;
-    if (x < 0.75) return `!${gen(depth - 1)}`;
-    const n = Math.floor(r() * 4);
-    return `${fns[Math.floor(r() * fns.length)]}(${Array.from({ length: n }, () => gen(depth - 1)).join(', ')})`;
+  const grammar = {
+    atoms: ['"i"', '"f"', '"s"', '"b"', '"t"', '"missing"', '"time"', '1', '2.5', '0', '0.0', "'x'", 'TRUE', 'FALSE', '1s', '5m', '/x+/', '-1'],
+    fns: ['int', 'float', 'string', 'bool', 'duration', 'ceil', 'abs', 'max', 'pow', 'strLength', 'strSubstring', 'if',
+      'isPresent', 'count', 'sigma', 'spread', 'hour', 'unixNano', 'humanBytes', 'regexReplace', 'strReplace', 'gamma', 'jn'],
+    ops: ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', '=~', '!~', 'AND', 'OR'],
+    binary: 0.6, paren: 0.7, not: 0.75,
   };
+  const gen = (depth: number): string => randomLambda(r, grammar, depth);
   const scope = { time: 1478629267000000000n, fields: { i: 3n, f: 1.5, s: 'abc', b: true }, tags: { t: 'tag' } };
   let evaluated = 0;
   for (let i = 0; i < 4000; i++) {

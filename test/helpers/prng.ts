@@ -1,0 +1,19 @@
+/**
+ * mulberry32: a small deterministic PRNG for seeded property tests (a failing seed reproduces exactly).
+ * Returns uniform floats in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A uniformly chosen element of a non-empty list. */
+export function pick<T>(rnd: () => number, items: readonly T[]): T {
+  return items[Math.floor(rnd() * items.length)]!;
+}
