@@ -1,12 +1,13 @@
 /**
  * `default()` (SPEC 3.11, `default.go`): `.field(name, value)` sets a field that is absent; `.tag(name, value)` sets
  * a tag that is absent or the empty string. Counts `fields_defaulted` / `tags_defaulted` per value set. The
- * point's group is unchanged (Kapacitor does not regroup). Objects are copied only when something is set.
+ * point's group is unchanged (Kapacitor does not regroup). Objects are copied only when something is set; the
+ * point/batch plumbing is in field-tag-rewrite.ts.
  */
-import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, makePoint, makeBatch } from '../runtime/build.ts';
-import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../runtime/point.ts';
+import type { NodeContext } from '../runtime/node.ts';
+import type { Fields, FieldValue, Tags } from '../runtime/point.ts';
 import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
+import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';
 
 function fieldDefaults(d: PipelineNode): [string, FieldValue][] {
@@ -37,21 +38,21 @@ function tagDefaults(d: PipelineNode): [string, string][] {
   return out;
 }
 
-export class DefaultNode extends Node {
+export class DefaultNode extends FieldTagRewriteNode {
   private readonly fields: [string, FieldValue][];
-  private readonly tags: [string, string][];
-  /** tags objects are shared per series: the defaulted tags are computed once per input tags object */
-  private readonly tagCache = new WeakMap<Tags, { readonly out: Tags; readonly n: number }>();
+  private readonly tagRules: [string, string][];
   private readonly fieldsDefaulted = this.counter('fields_defaulted');
-  private readonly tagsDefaulted = this.counter('tags_defaulted');
+  protected readonly tagsCounter = this.counter('tags_defaulted');
+  protected readonly rewritesTags: boolean;
 
   constructor(ctx: NodeContext) {
     super(ctx);
     this.fields = fieldDefaults(ctx.def);
-    this.tags = tagDefaults(ctx.def);
+    this.tagRules = tagDefaults(ctx.def);
+    this.rewritesTags = this.tagRules.length > 0;
   }
 
-  private defFields(f: Fields): Fields {
+  protected rewriteFields(f: Fields): Fields {
     let out: Fields | undefined;
     for (let i = 0; i < this.fields.length; i++) {
       const [k, v] = this.fields[i]!;
@@ -63,44 +64,18 @@ export class DefaultNode extends Node {
     return out ?? f;
   }
 
-  private defTags(t: Tags, count: boolean): Tags {
-    if (this.tags.length === 0) return t;
-    let c = this.tagCache.get(t);
-    if (c === undefined) {
-      let out: Tags | undefined;
-      let n = 0;
-      for (let i = 0; i < this.tags.length; i++) {
-        const [k, v] = this.tags[i]!;
-        const cur = t[k];
-        if (cur !== undefined && cur !== '') continue;
-        if (out === undefined) out = copy(t);
-        out[k] = v;
-        n++;
-      }
-      c = { out: out === undefined ? t : Object.freeze(out), n };
-      this.tagCache.set(t, c);
+  protected rewriteTags(t: Tags): TagRewrite {
+    let out: Tags | undefined;
+    let n = 0;
+    for (let i = 0; i < this.tagRules.length; i++) {
+      const [k, v] = this.tagRules[i]!;
+      const cur = t[k];
+      if (cur !== undefined && cur !== '') continue;
+      if (out === undefined) out = copy(t);
+      out[k] = v;
+      n++;
     }
-    if (count && c.n > 0) this.tagsDefaulted.add(c.n);
-    return c.out;
-  }
-
-  protected override onPoint(p: Point): void {
-    const fields = this.defFields(p.fields);
-    const tags = this.defTags(p.tags, true);
-    if (fields === p.fields && tags === p.tags) this.emitPoint(p);
-    else this.emitPoint(makePoint(p.name, p.db, p.rp, tags, fields, p.time, p.dims, p.group));
-  }
-
-  protected override onBatch(b: Batch): void {
-    const pts: BatchPoint[] = new Array<BatchPoint>(b.points.length);
-    for (let i = 0; i < b.points.length; i++) {
-      const bp = b.points[i]!;
-      const fields = this.defFields(bp.fields);
-      const tags = this.defTags(bp.tags, true);
-      pts[i] = fields === bp.fields && tags === bp.tags ? bp : makeBatchPoint(bp.time, fields, tags);
-    }
-    // The batch header's tags get the defaults too (BeginBatch), counted only per point.
-    this.emitBatch(makeBatch(b.name, b.db, b.rp, this.defTags(b.tags, false), b.dims, b.group, b.tmax, pts));
+    return { out: out ?? t, n };
   }
 }
 

@@ -5,19 +5,13 @@
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
-import { groupTags, type BatchPoint, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
+import { groupTags, type Batch, type BatchPoint, type Point } from '../runtime/point.ts';
 import { truncateTime } from '../runtime/time.ts';
 import { hasCall, lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 
-interface Header {
-  readonly name: string;
-  readonly db: string;
-  readonly rp: string;
-  readonly tags: Tags;
-  readonly dims: Dimensions;
-  readonly group: string;
-}
+/** What every window of a group carries into its batches: the batch header without tmax and points. */
+type Header = Omit<Batch, 'tmax' | 'points'>;
 
 /** A time window of one group: buffered points in arrival order and the next emit time. */
 interface TimeWindow extends Header {
