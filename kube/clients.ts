@@ -11,6 +11,12 @@ import {
 } from './config.ts';
 
 const PREFIX = 'cannot use the k8sAutoscale node, could not create kubernetes client: ';
+/**
+ * Kapacitor's text stays the prefix; the hint after it says how to turn the service on (Project decisions allow
+ * hints after Kapacitor's message).
+ */
+export const NOT_ENABLED_MESSAGE = PREFIX + 'service is not enabled (hint: set KAPACITOR_KUBERNETES_ENABLED=true with '
+  + 'KAPACITOR_KUBERNETES_API_SERVERS, in-cluster, or a kubeconfig; or try `npm run demo`)';
 
 export interface KubernetesClientsOptions extends ScaleClientOptions {
   env?: KubeEnv;
@@ -51,17 +57,17 @@ export class KubernetesClients implements KubernetesService {
 
   /**
    * The client for `clusterId` ('' = the default). With a single section, '' also selects it whatever its id.
-   * Throws `cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled` /
+   * Throws `cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled (hint: …)` /
    * `… unknown kubernetes cluster "x", cannot get client` (Kapacitor 1.8 autoscale.go + services/k8s).
    */
   get(clusterId: string): ScaleClient {
     let section = this.sections.get(clusterId);
     if (!section && clusterId === '' && this.sections.size === 1) section = [...this.sections.values()][0];
     if (!section) {
-      if (!this.enabled) throw new Error(PREFIX + 'service is not enabled');
+      if (!this.enabled) throw new Error(NOT_ENABLED_MESSAGE);
       throw new Error(PREFIX + `unknown kubernetes cluster ${JSON.stringify(clusterId)}, cannot get client`);
     }
-    if (!section.enabled) throw new Error(PREFIX + 'service is not enabled');
+    if (!section.enabled) throw new Error(NOT_ENABLED_MESSAGE);
     let c = this.clients.get(section.id);
     if (!c) {
       try {

@@ -3,7 +3,7 @@ export { defaultKubernetesSection, kubeconfigFiles, normalizeKubernetesSection, 
 export type { KubeConnection, KubeEnv, KubernetesSectionCamel, KubernetesSectionConfig, KubernetesSectionInput } from './config.ts';
 export { CONFLICT_RETRIES, DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, KubeScaleClient } from './client.ts';
 export type { Scale, ScaleClient, ScaleClientOptions } from './client.ts';
-export { KubernetesClients } from './clients.ts';
+export { KubernetesClients, NOT_ENABLED_MESSAGE } from './clients.ts';
 export { isKubernetesService } from './service.ts';
 export type { KubernetesService } from './service.ts';
 export type { KubernetesClientsOptions } from './clients.ts';

@@ -10,10 +10,13 @@ import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';
 
 async function run(args: DaemonArgs, argv: readonly string[]): Promise<void> {
+  // collected while loading, logged once the logger exists (its destination comes from the config)
   const warnings: string[] = [];
-  const config = loadConfig({ argv, warn: (m) => warnings.push(m) });
+  const notices: string[] = [];
+  const config = loadConfig({ argv, warn: (m) => warnings.push(m), notice: (m) => notices.push(m) });
   const logger = createLogger(config.logging);
   for (const w of warnings) logger.warn(w);
+  for (const n of notices) logger.info(n);
   logger.info({ version: VERSION, hostname: config.hostname, data_dir: config.dataDir }, 'kapacitord starting');
 
   // loaded here so `version` and `config` do not pay for importing the whole server

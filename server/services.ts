@@ -2,13 +2,13 @@
  * The wiring seam between the HTTP server and everything behind it. `server/main.ts` calls createServices once
  * at startup and registers the returned plugins beside the core routes; writes go to `sink`.
  *
- * Here: the SQLite task store in data_dir, the Kubernetes client registry, the runtime TaskMaster (the point
- * sink), the /kapacitor/v1 task/template/debug API, and the restart of every enabled task. A task that fails to
+ * Here: the SQLite task store in data_dir, the Kubernetes client registry, [[httppost]] endpoints and the server
+ * identity for alert templates, the runtime TaskMaster (the point sink), the /kapacitor/v1 task/template/debug API, and the restart of every enabled task. A task that fails to
  * start keeps status enabled with its error saved; the server starts anyway.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.ts';
+import { httpPostEndpoints, type Config } from './config/index.ts';
 import { ingressStats, type PointSink } from './ingest/router.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
@@ -45,13 +45,21 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   try {
     // validates every [[kubernetes]] section now (clear startup error); clients are created on first use
     const kubernetes = new KubernetesClients(config.kubernetes);
+    const clusterId = store.identity('cluster_id');
+    const serverId = store.identity('server_id');
     const taskMaster = new TaskMaster({
-      logger: logger.child({ service: 'task_master' }),
-      services: { kubernetes },
+      // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
+      logger: logger.child({ component: 'task_master' }),
+      services: {
+        kubernetes,
+        httpPost: httpPostEndpoints(config.httppost),
+        // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
+        serverInfo: { hostname: config.hostname, clusterId, serverId },
+      },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
     });
-    const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ service: 'task_store' }) });
+    const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
     const templates = new TemplateService(tasks, nowNs);
     // hooks run newest first: stop the tasks, then close the store
     lifecycle.onClose(closeStore, 'task store');
@@ -60,8 +68,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const { started, failed } = tasks.startEnabled();
     logger.info({ file: store.file, tasks: store.countTasks().total, started, failed }, 'task store opened, enabled tasks started');
 
-    const clusterId = store.identity('cluster_id');
-    const serverId = store.identity('server_id');
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
         tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,

@@ -1,7 +1,8 @@
 /**
  * KAPACITOR_<SECTION>_<KEY> environment overrides (Kapacitor's server/config.go applyEnvOverrides):
  * the TOML name upper-cased with `-` → `_`; list values comma-separated or one element by index
- * (`KAPACITOR_INFLUXDB_0_URLS_0`); list sections by index (`KAPACITOR_KUBERNETES_0_ENABLED`).
+ * (`KAPACITOR_INFLUXDB_0_URLS_0`); list sections by index (`KAPACITOR_KUBERNETES_0_ENABLED`); table keys one entry
+ * at a time (`KAPACITOR_HTTPPOST_0_HEADERS_Example`).
  * For [kubernetes], which may be a single table, the un-indexed form means index 0 and — unlike Kapacitor —
  * creates the section when the file has none, so `KAPACITOR_KUBERNETES_ENABLED=true` works without a file.
  * Variables naming no known key are ignored (the CLI's KAPACITOR_URL shares the prefix); those that start like a
@@ -16,7 +17,14 @@ const PREFIX = 'KAPACITOR_';
 /** Guards against KAPACITOR_INFLUXDB_99999_ENABLED allocating a huge list. */
 const MAX_INDEX = 63;
 
-function setFromEnv(target: Record<string, unknown>, key: KeySpec, elementIndex: number | undefined, text: string, varName: string, keyLabel: string): void {
+function setFromEnv(target: Record<string, unknown>, key: KeySpec, elementIndex: number | undefined, text: string, varName: string, keyLabel: string, entry?: string): void {
+  if (entry !== undefined) {
+    // one entry of a table key: KAPACITOR_HTTPPOST_0_HEADERS_Example, KAPACITOR_HTTPPOST_0_BASIC_AUTH_USERNAME
+    const table = target[key.prop] as Record<string, string>;
+    if (key.type === 'basic-auth') table[entry.toLowerCase()] = text;
+    else table[entry] = text;
+    return;
+  }
   if (elementIndex === undefined) {
     const c = fromEnv(text, key.type);
     if (!c.ok) throw new ConfigError(`${varName}: key ${JSON.stringify(keyLabel)}: ${c.error}`);
@@ -30,11 +38,20 @@ function setFromEnv(target: Record<string, unknown>, key: KeySpec, elementIndex:
   list[elementIndex] = text;
 }
 
-/** Matches `KEY` or, for list keys, `KEY_<n>` against a section's keys. */
-function matchKey(keys: readonly KeySpec[], rest: string): { key: KeySpec; element?: number } | undefined {
+/**
+ * Matches `KEY`, for list keys `KEY_<n>`, for string tables `KEY_<entry>` (the entry name as written, as in
+ * Kapacitor's packaged example `KAPACITOR_HTTPPOST_0_HEADERS_Example`), for basic-auth `KEY_USERNAME|PASSWORD`.
+ */
+function matchKey(keys: readonly KeySpec[], rest: string): { key: KeySpec; element?: number; entry?: string } | undefined {
   for (const key of keys) {
     const name = envName(key.toml);
     if (rest === name) return { key };
+    if (key.type === 'string-map' && rest.startsWith(name + '_') && rest.length > name.length + 1) {
+      return { key, entry: rest.slice(name.length + 1) };
+    }
+    if (key.type === 'basic-auth' && (rest === name + '_USERNAME' || rest === name + '_PASSWORD')) {
+      return { key, entry: rest.slice(name.length + 1) };
+    }
     if (key.type === 'strings' && rest.startsWith(name + '_')) {
       const idx = rest.slice(name.length + 1);
       if (/^\d+$/.test(idx)) return { key, element: Number(idx) };
@@ -91,7 +108,7 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
       warn(`${varName}: ignored; no key ${JSON.stringify(tail)} in [${section.toml}]${didYouMean(tail, section.keys.map((x) => envName(x.toml)))}`);
       return;
     }
-    setFromEnv(target, hit.key, hit.element, text, varName, `${label}.${hit.key.toml}`);
+    setFromEnv(target, hit.key, hit.element, text, varName, `${label}.${hit.key.toml}`, hit.entry);
     draft.explicit.add(explicitPrefix + hit.key.prop);
     return;
   }

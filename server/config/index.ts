@@ -1,10 +1,11 @@
 /** The server configuration: Kapacitor's kapacitor.conf layout, KAPACITOR_* env overrides, typed result. */
 export type {
   Config, HttpConfig, LoggingConfig, StorageConfig, ReplayConfig, LoadConfig, StatsConfig,
-  KubernetesSectionConfig, InfluxdbSectionConfig, ConfigOverrideConfig,
+  KubernetesSectionConfig, InfluxdbSectionConfig, ConfigOverrideConfig, HttpPostSectionConfig, BasicAuth,
 } from './schema.ts';
 export { loadConfig, resolveConfigPath, type LoadConfigOptions } from './load.ts';
 export { configToToml } from './print.ts';
 export { ConfigError } from './errors.ts';
 export { parseBindAddress, type BindAddress } from './bind-address.ts';
 export { parseDuration } from './duration.ts';
+export { httpPostEndpoints } from './httppost.ts';

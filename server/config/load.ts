@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseDaemonArgs } from '../cli-args.ts';
+import { ACCEPTED_UNUSED_SECTIONS, acceptedUnusedMessage } from './accepted.ts';
 import { ConfigError, didYouMean } from './errors.ts';
 import { applyEnvOverrides } from './env.ts';
 import {
@@ -23,6 +24,8 @@ export interface LoadConfigOptions {
   path?: string;
   /** receives non-fatal findings, e.g. a KAPACITOR_HTTP_* variable naming no known key */
   warn?: (message: string) => void;
+  /** receives informational findings: each Kapacitor section in the file that tickstream accepts but does not use */
+  notice?: (message: string) => void;
 }
 
 /** Mutable view used while building: props → values; `explicit` records which keys were set by anyone. */
@@ -59,8 +62,10 @@ function isTable(v: unknown): v is Record<string, unknown> {
   return tomlTypeName(v) === 'table';
 }
 
-function applyFile(draft: Draft, doc: Record<string, unknown>): void {
-  const names = [...TOP_LEVEL_KEYS.map((x) => x.toml), ...SECTIONS.map((x) => x.toml)];
+/** Applies the parsed file; returns the accepted-but-unused sections it contains, in file order. */
+function applyFile(draft: Draft, doc: Record<string, unknown>): string[] {
+  const names = [...TOP_LEVEL_KEYS.map((x) => x.toml), ...SECTIONS.map((x) => x.toml), ...ACCEPTED_UNUSED_SECTIONS];
+  const unused: string[] = [];
   for (const [name, v] of Object.entries(doc)) {
     const top = TOP_LEVEL_KEYS.find((x) => x.toml === name);
     if (top) {
@@ -68,6 +73,13 @@ function applyFile(draft: Draft, doc: Record<string, unknown>): void {
       continue;
     }
     const section = SECTIONS.find((x) => x.toml === name);
+    if (!section && ACCEPTED_UNUSED_SECTIONS.has(name)) {
+      // keys unchecked, but `slack = 1` is still not a section: [x] or [[x]] only
+      const ok = isTable(v) || (Array.isArray(v) && v.every(isTable));
+      if (!ok) throw new ConfigError(`key ${JSON.stringify(name)}: expected table or array of tables, got ${tomlTypeName(v)}`);
+      unused.push(name);
+      continue;
+    }
     if (!section) throw new ConfigError(`unknown key ${JSON.stringify(name)}${didYouMean(name, names)}`);
     if (section.kind === 'table') {
       if (!isTable(v)) throw new ConfigError(`key ${JSON.stringify(name)}: expected table, got ${tomlTypeName(v)}`);
@@ -85,6 +97,7 @@ function applyFile(draft: Draft, doc: Record<string, unknown>): void {
       list.push(el);
     });
   }
+  return unused;
 }
 
 function readFile(path: string): Record<string, unknown> {
@@ -144,7 +157,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const args = opts.argv ? parseDaemonArgs(opts.argv) : undefined;
   const draft = newDraft();
   const path = resolveConfigPath(opts);
-  if (path) applyFile(draft, readFile(path));
+  const unused = path ? applyFile(draft, readFile(path)) : [];
   applyEnvOverrides(draft, env, opts.warn ?? (() => {}));
   if (args?.hostname !== undefined) applyFlag(draft, TOP_LEVEL_KEYS[0]!, undefined, args.hostname, 'hostname');
   const logging = SECTIONS.find((s) => s.toml === 'logging')!;
@@ -153,5 +166,6 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   applyDerived(draft);
   const config = draft.values as unknown as Config;
   validateConfig(config);
+  for (const name of unused) opts.notice?.(acceptedUnusedMessage(name));
   return config;
 }

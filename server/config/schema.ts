@@ -7,7 +7,17 @@
 import { hostname as osHostname, homedir } from 'node:os';
 import { join } from 'node:path';
 
-export type KeyType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'strings';
+/**
+ * `strings` = array of strings; `string-map` = table of strings (`headers = { X = "y" }`); `dbrp-map` = table of
+ * string arrays (`[influxdb.subscriptions] db = ["autogen"]`); `basic-auth` = `{ username = "", password = "" }`.
+ * The three table types can only be set in the file (Kapacitor's env overrides cannot address map entries either).
+ */
+export type KeyType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'strings' | 'string-map' | 'dbrp-map' | 'basic-auth';
+
+/** Key types whose values are TOML tables. */
+export const TABLE_TYPES: ReadonlySet<KeyType> = new Set(['string-map', 'dbrp-map', 'basic-auth']);
+
+export interface BasicAuth { username: string; password: string }
 
 export interface KeySpec {
   /** name in the TOML file (`bind-address`) */
@@ -37,6 +47,15 @@ export interface HttpConfig {
   gzip: boolean;
   /** ns */
   shutdownTimeout: bigint;
+  /** accepted for compatibility; true is a startup error (tickstream has no authentication) */
+  authEnabled: boolean;
+  /** accepted for compatibility and ignored (Go's pprof has no Node equivalent) */
+  pprofEnabled: boolean;
+  /** accepted for compatibility; true is a startup error (terminate TLS in front of tickstream) */
+  httpsEnabled: boolean;
+  httpsCertificate: string;
+  httpsPrivateKey: string;
+  sharedSecret: string;
 }
 
 export interface LoggingConfig {
@@ -100,6 +119,23 @@ export interface InfluxdbSectionConfig {
   udpReadBuffer: number;
   startupTimeout: bigint;
   subscriptionsSyncInterval: bigint;
+  subscriptionPath: string;
+  compression: string;
+  /** database → retention policies */
+  subscriptions: Record<string, string[]>;
+  excludedSubscriptions: Record<string, string[]>;
+}
+
+/** One [[httppost]] section (Kapacitor's services/httppost/config.go): a named endpoint for httpPost / alert .post(). */
+export interface HttpPostSectionConfig {
+  endpoint: string;
+  url: string;
+  headers: Record<string, string>;
+  basicAuth: BasicAuth;
+  alertTemplate: string;
+  alertTemplateFile: string;
+  rowTemplate: string;
+  rowTemplateFile: string;
 }
 
 export interface Config {
@@ -116,6 +152,7 @@ export interface Config {
   stats: StatsConfig;
   kubernetes: KubernetesSectionConfig[];
   influxdb: InfluxdbSectionConfig[];
+  httppost: HttpPostSectionConfig[];
 }
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
@@ -142,6 +179,12 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('max-body-size', 'maxBodySize', 'int', 25 * 1024 * 1024),
       k('gzip', 'gzip', 'bool', true),
       k('shutdown-timeout', 'shutdownTimeout', 'duration', 10_000_000_000n),
+      k('auth-enabled', 'authEnabled', 'bool', false),
+      k('pprof-enabled', 'pprofEnabled', 'bool', false),
+      k('https-enabled', 'httpsEnabled', 'bool', false),
+      k('https-certificate', 'httpsCertificate', 'string', '/etc/ssl/kapacitor.pem'),
+      k('https-private-key', 'httpsPrivateKey', 'string', ''),
+      k('shared-secret', 'sharedSecret', 'string', ''),
     ],
   },
   { toml: 'config-override', prop: 'configOverride', kind: 'table', keys: [k('enabled', 'enabled', 'bool', true)] },
@@ -208,6 +251,22 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('udp-read-buffer', 'udpReadBuffer', 'int', 0),
       k('startup-timeout', 'startupTimeout', 'duration', 300_000_000_000n),
       k('subscriptions-sync-interval', 'subscriptionsSyncInterval', 'duration', 60_000_000_000n),
+      k('subscription-path', 'subscriptionPath', 'string', ''),
+      k('compression', 'compression', 'string', 'gzip'),
+      k('subscriptions', 'subscriptions', 'dbrp-map', {}),
+      k('excluded-subscriptions', 'excludedSubscriptions', 'dbrp-map', {}),
+    ],
+  },
+  {
+    toml: 'httppost', prop: 'httppost', kind: 'array', keys: [
+      k('endpoint', 'endpoint', 'string', ''),
+      k('url', 'url', 'string', ''),
+      k('headers', 'headers', 'string-map', {}),
+      k('basic-auth', 'basicAuth', 'basic-auth', { username: '', password: '' }),
+      k('alert-template', 'alertTemplate', 'string', ''),
+      k('alert-template-file', 'alertTemplateFile', 'string', ''),
+      k('row-template', 'rowTemplate', 'string', ''),
+      k('row-template-file', 'rowTemplateFile', 'string', ''),
     ],
   },
 ];
@@ -217,8 +276,11 @@ export function envName(toml: string): string {
   return toml.toUpperCase().replace(/-/g, '_');
 }
 
+/** A copy of a default value that the draft may mutate (lists and tables are never shared between configs). */
 export function cloneDefault(v: unknown): unknown {
-  return Array.isArray(v) ? [...v] : v;
+  if (Array.isArray(v)) return [...v];
+  if (v !== null && typeof v === 'object') return structuredClone(v);
+  return v;
 }
 
 /** A fresh array-section element with every key at its default. */

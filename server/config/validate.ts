@@ -1,6 +1,7 @@
 /** Semantic checks after types are known: values that parse but cannot work. kube/ validates [kubernetes]. */
 import { parseBindAddress } from './bind-address.ts';
 import { ConfigError } from './errors.ts';
+import { validateHttpPost } from './httppost.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
@@ -21,4 +22,12 @@ export function validateConfig(c: Config): void {
   }
   if (c.stats.timingMovavgSize < 1) throw new ConfigError(`key "stats.timing-movavg-size": must be >= 1, got ${c.stats.timingMovavgSize}`);
   if (c.dataDir === '') throw new ConfigError('key "data_dir": must not be empty');
+  // Accepted so Kapacitor configs load, but refusing is safer than serving without the protection they ask for.
+  if (c.http.authEnabled) {
+    throw new ConfigError('key "http.auth-enabled": authentication is not supported by tickstream; set it to false and restrict access in front of the server');
+  }
+  if (c.http.httpsEnabled) {
+    throw new ConfigError('key "http.https-enabled": HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
+  }
+  validateHttpPost(c.httppost);
 }

@@ -21,7 +21,50 @@ const EXPECTED: Record<KeyType, string> = {
   float: 'float',
   duration: 'duration string',
   strings: 'array of strings',
+  'string-map': 'table of strings',
+  'dbrp-map': 'table of string arrays',
+  'basic-auth': 'table with username and password',
 };
+
+function isPlainTable(v: unknown): v is Record<string, unknown> {
+  return tomlTypeName(v) === 'table';
+}
+
+/** `{ name = "value", … }` with string values only. */
+function stringMap(v: unknown, type: KeyType): Converted {
+  if (!isPlainTable(v)) return { ok: false, error: `expected ${EXPECTED[type]}, got ${tomlTypeName(v)}` };
+  const out: Record<string, string> = {};
+  for (const [name, e] of Object.entries(v)) {
+    if (typeof e !== 'string') return { ok: false, error: `${JSON.stringify(name)}: expected string, got ${tomlTypeName(e)}` };
+    out[name] = e;
+  }
+  return { ok: true, value: out };
+}
+
+/** `{ db = ["rp", …], … }`: Kapacitor's subscriptions map (database → retention policies). */
+function dbrpMap(v: unknown): Converted {
+  if (!isPlainTable(v)) return { ok: false, error: `expected ${EXPECTED['dbrp-map']}, got ${tomlTypeName(v)}` };
+  const out: Record<string, string[]> = {};
+  for (const [db, rps] of Object.entries(v)) {
+    if (!Array.isArray(rps) || rps.some((rp) => typeof rp !== 'string')) {
+      return { ok: false, error: `${JSON.stringify(db)}: expected array of retention policy names (strings), got ${tomlTypeName(rps)}` };
+    }
+    out[db] = [...(rps as string[])];
+  }
+  return { ok: true, value: out };
+}
+
+function basicAuth(v: unknown): Converted {
+  const m = stringMap(v, 'basic-auth');
+  if (!m.ok) return m;
+  const t = m.value as Record<string, string>;
+  for (const name of Object.keys(t)) {
+    if (name !== 'username' && name !== 'password') {
+      return { ok: false, error: `unknown key ${JSON.stringify(name)} (basic-auth has username and password)` };
+    }
+  }
+  return { ok: true, value: { username: t.username ?? '', password: t.password ?? '' } };
+}
 
 export type Converted = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -46,6 +89,9 @@ export function fromToml(v: unknown, type: KeyType): Converted {
       if (typeof v === 'bigint') return { ok: true, value: Number(v) };
       return typeof v === 'number' ? { ok: true, value: v } : wrong();
     case 'duration': {
+      // Kapacitor reads TOML integers through their text, and Go's time.ParseDuration accepts a bare "0" only:
+      // the packaged kapacitor.conf has `timeout = 0` in [[influxdb]].
+      if (v === 0n) return { ok: true, value: 0n };
       if (typeof v !== 'string') return wrong();
       const d = parseDuration(v);
       return d.ok ? { ok: true, value: d.value } : { ok: false, error: d.error };
@@ -56,6 +102,12 @@ export function fromToml(v: unknown, type: KeyType): Converted {
         if (typeof e !== 'string') return { ok: false, error: `expected array of strings, got an element of type ${tomlTypeName(e)}` };
       }
       return { ok: true, value: [...(v as string[])] };
+    case 'string-map':
+      return stringMap(v, type);
+    case 'dbrp-map':
+      return dbrpMap(v);
+    case 'basic-auth':
+      return basicAuth(v);
   }
 }
 
@@ -87,5 +139,9 @@ export function fromEnv(text: string, type: KeyType): Converted {
     }
     case 'strings':
       return { ok: true, value: text.split(',').map((s) => s.trim()).filter((s) => s !== '') };
+    case 'string-map':
+    case 'dbrp-map':
+    case 'basic-auth':
+      return { ok: false, error: `a ${EXPECTED[type]} cannot be set through the environment; set it in the configuration file` };
   }
 }

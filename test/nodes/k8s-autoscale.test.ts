@@ -43,8 +43,9 @@ describe('k8sAutoscale node', () => {
 
   it('task start with Kubernetes disabled or an unknown cluster fails with Kapacitor\'s message (SPEC 4.5)', () => {
     assert.throws(() => startTask(pipeline()), { message: 'cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled' });
+    // the server's registry appends a hint after Kapacitor's text (Project decisions)
     assert.throws(() => startTask(pipeline(), { services: { kubernetes: new KubernetesClients([]) } }),
-      { message: 'cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled' });
+      { message: /^cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled \(hint: set KAPACITOR_KUBERNETES_ENABLED=true/ });
     assert.throws(() => startTask(pipeline((k) => k.prop('cluster', 'nope')), { services: { kubernetes: registryFor(api) } }),
       { message: 'cannot use the k8sAutoscale node, could not create kubernetes client: unknown kubernetes cluster "nope", cannot get client' });
   });

@@ -124,8 +124,9 @@ default-retention-policy = "autogen"
       { message: 'config: unknown key "htttp" (did you mean "http"?)' });
     assert.throws(() => loadConfig({ env: {}, path: file('[[kubernetes]]\nenabld = true\n') }),
       { message: 'config: unknown key "kubernetes[0].enabld" (did you mean "enabled"?)' });
-    // sections tickstream does not implement are rejected rather than silently ignored
-    assert.throws(() => loadConfig({ env: {}, path: file('[smtp]\nenabled = true\n') }), { message: 'config: unknown key "smtp"' });
+    // a section Kapacitor 1.8 does not know either stays an error; the suggestion includes accepted sections
+    assert.throws(() => loadConfig({ env: {}, path: file('[smtpp]\nenabled = true\n') }), { message: 'config: unknown key "smtpp" (did you mean "smtp"?)' });
+    assert.throws(() => loadConfig({ env: {}, path: file('[nosuchservice]\nenabled = true\n') }), { message: 'config: unknown key "nosuchservice"' });
   });
 
   it('wrong types are startup errors naming the key and both types', () => {

@@ -1,0 +1,120 @@
+/**
+ * A Kapacitor 1.8 packaged kapacitor.conf (fixtures/config/kapacitor-1.8.conf, written from the layout of
+ * Kapacitor's etc/kapacitor/kapacitor.conf) loads: implemented sections are read and checked, the others are
+ * accepted unchecked and reported once each (SPEC "Project decisions": drop-in config; docs/configuration.md).
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../server/config/index.ts';
+import { tempDir } from './helpers.ts';
+
+const FIXTURE = fileURLToPath(new URL('../../fixtures/config/kapacitor-1.8.conf', import.meta.url));
+const S = 1_000_000_000n;
+const dir = tempDir('tickstream-kconf-');
+after(() => dir.remove());
+let n = 0;
+function file(text: string): string {
+  const path = join(dir.path, `k-${n++}.conf`);
+  writeFileSync(path, text);
+  return path;
+}
+
+function load(path: string, env: Record<string, string> = {}): { config: ReturnType<typeof loadConfig>; notices: string[]; warnings: string[] } {
+  const notices: string[] = [];
+  const warnings: string[] = [];
+  const config = loadConfig({ env, path, notice: (m) => notices.push(m), warn: (m) => warnings.push(m) });
+  return { config, notices, warnings };
+}
+
+describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
+  const { config: c, notices, warnings } = load(FIXTURE);
+
+  it('reads the sections tickstream implements with the packaged values', () => {
+    assert.equal(c.hostname, 'localhost');
+    assert.equal(c.dataDir, '/var/lib/kapacitor');
+    assert.equal(c.http.bindAddress, ':9092');
+    assert.equal(c.http.pprofEnabled, false);
+    assert.equal(c.http.httpsCertificate, '/etc/ssl/kapacitor.pem');
+    assert.deepEqual(c.logging, { file: '/var/log/kapacitor/kapacitor.log', level: 'INFO' });
+    assert.equal(c.storage.boltdb, '/var/lib/kapacitor/kapacitor.db');
+    assert.equal(c.replay.dir, '/var/lib/kapacitor/replay');
+    assert.deepEqual(c.load, { enabled: true, dir: '/etc/kapacitor/load' });
+    assert.equal(c.stats.statsInterval, 10n * S);
+    assert.equal(c.stats.database, '_kapacitor');
+    assert.equal(c.kubernetes.length, 1);
+    assert.equal(c.kubernetes[0]!.enabled, false);
+  });
+
+  it('[[influxdb]]: `timeout = 0` (Go accepts a bare 0 duration) and the subscription tables', () => {
+    assert.equal(c.influxdb.length, 1);
+    const db = c.influxdb[0]!;
+    assert.equal(db.name, 'localhost');
+    assert.equal(db.default, true);
+    assert.equal(db.timeout, 0n);
+    assert.equal(db.startupTimeout, 300n * S);
+    assert.deepEqual(db.subscriptions, {});
+    assert.deepEqual(db.excludedSubscriptions, { _kapacitor: ['autogen'] });
+  });
+
+  it('reports every unused section once, in file order, and warns about nothing', () => {
+    const expected = [
+      'alert', 'tls', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
+      'pagerduty2', 'pushover', 'slack', 'telegram', 'hipchat', 'kafka', 'alerta', 'sensu', 'reporting', 'udf',
+      'talk', 'mqtt', 'swarm', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
+      'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
+    ];
+    assert.deepEqual(notices, expected.map((x) => `section [${x}] is accepted but not used by tickstream`));
+    assert.deepEqual(warnings, []);
+  });
+
+  it('still takes KAPACITOR_* overrides on top (SPEC 1.4)', () => {
+    const { config } = load(FIXTURE, { KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_IN_CLUSTER: 'true', KAPACITOR_INFLUXDB_0_ENABLED: 'false' });
+    assert.equal(config.kubernetes[0]!.enabled, true);
+    assert.equal(config.kubernetes[0]!.inCluster, true);
+    assert.equal(config.influxdb[0]!.enabled, false);
+  });
+});
+
+describe('unused sections vs real mistakes', () => {
+  it('unused sections: keys unchecked, both [x] and [[x]] forms, no notice when absent', () => {
+    const { notices } = load(file('[slack]\nwhatever-key = 3\n[[discord]]\nenabled = false\n[[discord]]\nx = 1\n'));
+    assert.deepEqual(notices, ['section [slack] is accepted but not used by tickstream', 'section [discord] is accepted but not used by tickstream']);
+    assert.deepEqual(load(file('[http]\nbind-address = ":1"\n')).notices, []);
+  });
+
+  it('an unused section name that is not a table is still an error', () => {
+    assert.throws(() => load(file('smtp = "yes"\n')), { message: 'config: key "smtp": expected table or array of tables, got string' });
+  });
+
+  it('unknown sections and unknown keys of implemented sections stay errors with a suggestion', () => {
+    assert.throws(() => load(file('[slak]\nenabled = false\n')), { message: 'config: unknown key "slak" (did you mean "slack"?)' });
+    assert.throws(() => load(file('[http]\npprof-enable = false\n')), { message: 'config: unknown key "http.pprof-enable" (did you mean "pprof-enabled"?)' });
+    assert.throws(() => load(file('[[influxdb]]\nsubscription = {}\n')),
+      { message: 'config: unknown key "influxdb[0].subscription" (did you mean "subscriptions"?)' });
+  });
+
+  it('a wrong subscriptions table names the database', () => {
+    assert.throws(() => load(file('[[influxdb]]\n[influxdb.subscriptions]\nmydb = "autogen"\n')),
+      { message: 'config: key "influxdb[0].subscriptions": "mydb": expected array of retention policy names (strings), got string' });
+  });
+
+  it('notices are not given when the configuration is rejected', () => {
+    const notices: string[] = [];
+    assert.throws(() => loadConfig({ env: {}, path: file('[smtp]\n[http]\nbind-address = "nope"\n'), notice: (m) => notices.push(m) }));
+    assert.deepEqual(notices, []);
+  });
+
+  it('auth-enabled and https-enabled refuse to start rather than run unprotected', () => {
+    assert.throws(() => load(file('[http]\nauth-enabled = true\n')), /^ConfigError: config: key "http.auth-enabled": authentication is not supported by tickstream/);
+    assert.throws(() => load(file('[http]\nhttps-enabled = true\n')), /key "http.https-enabled": HTTPS is not supported by tickstream/);
+    assert.throws(() => load(file(''), { KAPACITOR_HTTP_HTTPS_ENABLED: 'true' }), /key "http.https-enabled"/);
+  });
+
+  it('durations: a bare 0 is accepted, other bare integers are not (Go time.ParseDuration)', () => {
+    assert.equal(load(file('[[influxdb]]\ntimeout = 0\n')).config.influxdb[0]!.timeout, 0n);
+    assert.throws(() => load(file('[[influxdb]]\ntimeout = 5\n')), { message: 'config: key "influxdb[0].timeout": expected duration string, got integer' });
+  });
+});
