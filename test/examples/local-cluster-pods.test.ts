@@ -41,6 +41,11 @@ test('a Deployment\'s processes are Pods of its ReplicaSet; watch sees them come
   const rsList = (await getJson(`${base}/replicasets`)).json;
   assert.deepEqual(rsList.items.map((r: any) => [r.metadata.name, r.spec.replicas, r.status.replicas]), [[app.replicaSet, 1, 1]]);
   assert.deepEqual(rsList.items[0].spec.selector, { matchLabels: { app: 'app', 'pod-template-hash': hash } });
+  // SPEC 1.4: one container named app in the template, and in every pod
+  const deploy = (await getJson(`${base}/deployments/app`)).json;
+  assert.deepEqual(deploy.spec.template.spec.containers.map((c: any) => c.name), ['app']);
+  assert.deepEqual(rsList.items[0].spec.template.spec.containers.map((c: any) => c.name), ['app']);
+  assert.equal(deploy.status.updatedReplicas, 1);
 
   const pods = (await getJson(`${cluster.kubeUrl}/api/v1/namespaces/default/pods`)).json;
   assert.equal(pods.items.length, 1);
@@ -51,6 +56,7 @@ test('a Deployment\'s processes are Pods of its ReplicaSet; watch sees them come
   assert.deepEqual(pod.metadata.labels, { app: 'app', 'pod-template-hash': hash });
   assert.equal(pod.metadata.ownerReferences[0].kind, 'ReplicaSet');
   assert.equal(pod.metadata.ownerReferences[0].name, app.replicaSet);
+  assert.deepEqual(pod.spec.containers.map((c: any) => c.name), ['app']);
   assert.equal(pod.status.phase, 'Running');
   assert.equal(pod.status.podIP, '127.0.0.1');
   assert.deepEqual(pod.spec.containers[0].ports, [{ containerPort: proc.port, protocol: 'TCP' }]);

@@ -16,6 +16,9 @@ import { WorkloadController, type ClusterEvent } from './controller.ts';
 
 export type { ClusterEvent };
 
+/** The image name the pods claim (they are local processes of examples/autoscale/app; no image is pulled). */
+const APP_IMAGE = 'tickstream/autoscale-app:local';
+
 export interface LocalClusterOptions {
   /** port of the Kubernetes API (default 0: any free port) */
   kubePort?: number;
@@ -115,8 +118,10 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     if (!spec.env.APP_INFLUXDB_URL) throw new Error('local cluster: the workload env needs APP_INFLUXDB_URL (where the app reports its count)');
     const replicas = spec.replicas ?? 1;
     const labels = { app: spec.name };
+    // SPEC 1.4: the tutorial's pod template has one container named `app`
+    const container = { name: 'app', image: APP_IMAGE };
     // status.replicas starts at 0: it counts the pods that are ready
-    const obj = api.state.seed({ kind: info.resource, namespace, name: spec.name, replicas, statusReplicas: 0, labels });
+    const obj = api.state.seed({ kind: info.resource, namespace, name: spec.name, replicas, statusReplicas: 0, labels, container });
     const balancer = new Balancer();
     const serviceUrl = await balancer.listen(spec.servicePort ?? 0);
     // the callbacks below run only once pods exist, after every const they use is initialised
@@ -145,9 +150,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     const podLabels = controller.templateHash === '' ? labels : { ...labels, 'pod-template-hash': controller.templateHash };
     const owner = replicaSet === spec.name
       ? obj
-      : api.state.seed({ kind: 'replicasets', namespace, name: replicaSet, replicas, statusReplicas: 0, labels: podLabels });
+      : api.state.seed({ kind: 'replicasets', namespace, name: replicaSet, replicas, statusReplicas: 0, labels: podLabels, container });
     const podPublish = podPublisher({
-      state: api.state, namespace, labels: podLabels, image: 'tickstream/autoscale-app:local',
+      state: api.state, namespace, labels: podLabels, image: APP_IMAGE,
       owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, uid: owner.uid },
     }, () => controller);
     const w: Workload = { resource: info.resource, namespace, name: spec.name, replicaSet, serviceUrl, controller, balancer };

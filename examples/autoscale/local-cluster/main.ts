@@ -3,7 +3,7 @@
  *   node --import tsx examples/autoscale/local-cluster/main.ts \
  *     [--kind deployments|replicasets] [--name app] [--replicas 1] [--kube-port 8001] [--service-port 8000] \
  *     [--influxdb-url 'http://127.0.0.1:9092/write?db=autoscale&rp=autogen&precision=s'] [--log-dir DIR]
- * then e.g. `kubectl --server http://127.0.0.1:8001 get deployments`, point tickstream at it with
+ * then e.g. `kubectl --server http://127.0.0.1:8001 get pods -w` (each replica is a Pod), point tickstream at it with
  * KAPACITOR_KUBERNETES_API_SERVERS=http://127.0.0.1:8001, and send load to the service port.
  * Ctrl-C stops every pod.
  */
@@ -63,7 +63,7 @@ try {
   await cluster.close();
   fail((err as Error).message);
 }
-console.log(`kubernetes API: ${cluster.kubeUrl}   (kubectl --server ${cluster.kubeUrl} get ${w.resource})`);
+console.log(`kubernetes API: ${cluster.kubeUrl}   (kubectl --server ${cluster.kubeUrl} get ${w.resource},replicasets,pods; get pods -w)`);
 console.log(`service ${w.name}: ${w.serviceUrl}`);
 
 let closing = false;
