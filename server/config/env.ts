@@ -6,8 +6,10 @@
  * For [kubernetes], which may be a single table, the un-indexed form means index 0 and — unlike Kapacitor —
  * creates the section when the file has none, so `KAPACITOR_KUBERNETES_ENABLED=true` works without a file.
  * Variables naming no known key are ignored (the CLI's KAPACITOR_URL shares the prefix); those that start like a
- * known section are reported through `warn` because they are almost certainly typos.
+ * known section are reported through `warn` because they are almost certainly typos; those addressing a section
+ * tickstream accepts but does not use (KAPACITOR_SLACK_ENABLED) are returned for a one-time notice.
  */
+import { ACCEPTED_UNUSED_SECTIONS } from './accepted.ts';
 import { ConfigError, didYouMean } from './errors.ts';
 import type { Draft } from './load.ts';
 import { SECTIONS, TOP_LEVEL_KEYS, defaultElement, envName, type KeySpec, type SectionSpec } from './schema.ts';
@@ -67,7 +69,8 @@ function elementAt(draft: Draft, section: SectionSpec, index: number, varName: s
   return list[index]!;
 }
 
-function applyOne(draft: Draft, varName: string, text: string, warn: (m: string) => void): void {
+/** Applies one variable; returns the accepted-but-unused section it addresses, if that is all it does. */
+function applyOne(draft: Draft, varName: string, text: string, warn: (m: string) => void): string | undefined {
   const rest = varName.slice(PREFIX.length);
   for (const key of TOP_LEVEL_KEYS) {
     if (rest === envName(key.toml)) {
@@ -112,15 +115,32 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
     draft.explicit.add(explicitPrefix + hit.key.prop);
     return;
   }
+  return unusedSectionOf(rest);
 }
 
-export function applyEnvOverrides(draft: Draft, env: Record<string, string | undefined>, warn: (m: string) => void): void {
+/** The accepted-but-unused section a variable addresses (`SLACK_0_ENABLED` → slack), longest name first. */
+function unusedSectionOf(rest: string): string | undefined {
+  let best: string | undefined;
+  for (const name of ACCEPTED_UNUSED_SECTIONS) {
+    if (rest.startsWith(envName(name) + '_') && (best === undefined || name.length > best.length)) best = name;
+  }
+  return best;
+}
+
+/**
+ * Applies every KAPACITOR_* variable; returns the accepted-but-unused sections they address
+ * (`KAPACITOR_SLACK_ENABLED` → slack), so the caller reports them like the file's.
+ */
+export function applyEnvOverrides(draft: Draft, env: Record<string, string | undefined>, warn: (m: string) => void): string[] {
   // Sorted so a whole-list variable (…_URLS) applies before its element overrides (…_URLS_0).
   const names = Object.keys(env).filter((n) => n.startsWith(PREFIX)).sort();
+  const unused: string[] = [];
   for (const name of names) {
     const text = env[name];
     // Empty values are treated as unset, as Kapacitor does.
     if (text === undefined || text === '') continue;
-    applyOne(draft, name, text, warn);
+    const section = applyOne(draft, name, text, warn);
+    if (section !== undefined && !unused.includes(section)) unused.push(section);
   }
+  return unused;
 }

@@ -158,7 +158,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const draft = newDraft();
   const path = resolveConfigPath(opts);
   const unused = path ? applyFile(draft, readFile(path)) : [];
-  applyEnvOverrides(draft, env, opts.warn ?? (() => {}));
+  for (const name of applyEnvOverrides(draft, env, opts.warn ?? (() => {}))) if (!unused.includes(name)) unused.push(name);
   if (args?.hostname !== undefined) applyFlag(draft, TOP_LEVEL_KEYS[0]!, undefined, args.hostname, 'hostname');
   const logging = SECTIONS.find((s) => s.toml === 'logging')!;
   if (args?.logFile !== undefined) applyFlag(draft, logging.keys.find((x) => x.toml === 'file')!, 'logging', args.logFile, 'log-file');

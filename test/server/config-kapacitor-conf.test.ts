@@ -85,6 +85,19 @@ describe('unused sections vs real mistakes', () => {
     assert.deepEqual(load(file('[http]\nbind-address = ":1"\n')).notices, []);
   });
 
+  it('KAPACITOR_* variables for unused sections are reported too, once per section, file and env together', () => {
+    const { notices, warnings } = load(file('[slack]\nenabled = false\n'), {
+      KAPACITOR_SLACK_ENABLED: 'true', KAPACITOR_SLACK_0_CHANNEL: '#x', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
+      KAPACITOR_PAGERDUTY2_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
+    });
+    assert.deepEqual(notices, [
+      'section [slack] is accepted but not used by tickstream',
+      'section [pagerduty2] is accepted but not used by tickstream',
+      'section [static-discovery] is accepted but not used by tickstream',
+    ]);
+    assert.deepEqual(warnings, []);
+  });
+
   it('an unused section name that is not a table is still an error', () => {
     assert.throws(() => load(file('smtp = "yes"\n')), { message: 'config: key "smtp": expected table or array of tables, got string' });
   });

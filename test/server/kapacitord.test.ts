@@ -82,6 +82,28 @@ it('starts without a config file, serves ping and /write, and exits 0 on SIGTERM
   assert.ok(!existsSync(pidfile), 'pidfile removed on exit');
 });
 
+it('starts with the packaged Kapacitor 1.8 kapacitor.conf and logs each unused section once, at info', async () => {
+  const conf = fileURLToPath(new URL('../../fixtures/config/kapacitor-1.8.conf', import.meta.url));
+  // the file's paths are a system install's: the environment moves them (SPEC 1.4: env overrides the file)
+  const env = { ...baseEnv(join(dir.path, 'packaged')), KAPACITOR_LOGGING_FILE: 'STDERR', KAPACITOR_HOSTNAME: 'packaged-host' };
+  const child = spawn(process.execPath, [BIN, '-config', conf], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  const log: string[] = [];
+  await waitForPort(child, log);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, log.join(''));
+  const records = log.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
+  const notices = records.filter((r) => /^section \[.*\] is accepted but not used by tickstream$/.test(r.msg));
+  for (const name of ['smtp', 'slack', 'udf', 'task', 'alert', 'deadman', 'reporting', 'kafka', 'scraper']) {
+    const hits = notices.filter((r) => r.msg === `section [${name}] is accepted but not used by tickstream`);
+    assert.equal(hits.length, 1, `${name}: ${hits.length} lines`);
+    assert.equal(hits[0]!.level, 30); // pino info
+  }
+  assert.equal(new Set(notices.map((r) => r.msg)).size, notices.length, 'no section is reported twice');
+  assert.ok(!notices.some((r) => /\[(http|influxdb|kubernetes|stats|logging)\]/.test(r.msg)), 'implemented sections are not reported');
+});
+
 it('`kapacitord config` prints the effective configuration as TOML', () => {
   const dataDir = join(dir.path, 'cfg');
   const r = spawnSync(process.execPath, [BIN, 'config'], {
