@@ -11,6 +11,7 @@ import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { startTask, type Harness } from '../../runtime/testing/replay.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import { autoscaleNode, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
+import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
 
 setLambdaCompiler(compileLambda);
 
@@ -22,19 +23,7 @@ var target = 100.0
 var increase_cooldown = 1m
 var decrease_cooldown = 2m
 var moving_avg_count = 60
-stream
-    |from()
-        .measurement('requests')
-        .groupBy('host', 'replicaset')
-        .truncate(1s)
-    |derivative('value')
-        .as('requests_per_second')
-        .unit(1s)
-        .nonNegative()
-    |groupBy('replicaset')
-    |sum('requests_per_second')
-        .as('total_requests_per_second')
-    |movingAverage('total_requests_per_second', moving_avg_count)
+${TUTORIAL_TOTALS}    |movingAverage('total_requests_per_second', moving_avg_count)
         .as('avg_requests_per_second')
     |k8sAutoscale()
         .kind('replicasets')

@@ -8,21 +8,9 @@ import { join } from 'node:path';
 import { startDaemon } from '../../server/daemon.ts';
 import { loadConfig } from '../../server/config/index.ts';
 import { silentLogger } from '../../server/logger.ts';
+import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
 
-const SCRIPT = `stream
-    |from()
-        .measurement('requests')
-        .groupBy('host', 'replicaset')
-        .truncate(1s)
-    |derivative('value')
-        .as('requests_per_second')
-        .unit(1s)
-        .nonNegative()
-    |groupBy('replicaset')
-    |sum('requests_per_second')
-        .as('total_requests_per_second')
-    |httpOut('out')
-`;
+const SCRIPT = TUTORIAL_TOTALS + "    |httpOut('out')\n";
 
 test('define, enable, write, read httpOut / DOT / stats over HTTP', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-runtime-http-'));
