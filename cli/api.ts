@@ -8,12 +8,30 @@ const PAGE = 100;
 export const taskPath = (id: string): string => `${V1}/tasks/${id}`;
 export const templatePath = (id: string): string => `${V1}/templates/${id}`;
 
-/** GET a task as `show` does; undefined when it does not exist (404). */
+/**
+ * GET a task as `show` does, for `define`: undefined when it does not exist or the GET fails in any way. Errors
+ * are ignored as Kapacitor's CLI ignores them (SPEC 6.2): the create that follows reports the real problem.
+ */
 export async function getTask(c: Client, id: string): Promise<TaskJson | undefined> {
-  const res = await c.request('GET', taskPath(id), { query: [['dot-view', 'attributes'], ['replay-id', ''], ['script-format', 'formatted']] });
-  if (res.status === 404) return undefined;
+  return getIgnoringErrors<TaskJson>(c, taskPath(id), [['dot-view', 'attributes'], ['replay-id', ''], ['script-format', 'formatted']]);
+}
+
+/** The JSON object at `path` on a 200, else undefined (transport errors and unparseable bodies included). */
+async function getIgnoringErrors<T>(c: Client, path: string, query: Query): Promise<T | undefined> {
+  let res;
+  try {
+    res = await c.request('GET', path, { query });
+  } catch (e) {
+    if (e instanceof CliError) return undefined;
+    throw e;
+  }
   if (res.status !== 200) return undefined;
-  return JSON.parse(res.body) as TaskJson;
+  try {
+    const v: unknown = JSON.parse(res.body);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as T) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function showTask(c: Client, id: string): Promise<TaskJson> {
@@ -45,9 +63,9 @@ export async function listTemplates(c: Client, pattern: string, fields: string[]
   }
 }
 
+/** GET a template for `define-template`; errors are ignored as for getTask. */
 export async function getTemplate(c: Client, id: string): Promise<TemplateJson | undefined> {
-  const res = await c.request('GET', templatePath(id), { query: [['script-format', 'formatted']] });
-  return res.status === 200 ? (JSON.parse(res.body) as TemplateJson) : undefined;
+  return getIgnoringErrors<TemplateJson>(c, templatePath(id), [['script-format', 'formatted']]);
 }
 
 export async function showTemplate(c: Client, id: string): Promise<TemplateJson> {

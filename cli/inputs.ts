@@ -80,8 +80,27 @@ export function readTaskFile(path: string): TaskFile {
     if (!['id', 'template-id', 'dbrps', 'vars'].includes(k)) throw new CliError(`task file ${path}: unknown field ${JSON.stringify(k)}`);
   }
   const out: TaskFile = {};
-  if (typeof o['template-id'] === 'string') out.templateId = o['template-id'];
-  if (Array.isArray(o['dbrps'])) out.dbrps = o['dbrps'].map((d) => parseDBRP(String(d)));
-  if (o['vars'] && typeof o['vars'] === 'object') out.vars = o['vars'] as Record<string, VarJson>;
+  const tpl = o['template-id'];
+  if (tpl !== undefined && tpl !== null) {
+    if (typeof tpl !== 'string') throw new CliError(`task file ${path}: template-id must be a string, got ${JSON.stringify(tpl)}`);
+    out.templateId = tpl;
+  }
+  const dbrps = o['dbrps'];
+  if (dbrps !== undefined && dbrps !== null) {
+    if (!Array.isArray(dbrps)) throw new CliError(`task file ${path}: dbrps must be a list of "db.rp" strings, got ${JSON.stringify(dbrps)}`);
+    out.dbrps = dbrps.map((d: unknown, i) => {
+      if (typeof d !== 'string') throw new CliError(`task file ${path}: dbrps[${i}] must be a "db.rp" string, got ${JSON.stringify(d)}`);
+      try {
+        return parseDBRP(d);
+      } catch (e) {
+        throw new CliError(`task file ${path}: dbrps[${i}]: ${(e as Error).message}`);
+      }
+    });
+  }
+  const vars = o['vars'];
+  if (vars !== undefined && vars !== null) {
+    if (typeof vars !== 'object' || Array.isArray(vars)) throw new CliError(`task file ${path}: vars must be a mapping of name → {type, value}`);
+    out.vars = vars as Record<string, VarJson>;
+  }
   return out;
 }

@@ -166,3 +166,41 @@ test('KAPACITOR_URL is used when -url is absent; a refused connection is a comma
   assert.equal(refused, 3);
   assert.match(err, /^Error: Get "http:\/\/127\.0\.0\.1:1\/kapacitor\/v1\/tasks\?/);
 });
+
+test('define ignores errors of its first GET (SPEC 6.2): the create reports the problem', async () => {
+  const tick = join(dir, 'c.tick');
+  writeFileSync(tick, 'stream\n');
+  // an unparseable 200 answer counts as "no such task": the task is created
+  reset({ 'GET /kapacitor/v1/tasks/t': [200, 'not json'], 'POST /kapacitor/v1/tasks': [200, task('t', 'disabled')] });
+  assert.deepEqual(await cli('define', 't', '-tick', tick), { code: 0, out: '', err: '' });
+  assert.deepEqual(reqs.map((q) => q.method), ['GET', 'POST']);
+  // a refused connection: the error is the POST's, as Go's doDefine ignores the GET error (SPEC 6.1: exit 3)
+  // (a port that was just free; fetch refuses "bad ports" such as 1 before connecting, so no fixed low port)
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  let err = '';
+  const code = await run(['-url', `http://127.0.0.1:${port}`, 'define', 't', '-tick', tick], { env: {}, io: { out: () => {}, err: (s) => { err += s; } } });
+  assert.equal(code, 3);
+  assert.equal(err, `Error: Post "http://127.0.0.1:${port}/kapacitor/v1/tasks": dial tcp 127.0.0.1:${port}: connect: connection refused\n`);
+});
+
+test('define -file: a wrong type in the task file is an error naming the file and the entry', async () => {
+  const cases: [string, RegExp][] = [
+    ['template-id: 3\n', /template-id must be a string, got 3/],
+    ['dbrps: telegraf.autogen\n', /dbrps must be a list of "db\.rp" strings/],
+    ['dbrps: ["a.b", "nodot"]\n', /dbrps\[1\]: does not contain a '\.'/],
+    ['dbrps: [{db: a, rp: b}]\n', /dbrps\[0\] must be a "db\.rp" string/],
+    ['vars: [1, 2]\n', /vars must be a mapping/],
+  ];
+  for (const [yaml, re] of cases) {
+    const file = join(dir, 'bad-task.yaml');
+    writeFileSync(file, yaml);
+    reset();
+    const r = await cli('define', 'bad', '-file', file);
+    assert.equal(r.code, 3, yaml);
+    assert.match(r.err, new RegExp(`^Error: task file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${re.source}`), yaml);
+    assert.equal(reqs.length, 0, 'nothing is sent for a bad task file');
+  }
+});
