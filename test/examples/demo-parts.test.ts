@@ -4,11 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLValidator } from './xml.ts';
 import { parseDemoArgs, UsageError, type DemoOptions } from '../../examples/autoscale/demo/options.ts';
 import { effectiveKind, inspectScript, taskVars } from '../../examples/autoscale/demo/task-vars.ts';
 import { nodeStats } from '../../examples/autoscale/demo/processes.ts';
+import { runDemo } from '../../examples/autoscale/demo/run.ts';
 import { niceStep, renderSvg } from '../../examples/autoscale/demo/svg.ts';
 import { statusLine } from '../../examples/autoscale/demo/view.ts';
 import type { Decision, DemoParameters, Sample } from '../../examples/autoscale/demo/timeline.ts';
@@ -87,4 +90,13 @@ test('SVG: well-formed, one polyline point per sample, one marker per decision',
 test('status line shows offered, served, replicas and per-replica rate', () => {
   assert.equal(statusLine({ t: 12, offered: 150, served: 148.5, perReplica: 74.25, desired: 2, ready: 2 }),
     '[   12s] offered   150 QPS  served   148.5 rps  replicas 2/2  per replica   74.3 rps');
+});
+
+test('a missing --script fails before the demo creates its output or data directory', async (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'demo-parts-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  const outDir = join(base, 'out');
+  const o = { ...opts(['--short', '--no-live']), script: join(base, 'nope.tick'), outDir };
+  await assert.rejects(runDemo(o, () => {}, new AbortController().signal), /--script .*nope\.tick: no such file/);
+  assert.equal(existsSync(outDir), false);
 });

@@ -28,13 +28,20 @@ const TASK = 'autoscale';
 const WORKLOAD = 'app';
 
 export async function runDemo(opts: DemoOptions, write: (s: string) => void, signal: AbortSignal): Promise<DemoResult> {
+  // The script first: a bad --script fails before anything is created (the data dir is only removed by `finally`).
+  const scriptPath = isAbsolute(opts.script) ? opts.script : join(REPO_ROOT, opts.script);
+  let scriptText: string;
+  try {
+    scriptText = readFileSync(scriptPath, 'utf8');
+  } catch (err) {
+    throw new Error(`--script ${relative(process.cwd(), scriptPath)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const info = inspectScript(scriptText);
+  const kind = effectiveKind(opts, info);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = opts.outDir ?? join(REPO_ROOT, '.tmp', `demo-${stamp}`);
   mkdirSync(join(outDir, 'pods'), { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'tickstream-demo-'));
-  const scriptPath = isAbsolute(opts.script) ? opts.script : join(REPO_ROOT, opts.script);
-  const info = inspectScript(readFileSync(scriptPath, 'utf8'));
-  const kind = effectiveKind(opts, info);
   const params: DemoParameters = {
     max: opts.max, step: opts.step, intervalS: opts.intervalMs / 1000, target: opts.target, movingAvg: opts.movingAvg,
     increaseCooldownS: opts.increaseCooldownMs / 1000, decreaseCooldownS: opts.decreaseCooldownMs / 1000, kind,
