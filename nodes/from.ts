@@ -4,7 +4,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
-import { FixedGrouper, StarGrouper, parseGroupByArgs } from '../runtime/grouping.ts';
+import { FixedGrouper, StarGrouper, parseGroupByArgs, type Grouper } from '../runtime/grouping.ts';
 import { NO_DIMENSIONS, type Dimensions, type Point } from '../runtime/point.ts';
 import { GO_ZERO_TIME, roundTime, truncateTime } from '../runtime/time.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
@@ -21,8 +21,8 @@ export class FromNode extends Node {
   private lastIn: bigint | undefined;
   private lastOut = 0n;
   private readonly round: bigint;
-  private readonly fixed: FixedGrouper | undefined;
-  private readonly star: StarGrouper | undefined;
+  /** set by .groupBy(...) */
+  private readonly grouper: Grouper | undefined;
   /** dims when there is no groupBy (only groupByMeasurement or nothing) */
   private readonly plainDims: Dimensions;
   private readonly where: WhereChain | undefined;
@@ -39,8 +39,8 @@ export class FromNode extends Node {
     const byName = hasCall(d, 'groupByMeasurement');
     const gb = lastCall(d, 'groupBy'); // groupBy replaces, it does not append (SPEC 3.3)
     const { star, names } = parseGroupByArgs((gb ?? []).map(plain));
-    if (star) this.star = new StarGrouper([], byName);
-    else if (names.length > 0) this.fixed = new FixedGrouper(names, byName);
+    if (star) this.grouper = new StarGrouper([], byName);
+    else if (names.length > 0) this.grouper = new FixedGrouper(names, byName);
     this.plainDims = byName ? Object.freeze({ tagNames: NO_DIMENSIONS.tagNames, byName: true }) : NO_DIMENSIONS;
     const wheres = allCalls(d, 'where');
     if (wheres.length > 0) this.where = new WhereChain(wheres, d.name);
@@ -80,11 +80,8 @@ export class FromNode extends Node {
     if (this.round > 0n) t = roundTime(t, this.round);
     let dims: Dimensions;
     let group: string;
-    if (this.fixed !== undefined) {
-      dims = this.fixed.dims;
-      group = this.fixed.group(p.name, p.tags);
-    } else if (this.star !== undefined) {
-      const k = this.star.key(p.name, p.tags);
+    if (this.grouper !== undefined) {
+      const k = this.grouper.key(p.name, p.tags);
       dims = k.dims;
       group = k.group;
     } else {

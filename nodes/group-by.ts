@@ -5,7 +5,7 @@
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makePoint } from '../runtime/build.ts';
-import { FixedGrouper, StarGrouper, parseGroupByArgs } from '../runtime/grouping.ts';
+import { FixedGrouper, StarGrouper, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
@@ -26,7 +26,7 @@ export class GroupByNode extends Node {
   private readonly exclude: readonly string[];
   private readonly byMeasurement: boolean;
   /** groupers for input byName false / true (byName = previous OR byMeasurement) */
-  private readonly groupers: [FixedGrouper | StarGrouper, FixedGrouper | StarGrouper];
+  private readonly groupers: readonly [Grouper, Grouper];
   // batch re-bucketing state
   private readonly buckets = new Map<string, Bucket>();
   private bucketTime: bigint | undefined;
@@ -40,23 +40,19 @@ export class GroupByNode extends Node {
     this.exclude = allCalls(d, 'exclude').flatMap((a) => a.map((v) => String(plain(v))));
     if (this.exclude.length > 0 && !star) throw new Error("exclude requires '*'");
     this.byMeasurement = hasCall(d, 'byMeasurement');
-    const mk = (byName: boolean): FixedGrouper | StarGrouper =>
+    const mk = (byName: boolean): Grouper =>
       star ? new StarGrouper(this.exclude, byName) : new FixedGrouper(names, byName);
     this.groupers = [mk(this.byMeasurement), mk(true)];
   }
 
-  private key(name: string, tags: Tags, prevByName: boolean): { dims: Dimensions; group: string } {
-    const g = this.groupers[prevByName ? 1 : 0];
-    if (g instanceof FixedGrouper) return { dims: g.dims, group: g.group(name, tags) };
-    return g.key(name, tags);
+  private key(name: string, tags: Tags, prevByName: boolean): GroupKey {
+    return this.groupers[prevByName ? 1 : 0].key(name, tags);
   }
 
   protected override onPoint(p: Point): void {
-    const g = this.groupers[p.dims.byName ? 1 : 0];
-    let dims: Dimensions;
-    let group: string;
-    if (g instanceof FixedGrouper) { dims = g.dims; group = g.group(p.name, p.tags); }
-    else { const k = g.key(p.name, p.tags); dims = k.dims; group = k.group; }
+    const k = this.groupers[p.dims.byName ? 1 : 0].key(p.name, p.tags);
+    const dims = k.dims;
+    const group = k.group;
     if (dims === p.dims && group === p.group) this.emitPoint(p);
     else this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, p.fields, p.time, dims, group));
   }

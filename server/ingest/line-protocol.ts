@@ -14,6 +14,7 @@
  * Points share their series' frozen tags object; points themselves are never mutated after parsing.
  */
 import { NO_DIMENSIONS, type Fields, type FieldValue, type Point, type Tags } from '../../runtime/point.ts';
+import { attachSeriesMemo } from '../../runtime/series.ts';
 import { precisionMultiplier, truncateTime } from '../../runtime/time.ts';
 import {
   MAX_KEY_LENGTH, fieldsStart, goQuote, latin1, parseGoFloat, parseInt64, scanBoolean, scanError, scanFields, scanFieldValue,
@@ -449,6 +450,8 @@ export class LineProtocolParser {
       if (k === '__proto__') Object.defineProperty(tags, k, { value: v, enumerable: true });
       else tags[k] = v;
     }
+    // group IDs etc. are computed once per series and kept on the shared tags object (runtime/series.ts)
+    attachSeriesMemo(tags, name);
     Object.freeze(tags);
     const entry: Series = { key: Buffer.from(buf.subarray(s, keyEnd)), name, tags, next: this.series.get(h) };
     this.series.set(h, entry);
