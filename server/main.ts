@@ -6,6 +6,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { USAGE, UsageError, parseDaemonArgs, type DaemonArgs } from './cli-args.ts';
 import { ConfigError, configToToml, loadConfig } from './config/index.ts';
+import type { Daemon } from './daemon.ts';
 import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';
 
@@ -19,18 +20,23 @@ async function run(args: DaemonArgs, argv: readonly string[]): Promise<void> {
   for (const n of notices) logger.info(n);
   logger.info({ version: VERSION, hostname: config.hostname, data_dir: config.dataDir }, 'kapacitord starting');
 
-  // loaded here so `version` and `config` do not pay for importing the whole server
-  const { startDaemon } = await import('./daemon.ts');
-  let daemon: Awaited<ReturnType<typeof startDaemon>>;
-  try {
-    daemon = await startDaemon(config, logger);
-  } catch (err) {
-    logger.fatal({ err }, `startup failed: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  if (args.pidfile) writeFileSync(args.pidfile, `${process.pid}\n`);
-
+  // Signal handlers go in before startup so a SIGTERM that arrives while the server is starting (e.g. right after
+  // the `listening` line) still shuts down gracefully instead of killing the process with the default action.
+  let daemon: Daemon | undefined;
   let signalled = false;
+  const close = (d: Daemon): void => {
+    d.close().then(
+      () => {
+        if (args.pidfile) rmSync(args.pidfile, { force: true });
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
   const shutdown = (signal: NodeJS.Signals): void => {
     if (signalled) {
       logger.warn({ signal }, 'second signal received, exiting immediately');
@@ -43,21 +49,22 @@ async function run(args: DaemonArgs, argv: readonly string[]): Promise<void> {
       logger.error({ timeout_ms: timeoutMs }, 'shutdown timed out, exiting');
       process.exit(1);
     }, timeoutMs).unref();
-    daemon.close().then(
-      () => {
-        if (args.pidfile) rmSync(args.pidfile, { force: true });
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    if (daemon) close(daemon); // else: closed as soon as startup finishes
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   process.on('SIGHUP', () => logger.info('SIGHUP received; nothing to reload'));
+
+  // loaded here so `version` and `config` do not pay for importing the whole server
+  const { startDaemon } = await import('./daemon.ts');
+  try {
+    daemon = await startDaemon(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, `startup failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  if (args.pidfile) writeFileSync(args.pidfile, `${process.pid}\n`);
+  if (signalled) close(daemon);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -9,7 +9,7 @@
  * known section are reported through `warn` because they are almost certainly typos; those addressing a section
  * tickstream accepts but does not use (KAPACITOR_SLACK_ENABLED) are returned for a one-time notice.
  */
-import { ACCEPTED_UNUSED_SECTIONS } from './accepted.ts';
+import { ACCEPTED_UNUSED_SECTIONS, PARSED_UNUSED_SECTIONS } from './accepted.ts';
 import { ConfigError, didYouMean } from './errors.ts';
 import type { Draft } from './load.ts';
 import { SECTIONS, TOP_LEVEL_KEYS, defaultElement, envName, type KeySpec, type SectionSpec } from './schema.ts';
@@ -119,9 +119,9 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
 }
 
 /** The accepted-but-unused section a variable addresses (`SLACK_0_ENABLED` → slack), longest name first. */
-function unusedSectionOf(rest: string): string | undefined {
+function unusedSectionOf(rest: string, among: ReadonlySet<string> = ACCEPTED_UNUSED_SECTIONS): string | undefined {
   let best: string | undefined;
-  for (const name of ACCEPTED_UNUSED_SECTIONS) {
+  for (const name of among) {
     if (rest.startsWith(envName(name) + '_') && (best === undefined || name.length > best.length)) best = name;
   }
   return best;
@@ -139,7 +139,8 @@ export function applyEnvOverrides(draft: Draft, env: Record<string, string | und
     const text = env[name];
     // Empty values are treated as unset, as Kapacitor does.
     if (text === undefined || text === '') continue;
-    const section = applyOne(draft, name, text, warn);
+    // a variable of [[influxdb]] / [config-override] is applied (and checked) first, then reported as unused
+    const section = applyOne(draft, name, text, warn) ?? unusedSectionOf(name.slice(PREFIX.length), PARSED_UNUSED_SECTIONS);
     if (section !== undefined && !unused.includes(section)) unused.push(section);
   }
   return unused;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseDaemonArgs } from '../cli-args.ts';
-import { ACCEPTED_UNUSED_SECTIONS, acceptedUnusedMessage } from './accepted.ts';
+import { ACCEPTED_UNUSED_SECTIONS, PARSED_UNUSED_SECTIONS, acceptedUnusedMessage } from './accepted.ts';
 import { ConfigError, didYouMean } from './errors.ts';
 import { applyEnvOverrides } from './env.ts';
 import {
@@ -81,6 +81,7 @@ function applyFile(draft: Draft, doc: Record<string, unknown>): string[] {
       continue;
     }
     if (!section) throw new ConfigError(`unknown key ${JSON.stringify(name)}${didYouMean(name, names)}`);
+    if (PARSED_UNUSED_SECTIONS.has(name)) unused.push(name);
     if (section.kind === 'table') {
       if (!isTable(v)) throw new ConfigError(`key ${JSON.stringify(name)}: expected table, got ${tomlTypeName(v)}`);
       applyTable(section, v, draft.values[section.prop] as Record<string, unknown>, name, draft, section.prop + '.');

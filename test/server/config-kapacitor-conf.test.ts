@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../server/config/index.ts';
+import { configToToml, loadConfig } from '../../server/config/index.ts';
 import { tempDir } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/config/kapacitor-1.8.conf', import.meta.url));
@@ -61,13 +61,28 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
   it('reports every unused section once, in file order, and warns about nothing', () => {
     const expected = [
-      'alert', 'tls', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
+      'alert', 'tls', 'config-override', 'task', 'deadman', 'influxdb', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
       'pagerduty2', 'pushover', 'slack', 'telegram', 'hipchat', 'kafka', 'alerta', 'sensu', 'reporting', 'udf',
       'talk', 'mqtt', 'swarm', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
     assert.deepEqual(notices, expected.map((x) => `section [${x}] is accepted but not used by tickstream`));
     assert.deepEqual(warnings, []);
+  });
+
+  it('[[influxdb]] and [config-override] are checked but reported as unused too, also from the environment', () => {
+    // the tutorial's only influxdb setting (SPEC 1.4)
+    assert.deepEqual(load(file(''), { KAPACITOR_INFLUXDB_0_ENABLED: 'false' }).notices, ['section [influxdb] is accepted but not used by tickstream']);
+    assert.throws(() => load(file('[[influxdb]]\nurl = "x"\n')), { message: 'config: unknown key "influxdb[0].url" (did you mean "urls"?)' });
+  });
+
+  it('`kapacitord config` output of it loads back to the same configuration (unused sections are not printed)', () => {
+    const printed = configToToml(c);
+    assert.ok(printed.includes('[influxdb.excluded-subscriptions]'), printed);
+    assert.ok(!printed.includes('[smtp]'), printed);
+    const again = load(file(printed));
+    assert.deepEqual(again.config, c);
+    assert.deepEqual(again.notices, ['section [config-override] is accepted but not used by tickstream', 'section [influxdb] is accepted but not used by tickstream']);
   });
 
   it('still takes KAPACITOR_* overrides on top (SPEC 1.4)', () => {
