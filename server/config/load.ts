@@ -168,5 +168,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const config = draft.values as unknown as Config;
   validateConfig(config);
   for (const name of unused) opts.notice?.(acceptedUnusedMessage(name));
+  if (config.load.enabled) {
+    // the packaged kapacitor.conf enables it, so this cannot be an error; but nothing in the directory will run
+    opts.warn?.(`key "load.enabled": loading tasks, templates and handlers from ${JSON.stringify(config.load.dir)} is not supported by tickstream; `
+      + 'define them with the kapacitor CLI or the HTTP API');
+  }
   return config;
 }
