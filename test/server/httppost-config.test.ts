@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { httpPostEndpoints, loadConfig } from '../../server/config/index.ts';
+import { configToToml, httpPostEndpoints, loadConfig } from '../../server/config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { tempDir } from './helpers.ts';
@@ -35,6 +35,8 @@ describe('[[httppost]] configuration', () => {
   endpoint = "b"
   url = "https://example.com/b"
 `) });
+    // `kapacitord config` prints the table keys as sub-tables of each [[httppost]]; they load back the same
+    assert.deepEqual(loadConfig({ env: {}, path: file(configToToml(c)) }).httppost, c.httppost);
     const eps = httpPostEndpoints(c.httppost);
     // base64("user:pass") = "dXNlcjpwYXNz" (RFC 7617 example encoding, computed by hand)
     assert.deepEqual(eps.get('a'), { url: 'http://example.com/a', headers: { 'X-Token': 'abc', Authorization: 'Basic dXNlcjpwYXNz' } });
