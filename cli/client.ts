@@ -1,7 +1,11 @@
 /**
  * HTTP client for the kapacitord API, sending the same requests as Kapacitor's client/v1 (SPEC Appendix D):
  * `User-Agent: KapacitorClient`, JSON bodies, query parameters in Go's url.Values order (sorted by key).
+ * node:http rather than fetch: fetch refuses "bad ports" (6000, 10080, …) that Go's client reaches, and
+ * `-skipVerify` then applies to this client's requests only, not to the whole process.
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -39,7 +43,6 @@ export class Client {
       throw new CliError(`Unsupported protocol scheme: ${scheme}, your address must start with http:// or https://`, 4);
     }
     this.base = u;
-    if (skipVerify && scheme === 'https') process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
   }
 
   url(path: string, query?: Query): string {
@@ -58,18 +61,33 @@ export class Client {
       body = JSON.stringify(opts.body);
       headers['Content-Type'] = 'application/json';
     }
-    let res: globalThis.Response;
     try {
-      res = await fetch(url, { method, headers, body });
+      return await this.send(method, url, headers, body);
     } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const err = e as NodeJS.ErrnoException;
       const verb = method[0] + method.slice(1).toLowerCase();
-      const reason = cause?.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
-        : cause?.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
-          : (cause?.message ?? (e as Error).message);
+      const reason = err.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
+        : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
+          : err.message;
       throw new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
     }
-    return { status: res.status, body: await res.text() };
+  }
+
+  private send(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<Response> {
+    const https = this.base.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      const onResponse = (res: IncomingMessage): void => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      };
+      const req = https
+        ? httpsRequest(url, { method, headers, rejectUnauthorized: !this.skipVerify }, onResponse)
+        : httpRequest(url, { method, headers }, onResponse);
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   /** Like request, but a non-2xx answer (other than `okStatuses`) becomes the server's error text. */
