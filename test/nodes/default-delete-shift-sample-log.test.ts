@@ -67,6 +67,26 @@ test('delete and default on batches apply to every batch point', (t) => {
   assert.equal(h.task.stats()['node-stats']['delete3']!['fields_deleted'], 2);
 });
 
+test('default and delete tags on batches: every point is counted (also repeats of one series), the header tags are rewritten but not counted', (t) => {
+  // SPEC 3.11: a tag is defaulted when absent or empty and counted per value set; delete counts names present.
+  // The batch header (BeginBatch) carries the group tags and gets the same rewrite; the counts are per point.
+  const h = task('default', [], [['tag', 'dc', 'eu']], { window: 10n * S, groupBy: true });
+  t.after(() => h.stop());
+  h.write([`cpu,host=a value=1 ${T0}`, `cpu,host=a value=2 ${T0 + 5}`, `cpu,host=a value=3 ${T0 + 10}`], 's');
+  assert.deepEqual(capture(h).seen, [
+    `tmax=${ts(10)} {"name":"cpu","tags":{"dc":"eu","host":"a"},"columns":["time","value"],"values":[["${ts(0)}",1],["${ts(5)}",2]]}`,
+  ]);
+  assert.equal(h.task.stats()['node-stats']['default3']!['tags_defaulted'], 2);
+
+  const d = task('delete', [], [['tag', 'host'], ['tag', 'absent']], { window: 10n * S, groupBy: true });
+  t.after(() => d.stop());
+  d.write([`cpu,host=a,dc=us value=1 ${T0}`, `cpu,host=a,dc=us value=2 ${T0 + 5}`, `cpu,host=a,dc=us value=3 ${T0 + 10}`], 's');
+  assert.deepEqual(capture(d).seen, [
+    `tmax=${ts(10)} {"name":"cpu","columns":["time","dc","value"],"values":[["${ts(0)}","us",1],["${ts(5)}","us",2]]}`,
+  ]);
+  assert.equal(d.task.stats()['node-stats']['delete3']!['tags_deleted'], 2);
+});
+
 test('shift: adds the duration (possibly negative) to point times, batch tmax and batch point times', (t) => {
   const h = task('shift', [dur(-5n * S)], []);
   t.after(() => h.stop());
