@@ -86,6 +86,19 @@ test('a Deployment\'s processes are Pods of its ReplicaSet; watch sees them come
   const left = (await getJson(`${cluster.kubeUrl}/api/v1/namespaces/default/pods`)).json.items.map((p: any) => p.metadata.name);
   assert.deepEqual(left, app.controller.pods.map((p) => p.name));
 
+  // Deleting a pod stops its process; the ReplicaSet replaces it at once.
+  const victim = app.controller.pods[0]!;
+  const del = await fetch(`${cluster.kubeUrl}/api/v1/namespaces/default/pods/${victim.name}`, { method: 'DELETE' });
+  assert.equal(del.status, 200);
+  assert.ok(((await del.json()) as any).metadata.deletionTimestamp);
+  await until('the deleted pod gone and a replacement ready', () =>
+    !app.controller.pods.some((p) => p.name === victim.name) && app.controller.ready().length === 1);
+  await until('the API showing only the replacement', async () => {
+    const names = (await getJson(`${cluster.kubeUrl}/api/v1/namespaces/default/pods`)).json.items.map((p: any) => p.metadata.name);
+    return names.length === 1 && names[0] === app.controller.pods[0]!.name;
+  });
+  assert.throws(() => process.kill(victim.pid!, 0), /ESRCH/);
+
   // Scaling the Deployment's ReplicaSet directly is undone, as the Deployment controller would.
   assert.equal(await patchScale(`${base}/replicasets/${app.replicaSet}`, 4), 200);
   await until('the ReplicaSet back at 1', async () => (await getJson(`${base}/replicasets/${app.replicaSet}`)).json.spec.replicas === 1, 3000);

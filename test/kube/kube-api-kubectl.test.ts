@@ -66,6 +66,12 @@ describe('kubectl against the kube-api fixture', { skip: available ? false : 'ku
     assert.equal(w.lines.filter((l) => l.startsWith('NAME')).length, 1, 'headers once');
   });
 
+  it('delete pod waits until the pod is gone', async () => {
+    api.state.addPod({ name: 'app-dddd2', labels: { app: 'app' } });
+    assert.match(await k.run('delete', 'pod', 'app-dddd2'), /pod "app-dddd2" deleted/);
+    assert.equal(api.state.getPod('default', 'app-dddd2'), undefined);
+  });
+
   it('get rs -w --output-watch-events shows a scale as MODIFIED', async (t) => {
     const w = k.spawn('get', 'rs', '-w', '--output-watch-events');
     t.after(() => w.stop());

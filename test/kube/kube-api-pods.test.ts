@@ -17,7 +17,7 @@ describe('kube-api discovery for kubectl', () => {
     assert.equal(core.groupVersion, 'v1');
     const pods = core.resources.find((r: any) => r.name === 'pods');
     assert.deepEqual(pods, {
-      name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'], categories: ['all'],
+      name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all'],
     });
     assert.equal(core.resources.some((r: any) => r.name === 'pods/scale'), false, 'pods are not scalable');
     assert.deepEqual(core.resources.find((r: any) => r.name === 'replicationcontrollers').shortNames, ['rc']);
@@ -129,13 +129,42 @@ describe('kube-api pods', () => {
     assert.match(lbl.json.message, /labelSelector: /);
     const post = await fetch(`${api.url}${PODS}`, { method: 'POST', body: '{}' });
     assert.equal(post.status, 405);
-    const del = await fetch(`${api.url}${PODS}/x`, { method: 'DELETE' });
-    assert.equal(del.status, 405);
+    assert.equal((await fetch(`${api.url}${PODS}`, { method: 'DELETE' })).status, 405, 'no collection delete');
+    assert.equal((await fetch(`${api.url}/apis/apps/v1/namespaces/default/deployments/web`, { method: 'DELETE' })).status, 405, 'workloads are not deleted over the API');
+    assert.equal((await fetch(`${api.url}${PODS}/x`, { method: 'PUT', body: '{}' })).status, 405);
+    const del = await getJson(`${api.url}${PODS}/x`.replace('/x', '/nope'));
+    assert.equal(del.status, 404);
     assert.equal((await getJson(`${api.url}${PODS}/x/scale`)).status, 404, 'pods have no scale subresource');
     assert.throws(() => api.state.addPod({ name: 'Bad_Name', labels: {} }), /pod: invalid name "Bad_Name"/);
     api.state.addPod({ name: 'dup', labels: {} });
     assert.throws(() => api.state.addPod({ name: 'dup', labels: {} }), /pod: default\/dup already exists/);
     assert.throws(() => api.state.updatePod('default', 'dup', { containerPort: 70000 }), /containerPort must be 0\.\.65535/);
+  });
+
+  it('DELETE of a pod: Terminating then gone when nobody realises it; handed to the realiser when one is set', async () => {
+    api.state.addPod({ name: 'app-aaaaa', labels: { app: 'app' } });
+    const before = api.state.listRevision;
+    const res = await fetch(`${api.url}${PODS}/app-aaaaa`, { method: 'DELETE' });
+    assert.equal(res.status, 200);
+    const body = await res.json() as any;
+    assert.equal(body.kind, 'Pod');
+    assert.ok(body.metadata.deletionTimestamp, 'answered as being deleted');
+    assert.equal((await getJson(`${api.url}${PODS}/app-aaaaa`)).status, 404);
+    assert.deepEqual(api.state.changes.since(before).map((e) => `${e.type} ${e.name}`), ['MODIFIED app-aaaaa', 'DELETED app-aaaaa']);
+    assert.equal((await fetch(`${api.url}${PODS}/app-aaaaa`, { method: 'DELETE' })).status, 404);
+
+    const asked: string[] = [];
+    api.state.podDeleter = (ns, name) => { asked.push(`${ns}/${name}`); api.state.updatePod(ns, name, { terminating: true }); };
+    try {
+      api.state.addPod({ name: 'app-bbbbb', labels: { app: 'app' } });
+      const r = await fetch(`${api.url}${PODS}/app-bbbbb`, { method: 'DELETE' });
+      assert.equal(r.status, 200);
+      assert.deepEqual(asked, ['default/app-bbbbb']);
+      const still = (await getJson(`${api.url}${PODS}/app-bbbbb`)).json;
+      assert.ok(still.metadata.deletionTimestamp, 'stays Terminating until the realiser deletes it');
+    } finally {
+      api.state.podDeleter = undefined;
+    }
   });
 
   it('deny rules apply to pods (list/watch are separate verbs)', async () => {
@@ -145,5 +174,10 @@ describe('kube-api pods', () => {
     assert.equal(w.status, 403);
     assert.equal(w.json.message,
       'pods is forbidden: User "system:serviceaccount:default:tickstream" cannot watch resource "pods" in API group "" in the namespace "default"');
+    api.state.addPod({ name: 'keep', labels: {} });
+    api.state.addDeny({ verb: 'delete', resource: 'pods', name: 'keep' });
+    const d = await fetch(`${api.url}${PODS}/keep`, { method: 'DELETE' });
+    assert.equal(d.status, 403);
+    assert.ok(api.state.getPod('default', 'keep'), 'a refused delete changes nothing');
   });
 });

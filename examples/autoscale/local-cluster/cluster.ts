@@ -108,6 +108,13 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     },
   });
 
+  // `kubectl delete pod`: the workload that runs the pod stops it (and replaces it); a pod no workload runs goes at once
+  api.state.podDeleter = (namespace, name) => {
+    for (const w of workloads.values()) if (w.namespace === namespace && w.controller.deletePod(name)) return;
+    api.state.updatePod(namespace, name, { terminating: true });
+    api.state.deletePod(namespace, name);
+  };
+
   async function addWorkload(spec: WorkloadSpec): Promise<Workload> {
     const info = resourceByName(spec.kind);
     if (!info || (info.resource !== 'deployments' && info.resource !== 'replicasets')) {

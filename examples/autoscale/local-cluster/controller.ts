@@ -83,6 +83,18 @@ export class WorkloadController {
     this.report();
   }
 
+  /**
+   * Deletes one pod (`kubectl delete pod`): it leaves rotation and stops, and — like the ReplicaSet controller —
+   * a replacement starts at once while the desired count still wants it. False when no live pod has that name.
+   */
+  deletePod(name: string): boolean {
+    const p = this.pods.find((x) => x.name === name && (x.phase === 'Pending' || x.phase === 'Running'));
+    if (!p) return false;
+    this.stopPod(p);
+    this.reconcile();
+    return true;
+  }
+
   private startPod(): void {
     const name = this.podPrefix + randomSuffix(5);
     const pod = new Pod({

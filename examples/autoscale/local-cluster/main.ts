@@ -63,7 +63,8 @@ try {
   await cluster.close();
   fail((err as Error).message);
 }
-console.log(`kubernetes API: ${cluster.kubeUrl}   (kubectl --server ${cluster.kubeUrl} get ${w.resource},replicasets,pods; get pods -w)`);
+const kinds = w.resource === 'replicasets' ? 'replicasets,pods' : `${w.resource},replicasets,pods`;
+console.log(`kubernetes API: ${cluster.kubeUrl}   (kubectl --server ${cluster.kubeUrl} get ${kinds}; get pods -w)`);
 console.log(`service ${w.name}: ${w.serviceUrl}`);
 
 let closing = false;
