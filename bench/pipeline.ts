@@ -6,7 +6,8 @@
  *  2. end to end: parse (server/ingest/line-protocol.ts when present, else the test parser) + route + nodes
  *  3. memory per (host) group at 10^5 groups
  *  4. throughput with 1, 10, 100, 1000 enabled tasks of which only one matches the measurement
- * Bounded: a few seconds per section.
+ * Bounded: a few seconds per section. Like bin/kapacitord.mjs it turns V8's allocation-site pretenuring off
+ * (BENCH_PRETENURING=1 keeps it on, to see the difference).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -17,6 +18,8 @@ import { LineParser } from '../runtime/testing/line-protocol.ts';
 import { seedPipeline } from '../runtime/testing/seed.ts';
 
 setFlagsFromString('--expose-gc');
+// as bin/kapacitord.mjs does (docs/hot-path.md): without it V8 may pretenure the points of a write, run to run
+if (process.env['BENCH_PRETENURING'] !== '1') setFlagsFromString('--no-allocation-site-pretenuring');
 const gc = runInNewContext('gc') as () => void;
 
 const HOSTS = 10_000;

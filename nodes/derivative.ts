@@ -81,7 +81,7 @@ export class DerivativeNode extends Node {
 
   protected override onPoint(p: Point): void {
     // The group exists from its first message on, as Kapacitor's grouped consumer (working_cardinality).
-    let prev = this.groups.get(p.group);
+    let prev = this.groups.forPoint(p);
     if (prev === undefined) {
       prev = { time: 0n, value: 0, has: false };
       this.groups.set(p.group, prev);

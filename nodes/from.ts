@@ -80,10 +80,10 @@ export class FromNode extends Node {
     if (this.round > 0n) t = roundTime(t, this.round);
     let dims: Dimensions;
     let group: string;
-    if (this.grouper !== undefined) {
-      const k = this.grouper.key(p.name, p.tags);
-      dims = k.dims;
-      group = k.group;
+    const g = this.grouper;
+    if (g !== undefined) {
+      group = g.group(p.name, p.tags);
+      dims = g.dims;
     } else {
       dims = this.plainDims;
       group = dims.byName ? p.name + '\n' : '';

@@ -5,7 +5,7 @@
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makePoint } from '../runtime/build.ts';
-import { FixedGrouper, StarGrouper, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
+import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
@@ -46,13 +46,13 @@ export class GroupByNode extends Node {
   }
 
   private key(name: string, tags: Tags, prevByName: boolean): GroupKey {
-    return this.groupers[prevByName ? 1 : 0].key(name, tags);
+    return groupKey(this.groupers[prevByName ? 1 : 0], name, tags);
   }
 
   protected override onPoint(p: Point): void {
-    const k = this.groupers[p.dims.byName ? 1 : 0].key(p.name, p.tags);
-    const dims = k.dims;
-    const group = k.group;
+    const g = this.groupers[p.dims.byName ? 1 : 0];
+    const group = g.group(p.name, p.tags);
+    const dims = g.dims;
     if (dims === p.dims && group === p.group) this.emitPoint(p);
     else this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, p.fields, p.time, dims, group));
   }

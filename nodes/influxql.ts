@@ -95,7 +95,7 @@ export class InfluxQLNode extends Node {
   }
 
   protected override onPoint(p: Point): void {
-    let g = this.groups.get(p.group);
+    let g = this.groups.forPoint(p);
     if (g === undefined) {
       g = { time: p.time, name: p.name, tags: groupTags(p.tags, p.dims), dims: p.dims, rc: null, type: undefined };
       this.groups.set(p.group, g);

@@ -4,7 +4,7 @@
  * once per series and grouping, not once per point. Parser-built tags carry a memo (runtime/series.ts) read with
  * one property load; other tags objects use a per-grouper WeakMap.
  */
-import { groupId, makeDimensions, type Dimensions, type Tags } from './point.ts';
+import { NO_DIMENSIONS, groupId, makeDimensions, type Dimensions, type Tags } from './point.ts';
 import { memoSlot, seriesMemo } from './series.ts';
 
 export interface GroupKey {
@@ -12,15 +12,19 @@ export interface GroupKey {
   readonly group: string;
 }
 
-/** A cached key plus the measurement it was computed for (byName groupings depend on it). */
-interface NamedKey {
+/** A cached group ID plus the measurement it was computed for (byName groupings depend on it). */
+interface Named<V> {
   readonly name: string;
-  readonly key: GroupKey;
+  readonly value: V;
 }
 
+/**
+ * `group(name, tags)` returns the group ID and leaves the matching dimensions in `dims` (no result object per
+ * call; for fixed tag names `dims` never changes).
+ */
 export interface Grouper {
-  /** dimensions and group ID of a point with this measurement and tags */
-  key(name: string, tags: Tags): GroupKey;
+  group(name: string, tags: Tags): string;
+  readonly dims: Dimensions;
 }
 
 /** Fixed tag names (`groupBy('host', 'replicaset')`). */
@@ -28,7 +32,7 @@ export class FixedGrouper implements Grouper {
   readonly dims: Dimensions;
   private readonly byName: boolean;
   private readonly slot: number;
-  private readonly cache = new WeakMap<Tags, NamedKey>();
+  private readonly cache = new WeakMap<Tags, Named<string>>();
 
   constructor(tagNames: readonly string[], byName: boolean) {
     this.dims = makeDimensions(tagNames, byName);
@@ -36,26 +40,19 @@ export class FixedGrouper implements Grouper {
     this.slot = memoSlot('fixed\u0000' + (byName ? '1' : '0') + '\u0000' + this.dims.tagNames.join('\u0000'));
   }
 
-  key(name: string, tags: Tags): GroupKey {
+  group(name: string, tags: Tags): string {
     const memo = seriesMemo(tags);
     // The memo's value was computed with the series' own measurement; byName IDs are only valid for that name.
     if (memo !== undefined && this.slot >= 0 && (!this.byName || memo.name === name)) {
-      const k = memo.slots[this.slot] as GroupKey | undefined;
-      if (k !== undefined) return k;
-      const nk: GroupKey = { dims: this.dims, group: groupId(name, tags, this.dims) };
-      memo.slots[this.slot] = nk;
-      return nk;
+      const id = memo.slots[this.slot] as string | undefined;
+      if (id !== undefined) return id;
+      return (memo.slots[this.slot] = groupId(name, tags, this.dims));
     }
     const e = this.cache.get(tags);
-    if (e !== undefined && (!this.byName || e.name === name)) return e.key;
-    const key: GroupKey = { dims: this.dims, group: groupId(name, tags, this.dims) };
-    this.cache.set(tags, { name, key });
-    return key;
-  }
-
-  /** The group ID alone. */
-  group(name: string, tags: Tags): string {
-    return this.key(name, tags).group;
+    if (e !== undefined && (!this.byName || e.name === name)) return e.value;
+    const id = groupId(name, tags, this.dims);
+    this.cache.set(tags, { name, value: id });
+    return id;
   }
 }
 
@@ -65,10 +62,12 @@ const MAX_STAR_DIMS = 10000;
 
 /** `groupBy(*)` with optional `.exclude(...)`: all tag keys of each point, sorted. */
 export class StarGrouper implements Grouper {
+  /** dimensions of the last `group` call */
+  dims: Dimensions = NO_DIMENSIONS;
   private readonly excluded: ReadonlySet<string>;
   private readonly signature: string;
   private readonly slot: number;
-  private readonly cache = new WeakMap<Tags, NamedKey>();
+  private readonly cache = new WeakMap<Tags, Named<GroupKey>>();
 
   constructor(exclude: readonly string[], private readonly byName: boolean) {
     this.excluded = new Set(exclude);
@@ -76,19 +75,23 @@ export class StarGrouper implements Grouper {
     this.slot = memoSlot(this.signature);
   }
 
+  group(name: string, tags: Tags): string {
+    const k = this.key(name, tags);
+    this.dims = k.dims;
+    return k.group;
+  }
+
   key(name: string, tags: Tags): GroupKey {
     const memo = seriesMemo(tags);
     if (memo !== undefined && this.slot >= 0 && (!this.byName || memo.name === name)) {
       const k = memo.slots[this.slot] as GroupKey | undefined;
       if (k !== undefined) return k;
-      const nk = this.compute(name, tags);
-      memo.slots[this.slot] = nk;
-      return nk;
+      return (memo.slots[this.slot] = this.compute(name, tags));
     }
     const e = this.cache.get(tags);
-    if (e !== undefined && (!this.byName || e.name === name)) return e.key;
+    if (e !== undefined && (!this.byName || e.name === name)) return e.value;
     const key = this.compute(name, tags);
-    this.cache.set(tags, { name, key });
+    this.cache.set(tags, { name, value: key });
     return key;
   }
 
@@ -102,6 +105,12 @@ export class StarGrouper implements Grouper {
     }
     return { dims, group: groupId(name, tags, dims) };
   }
+}
+
+/** Group key of a point through any grouper (batch paths; allocates, unlike `group`). */
+export function groupKey(g: Grouper, name: string, tags: Tags): GroupKey {
+  const group = g.group(name, tags);
+  return { dims: g.dims, group };
 }
 
 /** Tag-name arguments of groupBy (strings, `*`, lists of them), validated as pipeline/group_by.go does. */

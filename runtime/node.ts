@@ -14,6 +14,7 @@ import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '.
 import { hasCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message } from './messages.ts';
 import { ExecTimer } from './timing.ts';
+import { GroupStateMap } from './group-state.ts';
 import type { Logger, RuntimeServices, TaskHooks, TimingOptions } from './services.ts';
 
 export { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message };
@@ -77,7 +78,7 @@ export abstract class Node {
   private outData = 0;
   private readonly timer: ExecTimer;
   private readonly counters = new Map<string, Counter>();
-  private readonly groupMaps: Map<string, unknown>[] = [];
+  private readonly groupMaps: GroupStateMap<unknown>[] = [];
 
   constructor(ctx: NodeContext) {
     this.def = ctx.def;
@@ -141,9 +142,9 @@ export abstract class Node {
    * A per-group state map (group ID → state, created by the node on first sight). Its size is this node's
    * `working_cardinality`; DeleteGroup removes entries. Call in the constructor.
    */
-  protected groupState<S>(): Map<string, S> {
-    const m = new Map<string, S>();
-    this.groupMaps.push(m as Map<string, unknown>);
+  protected groupState<S>(): GroupStateMap<S> {
+    const m = new GroupStateMap<S>();
+    this.groupMaps.push(m as GroupStateMap<unknown>);
     return m;
   }
 
@@ -175,6 +176,11 @@ export abstract class Node {
   }
 
   // ---- runtime side ----------------------------------------------------------------------------------
+
+  /** The task stopped (after `stop()`): return shared resources held by the group-state maps. */
+  releaseGroupState(): void {
+    for (const g of this.groupMaps) g.release();
+  }
 
   /** Number of groups this node keeps state for (override when state is not in groupState maps). */
   workingCardinality(): number {

@@ -23,7 +23,8 @@ export interface SeriesMemo {
 
 /** Attach a memo to a tags object that is about to be frozen (the parser does this once per series). */
 export function attachSeriesMemo(tags: Tags, name: string): void {
-  const memo: SeriesMemo = { name, slots: [] };
+  // four preallocated slots: the common pipelines use one or two (from, groupBy) without regrowing the array
+  const memo: SeriesMemo = { name, slots: [undefined, undefined, undefined, undefined] };
   Object.defineProperty(tags, MEMO, { value: memo, enumerable: false, writable: false, configurable: false });
 }
 
@@ -33,20 +34,42 @@ export function seriesMemo(tags: Tags): SeriesMemo | undefined {
 }
 
 /**
- * Slots are allocated per cache *meaning*, not per node: every grouper with the same signature (e.g. fixed tag
- * names + byName) computes the same value for the same series, so 1000 tasks grouping by `host` share one slot.
- * Bounded, so a memo never grows past MAX_SLOTS entries; signatures beyond the bound get -1 (no memo: callers use
- * their own cache).
+ * Slot numbers index `SeriesMemo.slots`; they are global so one property load and one array load find a value.
+ * Two kinds:
+ * - shared slots (`memoSlot(signature)`): for pure functions of the series, e.g. the group ID for fixed tag names;
+ *   every user with the same signature computes the same value, so 1000 tasks grouping by `host` share one slot;
+ * - owned slots (`acquireSlot`/`releaseSlot`): for one owner's data (a node's per-group state). Values in such a
+ *   slot must identify their owner, because a released slot is handed to the next owner while old series memos
+ *   still hold the previous owner's values.
+ * Bounded: a memo never grows past MAX_SLOTS entries; beyond that callers get -1 and use their own cache.
  */
-const MAX_SLOTS = 32;
+const MAX_SLOTS = 48;
 const slotsBySignature = new Map<string, number>();
+const released: number[] = [];
+let nextSlot = 0;
 
 export function memoSlot(signature: string): number {
   let s = slotsBySignature.get(signature);
   if (s === undefined) {
-    if (slotsBySignature.size >= MAX_SLOTS) return -1;
-    s = slotsBySignature.size;
+    s = newSlot();
+    if (s < 0) return -1;
     slotsBySignature.set(signature, s);
   }
   return s;
+}
+
+/** An owned slot, or -1 when none is free. Release it when the owner goes away. */
+export function acquireSlot(): number {
+  return newSlot();
+}
+
+export function releaseSlot(slot: number): void {
+  if (slot >= 0 && slot < nextSlot && !released.includes(slot)) released.push(slot);
+}
+
+function newSlot(): number {
+  // most recently released first: a restarted task reuses its slots and overwrites its stale values soonest
+  if (released.length > 0) return released.pop()!;
+  if (nextSlot >= MAX_SLOTS) return -1;
+  return nextSlot++;
 }

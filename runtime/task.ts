@@ -138,6 +138,7 @@ export class Task implements RunningTask {
     this.throughputTimer = undefined;
     for (const n of this.nodes) {
       try { n.stop(); } catch (err) { this.log.error({ node: n.name, err }, 'error stopping node'); }
+      n.releaseGroupState();
     }
     this.endpoints.clear();
   }

@@ -68,7 +68,10 @@ interface Series {
   readonly key: Buffer;
   readonly name: string;
   readonly tags: Tags;
+  /** next entry with the same hash */
   next: Series | undefined;
+  /** the series of the line that followed this one last time (fast path only; a guess, see fastSeries) */
+  follower: Series | undefined;
 }
 
 interface FieldKey {
@@ -107,6 +110,8 @@ export class LineProtocolParser {
   private seriesCount = 0;
   private readonly maxSeries: number;
   private readonly fieldKeys = new Map<number, FieldKey>();
+  /** series of the last fast-path line (across requests: writers repeat their order) */
+  private prevSeries: Series | undefined = undefined;
   private fieldKeyCount = 0;
 
   // per-parse state (one parse at a time: parsing is synchronous)
@@ -163,31 +168,61 @@ export class LineProtocolParser {
 
   // ---------------------------------------------------------------- fast path
 
-  /** Parses one common-shape line; returns its end (the `\n` or buffer end), or -1 to defer to the reference path. */
-  private fastLine(buf: Buffer, start: number, n: number): number {
-    // measurement and tags: up to the first space; any backslash → reference path
+  /**
+   * The series of the line at `start` (its key ends at the first space, plain bytes only), or undefined to defer
+   * the line to the reference path. Writers tend to send their series in the same order every time, so the series
+   * that followed the previous line's series last time is tried first: a byte comparison instead of hashing the
+   * key and probing the cache. A wrong guess costs the comparison up to the first differing byte.
+   */
+  private fastSeries(buf: Buffer, start: number, n: number): Series | undefined {
+    const prev = this.prevSeries;
+    const guess = prev === undefined ? undefined : prev.follower;
+    if (guess !== undefined) {
+      const key = guess.key;
+      const len = key.length;
+      // the guessed key has no space, newline or backslash, so a match followed by a space is the whole key
+      if (start + len < n && buf[start + len] === SP) {
+        let j = 0;
+        while (j < len && key[j] === buf[start + j]) j++;
+        if (j === len) {
+          this.prevSeries = guess;
+          return guess;
+        }
+      }
+    }
     let i = start;
     let h = FNV_OFFSET;
     for (;;) {
-      if (i >= n) return -1;
+      if (i >= n) return undefined;
       const c = buf[i]!;
       if (c === SP) break;
-      if (c === NL || c === BS) return -1;
+      if (c === NL || c === BS) return undefined;
       h = Math.imul(h ^ c, FNV_PRIME);
       i++;
     }
     const keyEnd = i;
-    const keyLen = keyEnd - start;
-    if (keyLen > MAX_KEY_LENGTH) return -1;
+    if (keyEnd - start > MAX_KEY_LENGTH) return undefined;
     let series = this.series.get(h);
     while (series !== undefined && !sameBytes(series.key, buf, start, keyEnd)) series = series.next;
     if (series === undefined) {
       // new series: the reference scanner validates it (and must end where we did)
-      if (scanKey(buf, start, n) !== keyEnd) return -1;
+      if (scanKey(buf, start, n) !== keyEnd) return undefined;
       series = this.addSeries(buf, start, keyEnd, h);
     }
+    // only keys seen here (plain bytes) ever become guesses; addSeries may have cleared the cache (prevSeries too)
+    if (this.prevSeries !== undefined) this.prevSeries.follower = series;
+    this.prevSeries = series;
+    return series;
+  }
 
-    i = skipWhitespace(buf, keyEnd + 1, n);
+  /** Parses one common-shape line; returns its end (the `\n` or buffer end), or -1 to defer to the reference path. */
+  private fastLine(buf: Buffer, start: number, n: number): number {
+    const series = this.fastSeries(buf, start, n);
+    if (series === undefined) return -1;
+    const keyEnd = start + series.key.length;
+    const keyLen = series.key.length;
+
+    let i = skipWhitespace(buf, keyEnd + 1, n);
     const fields: Fields = {};
     for (;;) {
       // field key: plain bytes up to '='
@@ -433,6 +468,8 @@ export class LineProtocolParser {
     if (this.seriesCount >= this.maxSeries) {
       this.series = new Map();
       this.seriesCount = 0;
+      // no guess may lead back into the dropped entries (they would stay reachable through `follower`)
+      this.prevSeries = undefined;
     }
     const count = tagCount;
     const name = unescape(buf, s, count > 0 ? tagStarts[0]! - 1 : keyEnd, MEASUREMENT_ESCAPES);
@@ -453,7 +490,7 @@ export class LineProtocolParser {
     // group IDs etc. are computed once per series and kept on the shared tags object (runtime/series.ts)
     attachSeriesMemo(tags, name);
     Object.freeze(tags);
-    const entry: Series = { key: Buffer.from(buf.subarray(s, keyEnd)), name, tags, next: this.series.get(h) };
+    const entry: Series = { key: Buffer.from(buf.subarray(s, keyEnd)), name, tags, next: this.series.get(h), follower: undefined };
     this.series.set(h, entry);
     this.seriesCount++;
     return entry;
