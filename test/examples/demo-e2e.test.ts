@@ -41,9 +41,6 @@ test('demo with the seed tutorial\'s autoscale.tick verbatim: scales the Replica
 });
 
 async function checkDemo(t: TestContext, extra: string[], kind: string): Promise<void> {
-  for (const f of ['server/main.ts', 'cli/main.ts']) {
-    if (!existsSync(join(repoRoot, f))) { t.skip(`${f} is not there yet`); return; }
-  }
   const out = mkdtempSync(join(tmpdir(), 'demo-e2e-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const demo = spawnTs('examples/autoscale/demo/main.ts', [
