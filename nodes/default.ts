@@ -42,14 +42,12 @@ export class DefaultNode extends FieldTagRewriteNode {
   private readonly fields: [string, FieldValue][];
   private readonly tagRules: [string, string][];
   private readonly fieldsDefaulted = this.counter('fields_defaulted');
-  protected readonly tagsCounter = this.counter('tags_defaulted');
-  protected readonly rewritesTags: boolean;
 
   constructor(ctx: NodeContext) {
     super(ctx);
     this.fields = fieldDefaults(ctx.def);
     this.tagRules = tagDefaults(ctx.def);
-    this.rewritesTags = this.tagRules.length > 0;
+    this.useTagRules(this.counter('tags_defaulted'), this.tagRules.length > 0);
   }
 
   protected rewriteFields(f: Fields): Fields {

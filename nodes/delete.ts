@@ -25,8 +25,6 @@ export class DeleteNode extends FieldTagRewriteNode {
   private readonly fieldSet: ReadonlySet<string>;
   private readonly tagSet: ReadonlySet<string>;
   private readonly fieldsDeleted = this.counter('fields_deleted');
-  protected readonly tagsCounter = this.counter('tags_deleted');
-  protected readonly rewritesTags: boolean;
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -34,7 +32,7 @@ export class DeleteNode extends FieldTagRewriteNode {
     this.tagNames = names(ctx.def, 'tag');
     this.fieldSet = new Set(this.fields);
     this.tagSet = new Set(this.tagNames);
-    this.rewritesTags = this.tagNames.length > 0;
+    this.useTagRules(this.counter('tags_deleted'), this.tagNames.length > 0);
   }
 
   protected rewriteFields(f: Fields): Fields {

@@ -19,10 +19,18 @@ export interface TagRewrite {
 
 export abstract class FieldTagRewriteNode extends Node {
   private readonly tagCache = new WeakMap<Tags, TagRewrite>();
+  // Declared here rather than as abstract members: both node kinds then keep them at the same offset, which is
+  // what the shared onPoint/onBatch read for every point.
   /** false: the node has no tag rules, tags pass through without a cache lookup */
-  protected abstract readonly rewritesTags: boolean;
+  private rewritesTags = false;
   /** the `tags_*` counter, added to per point */
-  protected abstract readonly tagsCounter: Counter;
+  private tagsCounter: Counter | undefined;
+
+  /** Subclass constructors call this once with their `tags_*` counter, after registering the fields counter. */
+  protected useTagRules(counter: Counter, any: boolean): void {
+    this.tagsCounter = counter;
+    this.rewritesTags = any;
+  }
 
   /** The fields after the rewrite (the same object when nothing changed); counts its own statistic. */
   protected abstract rewriteFields(f: Fields): Fields;
@@ -37,7 +45,7 @@ export abstract class FieldTagRewriteNode extends Node {
       c = r.out === t ? r : { out: Object.freeze(r.out), n: r.n };
       this.tagCache.set(t, c);
     }
-    if (count && c.n > 0) this.tagsCounter.add(c.n);
+    if (count && c.n > 0) this.tagsCounter!.add(c.n);
     return c.out;
   }
 
