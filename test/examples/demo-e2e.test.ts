@@ -103,8 +103,11 @@ async function checkDemo(t: TestContext, extra: string[], kind: string): Promise
   assert.equal(decisions[decisions.length - 1]!.new, 1, ctx);
   const last = samples[samples.length - 1]!;
   assert.deepEqual([last.desired, last.ready], [1, 1]);
-  // Replicas really ran: the timeline saw as many ready pods as the peak decision asked for.
-  assert.equal(Math.max(...samples.map((s) => s.ready)), peak);
+  // Replicas really ran: the first scale-up's pods all became ready (no decrease can come before the peak level,
+  // seconds later), and never more than the peak decision asked for. The peak itself may be replaced by a
+  // decrease before its last pod is ready on a busy machine, so it is not required to show as ready.
+  const maxReady = Math.max(...samples.map((s) => s.ready));
+  assert.ok(maxReady >= decisions[0]!.new && maxReady <= peak, `max ready ${maxReady}; ${ctx}`);
 
   // The task's own counters agree with what the cluster saw (SPEC §4.3).
   assert.ok(autoscaleStats, `no k8s_autoscale stats in show output:\n${stdout}`);
