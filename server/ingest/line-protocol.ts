@@ -68,6 +68,8 @@ interface Series {
   readonly key: Buffer;
   readonly name: string;
   readonly tags: Tags;
+  /** `key` as a DataView (the next-series guess compares four bytes at a time) */
+  readonly view: DataView<ArrayBufferLike>;
   /** next entry with the same hash */
   next: Series | undefined;
   /** the series of the line that followed this one last time (fast path only; a guess, see fastSeries) */
@@ -110,6 +112,8 @@ export class LineProtocolParser {
   private seriesCount = 0;
   private readonly maxSeries: number;
   private readonly fieldKeys = new Map<number, FieldKey>();
+  /** the buffer being parsed, as a DataView (set per parse) */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   /** series of the last fast-path line (across requests: writers repeat their order) */
   private prevSeries: Series | undefined = undefined;
   private fieldKeyCount = 0;
@@ -147,6 +151,7 @@ export class LineProtocolParser {
     this.mult = mult;
     this.defaultTime = truncateTime(opts.now ?? receiveTimeNs(), mult);
     this.lastDigits = -1;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     const forceSlow = opts.forceSlow === true;
     const n = buf.length;
     let pos = 0;
@@ -182,8 +187,12 @@ export class LineProtocolParser {
       const len = key.length;
       // the guessed key has no space, newline or backslash, so a match followed by a space is the whole key
       if (start + len < n && buf[start + len] === SP) {
+        // four bytes at a time (DataView reads are unaligned-safe and inlined by V8), then the tail
+        const kv = guess.view;
+        const bv = this.view;
         let j = 0;
-        while (j < len && key[j] === buf[start + j]) j++;
+        while (j + 4 <= len && kv.getInt32(j) === bv.getInt32(start + j)) j += 4;
+        if (j + 4 > len) while (j < len && key[j] === buf[start + j]) j++;
         if (j === len) {
           this.prevSeries = guess;
           return guess;
@@ -490,7 +499,9 @@ export class LineProtocolParser {
     // group IDs etc. are computed once per series and kept on the shared tags object (runtime/series.ts)
     attachSeriesMemo(tags, name);
     Object.freeze(tags);
-    const entry: Series = { key: Buffer.from(buf.subarray(s, keyEnd)), name, tags, next: this.series.get(h), follower: undefined };
+    const key = Buffer.from(buf.subarray(s, keyEnd));
+    const view = new DataView(key.buffer, key.byteOffset, key.length);
+    const entry: Series = { key, name, tags, view, next: this.series.get(h), follower: undefined };
     this.series.set(h, entry);
     this.seriesCount++;
     return entry;

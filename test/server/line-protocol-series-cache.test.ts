@@ -50,6 +50,19 @@ it('a guessed key followed by more key bytes, or by the end of the body, is not 
   assert.deepEqual(pts.map((x) => x.tags['host']), ['a', 'bb', 'a']);
 });
 
+it('a guess of the same length that differs in any single byte is not a match', () => {
+  // the guess is compared four bytes at a time, then byte by byte: vary every position of an 11-byte key
+  const base = 'cpu,host=b1';
+  const p = new LineProtocolParser();
+  for (let pos = 4; pos < base.length; pos++) {
+    if (base[pos] === '=' || base[pos] === ',') continue;
+    const other = base.slice(0, pos) + (base[pos] === 'x' ? 'y' : 'x') + base.slice(pos + 1);
+    parseBoth(p, `${base} v=1 1\n${base} v=1 1`); // teaches base → base
+    const pts = parseBoth(p, `${base} v=1 2\n${other} v=1 2`); // guess after base is base, the line is other
+    assert.equal(pts[1]!.name + ',' + Object.entries(pts[1]!.tags).map(([k, v]) => `${k}=${v}`).join(','), other, `position ${pos}`);
+  }
+});
+
 it('random series orders, escapes and bad lines: the fast path with guesses equals the reference path', () => {
   const seed = 20261129;
   const rnd = lcg(seed);
