@@ -5,12 +5,21 @@
 import type { TickValue, DeclaredVar } from '../../tickscript/pipeline.ts';
 import { NS_PER_H, NS_PER_M, NS_PER_MS, NS_PER_S, NS_PER_US } from '../../runtime/time.ts';
 import type { VarRecord, VarsRecord } from '../store/types.ts';
+import { compileGoRegex } from '../../tickscript/regex.ts';
 
 export const VAR_TYPES = ['bool', 'int', 'float', 'string', 'regex', 'duration', 'lambda', 'list', 'star'] as const;
 
 export class VarError extends Error {
   override name = 'VarError';
 }
+
+// Kapacitor decodes int and duration vars into int64 (client/v1 Vars.UnmarshalJSON: json.Number.Int64), so a
+// value outside [-2^63, 2^63) is an error there, not a silently wrapped or rounded number.
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const inInt64 = (v: bigint): boolean => v >= INT64_MIN && v <= INT64_MAX;
+/** A JSON number that is an integer within int64 (doubles: -2^63 is exact, 2^63 is the first value beyond). */
+const isInt64Number = (v: number): boolean => Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
 
 const DURATION_UNITS: Record<string, bigint> = {
   ns: 1n, u: NS_PER_US, 'µ': NS_PER_US, us: NS_PER_US, ms: NS_PER_MS, s: NS_PER_S, m: NS_PER_M, h: NS_PER_H,
@@ -55,6 +64,7 @@ export function normalizeVar(name: string, raw: unknown): VarRecord {
       return out(value);
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw bad('an int');
+      if (!isInt64Number(value)) throw new VarError(`${where}: value ${JSON.stringify(value)} is out of the int64 range`);
       return out(value);
     case 'float':
       if (typeof value !== 'number') throw bad('a float');
@@ -64,13 +74,20 @@ export function normalizeVar(name: string, raw: unknown): VarRecord {
       return out(value);
     case 'regex':
       if (typeof value !== 'string') throw bad('a regex string');
-      try { new RegExp(value); } catch (e) { throw new VarError(`${where}: ${(e as Error).message}`); }
+      // the same Go-regex translation scripts use (SPEC 2.1), so `(?i)web` and `\pL` mean what they mean there
+      try { compileGoRegex(value); } catch (e) { throw new VarError(`${where}: ${(e as Error).message}`); }
       return out(value);
     case 'duration': {
-      if (typeof value === 'number' && Number.isInteger(value)) return out(value);
+      const range = (): VarError => new VarError(`${where}: duration ${JSON.stringify(value)} is out of the int64 nanosecond range (about ±292 years)`);
+      if (typeof value === 'number' && Number.isInteger(value)) {
+        if (!isInt64Number(value)) throw range();
+        return out(value);
+      }
       if (typeof value === 'string') {
         const ns = parseDurationLiteral(value);
         if (ns === undefined) throw bad('a duration (e.g. "10s" or integer nanoseconds)');
+        // stored as a JSON number: the double must still be an int64 (2^63-1 ns rounds up to 2^63)
+        if (!inInt64(ns) || !isInt64Number(Number(ns))) throw range();
         return out(Number(ns));
       }
       throw bad('a duration (e.g. "10s" or integer nanoseconds)');
@@ -111,7 +128,7 @@ export function varToTickValue(v: VarRecord, parseLambda: (src: string) => TickV
     case 'int': return { type: 'int', value: BigInt(v.value as number) };
     case 'float': return { type: 'float', value: v.value as number };
     case 'string': return { type: 'string', value: v.value as string };
-    case 'regex': return { type: 'regex', value: new RegExp(v.value as string), source: v.value as string };
+    case 'regex': return { type: 'regex', value: compileGoRegex(v.value as string), source: v.value as string };
     case 'duration': return { type: 'duration', value: BigInt(v.value as number) };
     case 'lambda': return parseLambda(v.value as string);
     case 'star': return { type: 'star' };
