@@ -3,8 +3,11 @@
  *   no path or `-`: read stdin, write the formatted script to stdout
  *   -w: rewrite the files in place instead of printing them;  -b: with -w, keep the original as <file>.orig
  * A parse error prints nothing on stdout, `<path>: <message>` on stderr, and exits 1.
+ * A read or write error prints `tickfmt: <path>: <reason>` on stderr and exits 1; a file that cannot be
+ * rewritten is left as it was (the new text goes to a temporary file that replaces it only when complete).
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { formatScript } from './format.ts';
 import { TickscriptError } from './errors.ts';
 
@@ -35,7 +38,7 @@ export function runTickfmt(argv: readonly string[], io: TickfmtIO): number {
     try {
       src = p === '-' ? io.readStdin() : readFileSync(p, 'utf8');
     } catch (e) {
-      io.stderr(`tickfmt: ${(e as Error).message}\n`);
+      io.stderr(`tickfmt: ${p === '-' ? '<stdin>' : p}: ${fsReason(e)}\n`);
       return 1;
     }
     try {
@@ -46,15 +49,54 @@ export function runTickfmt(argv: readonly string[], io: TickfmtIO): number {
       return 1;
     }
   }
+  let code = 0;
   for (const o of outputs) {
     if (write && o.path !== '-') {
-      if (backup) copyFileSync(o.path, `${o.path}.orig`);
-      writeFileSync(o.path, o.text);
+      // like gofmt: report the file and go on with the others
+      const err = rewrite(o.path, o.text, backup);
+      if (err !== undefined) { io.stderr(`tickfmt: ${o.path}: ${err}\n`); code = 1; }
     } else {
       io.stdout(o.text);
     }
   }
-  return 0;
+  return code;
+}
+
+/**
+ * Replaces the file at `path` (through symlinks, keeping its mode) with `text`, or returns why it could not.
+ * The text is written to a temporary file next to it and renamed over it, so a failed write (full disk,
+ * read-only directory) never leaves a truncated script behind.
+ */
+function rewrite(path: string, text: string, backup: boolean): string | undefined {
+  let tmp: string | undefined;
+  try {
+    const real = realpathSync(path);
+    // the rename would replace a read-only file that an in-place write could not touch
+    accessSync(real, constants.W_OK);
+    const mode = statSync(real).mode & 0o7777;
+    if (backup) {
+      try { copyFileSync(real, `${path}.orig`); } catch (e) { return `cannot write backup ${path}.orig: ${fsReason(e)}`; }
+    }
+    const tmpName = join(dirname(real), `.${basename(real)}.tickfmt-${process.pid}`);
+    const fd = openSync(tmpName, 'wx'); // never clobbers (or, in `finally`, removes) a file it did not create
+    tmp = tmpName;
+    try { writeFileSync(fd, text); } finally { closeSync(fd); }
+    chmodSync(tmp, mode);
+    renameSync(tmp, real);
+    tmp = undefined;
+    return undefined;
+  } catch (e) {
+    return fsReason(e);
+  } finally {
+    if (tmp !== undefined) try { unlinkSync(tmp); } catch { /* already gone */ }
+  }
+}
+
+/** "EACCES: permission denied, open '/x/a.tick'" → "permission denied" (the caller names the path). */
+function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err.code !== 'string') return err.message;
+  return err.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+ '.*'( -> '.*')?$/, '');
 }
 
 const isMain = process.argv[1] !== undefined && /tickfmt(\.mjs|\.ts)?$/.test(process.argv[1]);
