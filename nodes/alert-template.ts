@@ -178,8 +178,13 @@ class Parser {
       if (!this.fields.has(top)) throw new Error(`template: ${this.name}: can't evaluate field ${top}`);
       return { t: 'field', chain };
     }
-    if (w.startsWith('"')) return { t: 'lit', v: JSON.parse(w) as string };
-    if (w.startsWith('`')) return { t: 'lit', v: w.slice(1, -1) };
+    if (w.startsWith('"') || w.startsWith('`')) {
+      try {
+        return { t: 'lit', v: goUnquote(w) };
+      } catch (e) {
+        throw new Error(`template: ${this.name}: invalid string literal ${w}: ${(e as Error).message}`);
+      }
+    }
     if (w === 'true' || w === 'false') return { t: 'lit', v: w === 'true' };
     if (/^-?\d+$/.test(w)) return { t: 'lit', v: BigInt(w) };
     if (/^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(w)) return { t: 'lit', v: Number(w) };
@@ -187,6 +192,68 @@ class Parser {
     throw new Error(`template: ${this.name}: function "${w}" not defined`);
   }
 }
+
+/**
+ * Go's strconv.Unquote for the string literals text/template accepts: "…" with the escapes \a \b \f \n \r \t
+ * \v \\ \" \xHH \ooo (bytes) \uHHHH \UHHHHHHHH (code points), and raw `…` (verbatim, carriage returns
+ * dropped). Go strings are bytes: `"\xc3\xa9"` is "é", and bytes that are not UTF-8 print as U+FFFD.
+ * Throws naming the offending escape.
+ */
+export function goUnquote(lit: string): string {
+  const q = lit[0];
+  if (lit.length < 2 || lit[lit.length - 1] !== q || (q !== '"' && q !== '`')) throw new Error('unterminated quoted string');
+  const body = lit.slice(1, -1);
+  if (q === '`') {
+    if (body.includes('`')) throw new Error('unexpected ` in raw string');
+    return body.replaceAll('\r', '');
+  }
+  const bytes: number[] = [];
+  const utf8 = new TextEncoder();
+  for (let i = 0; i < body.length;) {
+    const c = body[i]!;
+    if (c === '"' || c === '\n') throw new Error(`unexpected ${c === '"' ? 'quote' : 'newline'} in quoted string`);
+    if (c !== '\\') {
+      const cp = body.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      for (const b of utf8.encode(ch)) bytes.push(b);
+      i += ch.length;
+      continue;
+    }
+    const e = body[i + 1];
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES[e];
+    if (simple !== undefined) { bytes.push(simple); i += 2; continue; }
+    // the n digits after `\` + prefix (prefix '' for octal, whose first digit is e itself)
+    const digits = (prefix: string, n: number, re: RegExp, what: string): string => {
+      const at = i + 1 + prefix.length;
+      const d = body.slice(at, at + n);
+      if (d.length !== n || !re.test(d)) throw new Error(`invalid escape \\${prefix}${d}: want ${n} ${what} digits`);
+      i = at + n;
+      return d;
+    };
+    if (e === 'x') { bytes.push(parseInt(digits('x', 2, /^[0-9A-Fa-f]+$/, 'hex'), 16)); continue; }
+    if (e !== undefined && e >= '0' && e <= '7') {
+      const d = digits('', 3, /^[0-7]+$/, 'octal');
+      const v = parseInt(d, 8);
+      if (v > 255) throw new Error(`invalid escape \\${d}: octal value above 255`);
+      bytes.push(v);
+      continue;
+    }
+    if (e === 'u' || e === 'U') {
+      const d = digits(e, e === 'u' ? 4 : 8, /^[0-9A-Fa-f]+$/, 'hex');
+      const cp = parseInt(d, 16);
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Error(`invalid escape \\${e}${d}: not a Unicode code point`);
+      for (const b of utf8.encode(String.fromCodePoint(cp))) bytes.push(b);
+      continue;
+    }
+    // Go: \' is only valid in rune literals; any other letter is unknown
+    throw new Error(e === undefined ? 'unterminated escape' : `unknown escape \\${e}`);
+  }
+  return new TextDecoder('utf-8').decode(Uint8Array.from(bytes));
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
+  a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '\\': 0x5c, '"': 0x22,
+};
 
 /** Split an action into words: literals, parenthesised groups, `|`. */
 function words_(name: string, s: string): string[] {
