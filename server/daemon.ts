@@ -24,17 +24,25 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+export interface DaemonDeps {
+  /** builds the services (default: the real ones; tests wrap them to observe or fail their close) */
+  createServices?: typeof createServices;
+}
+
+export async function startDaemon(config: Config, logger: Logger, deps: DaemonDeps = {}): Promise<Daemon> {
   mkdirSync(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle();
-  const services = await createServices({ config, logger, lifecycle });
+  const services = await (deps.createServices ?? createServices)({ config, logger, lifecycle });
   const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle });
   const bind = parseBindAddress(config.http.bindAddress);
   if ('error' in bind) throw new Error(`invalid [http] bind-address ${JSON.stringify(config.http.bindAddress)}: ${bind.error}`);
   try {
     await listen(app, bind.host, bind.port);
   } catch (err) {
-    await services.close().catch(() => {});
+    // the listen error is what the caller reports; a failed cleanup must not hide it, nor be lost
+    await services.close().catch((closeErr: unknown) => {
+      logger.error({ err: closeErr }, `closing the services after the failed listen: ${(closeErr as Error).message}`);
+    });
     await lifecycle.runCloseHooks(logger);
     throw err;
   }
