@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { KubernetesSectionConfig as SchemaKubernetesSection } from '../server/config/schema.ts';
 
 export interface KubernetesSectionConfig {
   enabled: boolean;
@@ -24,26 +25,17 @@ export interface KubernetesSectionConfig {
 }
 
 /**
- * The same section as server/config/schema.ts types it (camelCase keys, `resource` as a list). Both shapes are
- * accepted everywhere in kube/; `normalizeKubernetesSection` maps this one onto the TOML-keyed one.
+ * The section as the config loader types it (server/config/schema.ts: camelCase keys, `resource` as a list).
+ * Both shapes are accepted everywhere in kube/; `normalizeKubernetesSection` maps this one onto the TOML-keyed one.
  */
-export interface KubernetesSectionCamel {
-  enabled: boolean;
-  id: string;
-  inCluster: boolean;
-  apiServers: string[];
-  token: string;
-  caPath: string;
-  namespace: string;
-  resource: string | string[];
-}
+export type KubernetesSectionCamel = SchemaKubernetesSection;
 
 export type KubernetesSectionInput = KubernetesSectionConfig | KubernetesSectionCamel;
 
 export function normalizeKubernetesSection(s: KubernetesSectionInput): KubernetesSectionConfig {
   if ('inCluster' in s || 'apiServers' in s || 'caPath' in s) {
     const c = s as KubernetesSectionCamel;
-    const res = Array.isArray(c.resource) ? c.resource : c.resource ? [c.resource] : [];
+    const res = c.resource ?? [];
     if (res.length > 1) throw new Error(`kubernetes: resource takes one value (node, pod, service or endpoint), got ${JSON.stringify(res)}`);
     return {
       enabled: c.enabled, id: c.id ?? '', 'in-cluster': c.inCluster ?? false, 'api-servers': c.apiServers ?? [],

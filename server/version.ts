@@ -4,6 +4,3 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export const VERSION: string = pkg.version;
-/** Kapacitor's product name, reported in /debug/vars and by `version`. */
-export const PRODUCT = 'kapacitor';
-export const PLATFORM = 'OSS';

@@ -158,6 +158,3 @@ export function not(v: Val, src: string): boolean {
   if (v === MISSING) throw new LambdaError(`reference value ${src} is missing value`);
   throw new LambdaError(`invalid logical operator ! for type ${typeOf(v)}`);
 }
-
-export const ARITH: ReadonlySet<BinaryOp> = new Set(['+', '-', '*', '/', '%']);
-export const COMPARE: ReadonlySet<BinaryOp> = new Set(['==', '!=', '<', '<=', '>', '>=']);
