@@ -4,8 +4,6 @@
  * accepted unchecked and reported once each (SPEC "Project decisions": drop-in config; docs/configuration.md).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { configToToml, loadConfig } from '../../server/config/index.ts';
@@ -15,12 +13,7 @@ const FIXTURE = fileURLToPath(new URL('../../fixtures/config/kapacitor-1.8.conf'
 const S = 1_000_000_000n;
 const dir = tempDir('tickstream-kconf-');
 after(() => dir.remove());
-let n = 0;
-function file(text: string): string {
-  const path = join(dir.path, `k-${n++}.conf`);
-  writeFileSync(path, text);
-  return path;
-}
+const file = (text: string): string => dir.file(text);
 
 function load(path: string, env: Record<string, string> = {}): { config: ReturnType<typeof loadConfig>; notices: string[]; warnings: string[] } {
   const notices: string[] = [];

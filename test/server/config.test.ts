@@ -3,7 +3,6 @@
  * ECOSYSTEM 3.3), typed defaults, errors naming the key.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -14,12 +13,7 @@ import { tempDir } from './helpers.ts';
 
 const dir = tempDir('tickstream-config-');
 after(() => dir.remove());
-let files = 0;
-function file(text: string): string {
-  const path = join(dir.path, `kapacitor-${files++}.conf`);
-  writeFileSync(path, text);
-  return path;
-}
+const file = (text: string): string => dir.file(text);
 
 const S = 1_000_000_000n;
 

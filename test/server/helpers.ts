@@ -1,5 +1,5 @@
 /** Shared setup for server tests: a config from defaults + env (never the developer's files), a silent logger. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -41,7 +41,23 @@ export function testApp(opts: TestAppOptions = {}): TestApp {
   return { app, sink, ingress, config };
 }
 
-export function tempDir(prefix: string): { path: string; remove(): void } {
+export interface TempDir {
+  path: string;
+  /** writes `text` to a new numbered file (`file-<n><ext>`) in the directory and returns its path */
+  file(text: string, ext?: string): string;
+  remove(): void;
+}
+
+export function tempDir(prefix: string): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  let n = 0;
+  return {
+    path,
+    file: (text, ext = '.conf') => {
+      const f = join(path, `file-${n++}${ext}`);
+      writeFileSync(f, text);
+      return f;
+    },
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
 }

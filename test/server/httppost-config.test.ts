@@ -4,7 +4,6 @@
  * alert templates seeing `.ServerInfo` (hostname from config, cluster id as in /debug/vars, SPEC 5.5).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,12 +15,7 @@ import { tempDir } from './helpers.ts';
 
 const dir = tempDir('tickstream-httppost-');
 after(() => dir.remove());
-let n = 0;
-function file(text: string): string {
-  const path = join(dir.path, `k-${n++}.conf`);
-  writeFileSync(path, text);
-  return path;
-}
+const file = (text: string): string => dir.file(text);
 
 describe('[[httppost]] configuration', () => {
   it('builds endpoints: headers as given, basic-auth as an Authorization header (Go SetBasicAuth)', () => {
