@@ -7,17 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLocalCluster, waitReady } from '../../examples/autoscale/local-cluster/cluster.ts';
-import { startWriteReceiver, sleep } from './helpers.ts';
+import { waitReady } from '../../examples/autoscale/local-cluster/cluster.ts';
+import { sleep } from './helpers.ts';
+import { patchScale, startClusterFixture } from './local-cluster-setup.ts';
 import { openWatch, getJson } from '../kube/kube-api-helpers.ts';
 import { kubectl, kubectlAvailable, columns } from '../kube/kubectl.ts';
-
-async function patchScale(url: string, replicas: number): Promise<number> {
-  const res = await fetch(`${url}/scale`, {
-    method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { replicas } }),
-  });
-  return res.status;
-}
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -28,11 +22,7 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 
 }
 
 test('a Deployment\'s processes are Pods of its ReplicaSet; watch sees them come and go', async (t) => {
-  const receiver = await startWriteReceiver();
-  t.after(() => receiver.close());
-  const cluster = await startLocalCluster();
-  t.after(() => cluster.close());
-  const app = await cluster.addWorkload({ kind: 'deployments', name: 'app', replicas: 1, env: { APP_INFLUXDB_URL: `${receiver.url}/write` } });
+  const { cluster, app } = await startClusterFixture(t, { kind: 'deployments', name: 'app', replicas: 1 });
   const base = `${cluster.kubeUrl}/apis/apps/v1/namespaces/default`;
 
   // the Deployment's ReplicaSet: <deployment>-<hash>, selector = template labels incl. pod-template-hash
@@ -110,11 +100,7 @@ test('kubectl: scale rs changes the processes, get pods -w sees them ADDED', asy
     t.skip('kubectl is not installed');
     return;
   }
-  const receiver = await startWriteReceiver();
-  t.after(() => receiver.close());
-  const cluster = await startLocalCluster();
-  t.after(() => cluster.close());
-  const app = await cluster.addWorkload({ kind: 'replicasets', name: 'app', replicas: 1, env: { APP_INFLUXDB_URL: `${receiver.url}/write` } });
+  const { cluster, app } = await startClusterFixture(t, { kind: 'replicasets', name: 'app', replicas: 1 });
   const k = kubectl(cluster.kubeUrl);
   t.after(() => k.cleanup());
 

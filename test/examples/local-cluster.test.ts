@@ -6,20 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startLocalCluster, waitReady } from '../../examples/autoscale/local-cluster/cluster.ts';
+import { waitReady } from '../../examples/autoscale/local-cluster/cluster.ts';
 import type { ClusterEvent } from '../../examples/autoscale/local-cluster/controller.ts';
-import { startWriteReceiver, sleep } from './helpers.ts';
+import { sleep } from './helpers.ts';
+import { patchScale, startClusterFixture } from './local-cluster-setup.ts';
 
 const run = promisify(execFile);
-
-async function patchReplicas(kubeUrl: string, path: string, replicas: number): Promise<number> {
-  const res = await fetch(`${kubeUrl}${path}/scale`, {
-    method: 'PATCH',
-    headers: { 'Content-Type': 'application/merge-patch+json' },
-    body: JSON.stringify({ spec: { replicas } }),
-  });
-  return res.status;
-}
 
 async function scaleStatus(kubeUrl: string, path: string): Promise<{ spec: number; status: number }> {
   const s = await (await fetch(`${kubeUrl}${path}/scale`)).json() as { spec: { replicas: number }; status: { replicas: number } };
@@ -27,17 +19,14 @@ async function scaleStatus(kubeUrl: string, path: string): Promise<{ spec: numbe
 }
 
 test('scale up starts app processes with their own host names behind one port; scale down stops them', async (t) => {
-  const receiver = await startWriteReceiver();
-  t.after(() => receiver.close());
   const events: ClusterEvent[] = [];
-  const cluster = await startLocalCluster({ onEvent: (e) => events.push(e) });
-  t.after(() => cluster.close());
+  const { receiver, cluster, app } = await startClusterFixture(t,
+    { kind: 'deployments', name: 'app', replicas: 1, writeQuery: '?db=autoscale&rp=autogen&precision=s' },
+    { onEvent: (e) => events.push(e) });
   const path = '/apis/apps/v1/namespaces/default/deployments/app';
-
-  const app = await cluster.addWorkload({ kind: 'deployments', name: 'app', replicas: 1, env: { APP_INFLUXDB_URL: `${receiver.url}/write?db=autoscale&rp=autogen&precision=s` } });
   assert.deepEqual(await scaleStatus(cluster.kubeUrl, path), { spec: 1, status: 1 });
 
-  assert.equal(await patchReplicas(cluster.kubeUrl, path, 3), 200);
+  assert.equal(await patchScale(cluster.kubeUrl + path, 3), 200);
   await waitReady(app, 3, 20000);
   assert.deepEqual(await scaleStatus(cluster.kubeUrl, path), { spec: 3, status: 3 });
   const pods = app.controller.ready().map((p) => p.name);
@@ -58,7 +47,7 @@ test('scale up starts app processes with their own host names behind one port; s
   for (const p of pods) assert.ok(hosts.has(p), `no report from ${p}`);
 
   // Scale down to 1: two pods leave rotation and exit; status follows.
-  assert.equal(await patchReplicas(cluster.kubeUrl, path, 1), 200);
+  assert.equal(await patchScale(cluster.kubeUrl + path, 1), 200);
   const deadline = Date.now() + 10000;
   while (app.controller.pods.length > 1 && Date.now() < deadline) await sleep(50);
   assert.equal(app.controller.pods.length, 1);
@@ -71,11 +60,7 @@ test('scale up starts app processes with their own host names behind one port; s
 });
 
 test('a pod that dies is replaced; close() stops every process', async (t) => {
-  const receiver = await startWriteReceiver();
-  t.after(() => receiver.close());
-  const cluster = await startLocalCluster();
-  t.after(() => cluster.close());
-  const app = await cluster.addWorkload({ kind: 'replicasets', name: 'web', replicas: 2, env: { APP_INFLUXDB_URL: `${receiver.url}/write` } });
+  const { cluster, app } = await startClusterFixture(t, { kind: 'replicasets', name: 'web', replicas: 2 });
   const [victim] = app.controller.ready();
   assert.match(victim!.name, /^web-[a-z0-9]{5}$/);
   process.kill(victim!.pid!, 'SIGKILL');
@@ -94,11 +79,7 @@ test('kubectl reads the local cluster', async (t) => {
     t.skip('kubectl is not installed');
     return;
   }
-  const receiver = await startWriteReceiver();
-  t.after(() => receiver.close());
-  const cluster = await startLocalCluster();
-  t.after(() => cluster.close());
-  await cluster.addWorkload({ kind: 'replicasets', name: 'app', replicas: 1, env: { APP_INFLUXDB_URL: `${receiver.url}/write` } });
+  const { cluster } = await startClusterFixture(t, { kind: 'replicasets', name: 'app', replicas: 1 });
   const env = { ...process.env, KUBECONFIG: '/dev/null' };
   const { stdout } = await run('kubectl', ['--server', cluster.kubeUrl, 'get', 'replicasets', '-o', 'jsonpath={.items[0].metadata.name} {.items[0].spec.replicas} {.items[0].status.replicas}'], { env });
   assert.equal(stdout, 'app 1 1');
