@@ -3,13 +3,16 @@
  * at startup and registers the returned plugins beside the core routes; writes go to `sink`.
  *
  * Here: the SQLite task store in data_dir, the Kubernetes client registry, [[httppost]] endpoints and the server
- * identity for alert templates, the runtime TaskMaster (the point sink), the /kapacitor/v1 task/template/debug API, and the restart of every enabled task. A task that fails to
+ * identity for alert templates, the runtime TaskMaster (the point sink), the /kapacitor/v1 task/template/debug API, GET /metrics, and the restart of every enabled task. A task that fails to
  * start keeps status enabled with its error saved; the server starts anyway.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { httpPostEndpoints, type Config } from './config/index.ts';
 import { ingressStats, type PointSink } from './ingest/router.ts';
+import { writeStats } from './ingest/write-route.ts';
+import { TickstreamMetrics } from './metrics/tickstream.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
 import { TaskService, TemplateService, taskApi } from './api/index.ts';
@@ -77,9 +80,17 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         })),
       });
     };
+    // GET /metrics reads the same counters at scrape time (docs/metrics.md)
+    const metrics = new TickstreamMetrics({
+      ingress: ingressStats, writes: writeStats, version: VERSION,
+      tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
+    });
+    const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+      await app.register(metricsRoutes, { metrics });
+    };
     return {
       sink: taskMaster,
-      plugins: [api],
+      plugins: [api, metricsPlugin],
       ready: async () => {},
       close: async () => {
         taskMaster.stopAll();

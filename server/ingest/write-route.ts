@@ -3,6 +3,7 @@
  * 204 out once the points were handed to the sink. As in Kapacitor: parse first, then check `db` (SPEC 9 item 10);
  * any bad line rejects the whole request (400, every bad line's error, one per line) and nothing is routed;
  * errors are plain text. `rp` defaults to [default-retention-policy]; `consistency`, `u` and `p` are ignored.
+ * Each request (never each point) bumps WriteStats, which /metrics reads at scrape time.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -22,7 +23,31 @@ export interface WriteRouteOptions {
   parser?: LineProtocolParser;
   /** receive time in ns (tests pin it) */
   clock?: () => bigint;
+  /** per-request counters; default: the process-wide `writeStats` */
+  stats?: WriteStats;
 }
+
+/**
+ * Counters of the write endpoints, one increment per request: responses by status code and body bytes as they
+ * arrived on the wire (before gunzip). Points are counted per measurement by IngressStats.
+ */
+export class WriteStats {
+  /** HTTP status code → responses sent */
+  readonly responses = new Map<number, number>();
+  receivedBytes = 0;
+
+  responded(status: number): void {
+    this.responses.set(status, (this.responses.get(status) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.responses.clear();
+    this.receivedBytes = 0;
+  }
+}
+
+/** The process-wide write counters (what buildApp's write routes count into unless given others). */
+export const writeStats = new WriteStats();
 
 export const WRITE_PATHS = ['/write', '/kapacitor/v1/write', '/kapacitor/v1preview/write'] as const;
 
@@ -39,6 +64,7 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   const parser = opts.parser ?? new LineProtocolParser();
   const clock = opts.clock ?? receiveTimeNs;
   const limit = effectiveLimit(config.http.maxBodySize);
+  const stats = opts.stats ?? writeStats;
 
   // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:
   // take every body as raw bytes, whatever its content type.
@@ -46,6 +72,11 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   // none at all is normalised before fastify picks a body parser.
   app.addHook('onRequest', (req, _reply, done) => {
     req.headers['content-type'] = 'application/octet-stream';
+    done();
+  });
+  // encapsulated in this plugin: counts the write routes' responses only, including 413s from the body parser
+  app.addHook('onResponse', (_req, reply, done) => {
+    stats.responded(reply.statusCode);
     done();
   });
   app.removeAllContentTypeParsers();
@@ -59,6 +90,7 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   });
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    if (Buffer.isBuffer(req.body)) stats.receivedBytes += req.body.length;
     const precision = param(req.query, 'precision');
     if (precisionMultiplier(precision) === undefined) {
       return sendPlainError(reply, 400, `invalid precision ${JSON.stringify(precision)}: use n, ns, u, us, ms, s, m or h`);
