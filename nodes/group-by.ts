@@ -6,17 +6,12 @@
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makePoint } from '../runtime/build.ts';
 import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
-import { groupTags, type Batch, type BatchPoint, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
+import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../runtime/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 
-interface Bucket {
-  readonly name: string;
-  readonly db: string;
-  readonly rp: string;
-  readonly tags: Tags;
-  readonly dims: Dimensions;
-  readonly group: string;
+/** A batch being re-bucketed: the batch header of its new group plus the points collected so far. */
+interface Bucket extends Omit<Batch, 'tmax' | 'points'> {
   readonly points: BatchPoint[];
 }
 
