@@ -3,6 +3,7 @@
 // semantics in SPEC 3.x/4.2/7.2, never read back from the program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { buildApp } from '../../server/app.ts';
 import { createServices } from '../../server/services.ts';
 import { Lifecycle } from '../../server/lifecycle.ts';
@@ -291,4 +292,31 @@ test('two apps in one process have separate registries; a failed task is not exe
 test('counter family names: Prometheus-safe', () => {
   assert.equal(counterFamilyName('increase_events'), 'tickstream_node_increase_events_total');
   assert.equal(counterFamilyName('posts-dropped.x'), 'tickstream_node_posts_dropped_x_total');
+});
+
+test('write requests: a 413 over [http] max-body-size is counted by code; gzip bodies count their compressed bytes', async (t) => {
+  const { app, ingress } = testApp({ env: { KAPACITOR_HTTP_MAX_BODY_SIZE: '64' }, plugins: [async (a) => {
+    await a.register(metricsRoutes, { metrics: new TickstreamMetrics({
+      ingress: { snapshot: () => ingress.snapshot() }, writes: writeStats, version: 'test', processMetrics: false,
+      tasks: { listTasks: () => [], getTask: () => undefined },
+    }) });
+  }] });
+  t.after(() => app.close());
+  writeStats.reset();
+  const big = 'm v=1 1\n'.repeat(20); // 160 bytes > 64
+  assert.equal((await app.inject({ method: 'POST', url: '/write?db=d', payload: big })).statusCode, 413);
+  const gz = gzipSync(big);
+  assert.ok(gz.length < 64);
+  assert.equal((await app.inject({ method: 'POST', url: '/write?db=d', payload: gz, headers: { 'content-encoding': 'gzip' } })).statusCode, 413,
+    'inflated body over the limit'); // the limit also bounds the inflated body (server/ingest/body.ts inflateGzip)
+  const small = gzipSync('m v=1 1\nm v=2 2\n');
+  assert.equal((await app.inject({ method: 'POST', url: '/write?db=d', payload: small, headers: { 'content-encoding': 'gzip' } })).statusCode, 204);
+  const s = await scrape(app);
+  assert.equal(s.samples.get('tickstream_write_requests_total{code="413"}'), 2);
+  assert.equal(s.samples.get('tickstream_write_requests_total{code="204"}'), 1);
+  // the rejected 160-byte body was never read; the two gzip bodies were, as sent
+  assert.equal(s.samples.get('tickstream_write_received_bytes_total'), gz.length + small.length);
+  assert.equal(s.samples.get('tickstream_points_received_total{database="d",retention_policy="",measurement="m"}'), 2);
+  // processMetrics: false leaves only tickstream's families
+  assert.deepEqual([...s.types.keys()].filter((k) => !k.startsWith('tickstream_')), []);
 });
