@@ -79,9 +79,14 @@ export class Pod {
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.phase = 'Exited';
-        this.log?.end();
         opts.onExit?.(this, code, signal);
-        resolve();
+      });
+      // stdout/stderr may still deliver their last chunk after 'exit' (e.g. the app's "shutting down after N
+      // requests"); 'close' comes once both are drained. The pod counts as gone when those lines are on disk,
+      // so a caller that exits right after stop() keeps them, and no chunk is written to an ended log.
+      this.child.once('close', () => {
+        if (this.log) this.log.end(() => resolve());
+        else resolve();
       });
       this.child.once('error', (err) => {
         this.remember(`spawn failed: ${err.message}`);
