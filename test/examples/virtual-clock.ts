@@ -8,10 +8,13 @@ import type { PacerClock } from '../../examples/autoscale/ramp/pacer.ts';
 interface Timer { id: number; at: number; fn: () => void }
 
 export class VirtualClock implements PacerClock {
-  private t = 0;
+  private t: number;
   private nextId = 1;
   private timers: Timer[] = [];
   private stalls: { at: number; by: number }[] = [];
+
+  /** `start`: the initial time, e.g. a wall-clock epoch time for code that works on whole seconds. */
+  constructor(start = 0) { this.t = start; }
 
   now(): number { return this.t; }
 
@@ -41,6 +44,9 @@ export class VirtualClock implements PacerClock {
     timer!.fn();
     return true;
   }
+
+  /** Timers not yet run. */
+  pending(): number { return this.timers.length; }
 
   /** Runs timers until `work` settles; promise callbacks run between timers (a real setImmediate flushes them). */
   async drive<T>(work: Promise<T>, maxTimers = 100_000): Promise<T> {

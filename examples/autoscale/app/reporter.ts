@@ -4,13 +4,16 @@
  * to the InfluxDB-compatible /write URL, with Content-Type text/plain and no timestamp (the server stamps
  * it with the receive second). Transport errors and any status other than 204 are logged, never fatal.
  *
- * Unlike Go's ticker, ticks are aligned to the middle of each wall-clock second: the server truncates receive
- * times to whole seconds (SPEC §1.2, precision=s), so a tick near a second boundary could land two points in
- * one second (a zero-elapsed derivative error, SPEC Appendix A) or none. Mid-second ticks keep every replica's
- * point in the same second as the others' and one second apart from its own previous point.
+ * Unlike Go's ticker, reports are due in the middle of each wall-clock second, at most one per second: the server
+ * truncates receive times to whole seconds, so a report near a boundary could land two points in one second (a
+ * zero-elapsed derivative error, SPEC Appendix A) or none. When a report is due is decided in report-schedule.ts
+ * and run by report-loop.ts; this file builds the line and sends it.
  */
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { Clock } from './clock.ts';
+import { ReportLoop } from './report-loop.ts';
+import { reportTiming } from './report-schedule.ts';
 
 export interface ReporterOptions {
   url: URL;
@@ -22,14 +25,30 @@ export interface ReporterOptions {
   periodMs?: number;
   /** Offset within each period at which reports are sent (default half a period). */
   phaseMs?: number;
+  /** A timer waking this close to the end of its period sends nothing (default a quarter period). */
+  marginMs?: number;
+  /** Defaults to the real clock; tests pass a virtual one. */
+  clock?: Clock;
   /** Give up on one POST after this many milliseconds (default 5000). */
   timeoutMs?: number;
 }
 
+export interface ReporterStats {
+  /** POSTs made. */
+  sent: number;
+  /** POSTs answered 204. */
+  ok: number;
+  /** POSTs answered otherwise, or that failed in transport. */
+  failed: number;
+  /** Reports not sent because the previous POST was still running. */
+  skippedBusy: number;
+  /** Reports not sent because the timer woke too late in its second (report-schedule.ts). */
+  skippedLate: number;
+}
+
 export interface Reporter {
   stop(): void;
-  /** POSTs made so far and how many of them were answered 204. */
-  stats(): { sent: number; ok: number; failed: number };
+  stats(): ReporterStats;
 }
 
 /** Escapes a tag value for line protocol (commas, equals signs and spaces; SPEC Appendix C). */
@@ -43,24 +62,24 @@ export function requestsLine(host: string, replicaset: string, count: number): s
 }
 
 export function startReporter(opts: ReporterOptions): Reporter {
-  const period = opts.periodMs ?? 1000;
-  const phase = opts.phaseMs ?? period / 2;
+  // Validates the timing before anything is opened, so a bad option throws without side effects.
+  const timing = reportTiming({ periodMs: opts.periodMs, phaseMs: opts.phaseMs, marginMs: opts.marginMs });
   const timeout = opts.timeoutMs ?? 5000;
   const isHttps = opts.url.protocol === 'https:';
   const agent = isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const send = isHttps ? httpsRequest : httpRequest;
-  let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inFlight = false;
-  let sent = 0;
-  let ok = 0;
-  let failed = 0;
+  const stats: ReporterStats = { sent: 0, ok: 0, failed: 0, skippedBusy: 0, skippedLate: 0 };
 
   function post(): void {
-    // Like the Go app's sequential loop: a tick that finds the previous POST still running is skipped.
-    if (inFlight) return;
+    // Like the Go app's sequential loop: a report that finds the previous POST still running is skipped.
+    if (inFlight) {
+      stats.skippedBusy += 1;
+      return;
+    }
     inFlight = true;
-    sent += 1;
+    stats.sent += 1;
     const body = requestsLine(opts.host, opts.replicaset, opts.count());
     const req = send(opts.url, {
       method: 'POST',
@@ -71,9 +90,9 @@ export function startReporter(opts: ReporterOptions): Reporter {
       res.resume();
       res.on('end', () => {
         inFlight = false;
-        if (res.statusCode === 204) ok += 1;
+        if (res.statusCode === 204) stats.ok += 1;
         else {
-          failed += 1;
+          stats.failed += 1;
           opts.log(`Unexpected response code ${res.statusCode}`);
         }
       });
@@ -81,28 +100,30 @@ export function startReporter(opts: ReporterOptions): Reporter {
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout}ms`)));
     req.on('error', (err) => {
       inFlight = false;
-      failed += 1;
+      stats.failed += 1;
       if (!stopped) opts.log(`Error sending stats to ${opts.url.href}: ${err.message}`);
     });
     req.end(body);
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    const now = Date.now();
-    // Next instant ≡ phase (mod period) strictly after now; recomputed every time so it never drifts.
-    let next = now - (now % period) + phase;
-    if (next <= now) next += period;
-    timer = setTimeout(() => { post(); schedule(); }, next - now);
-  }
-  schedule();
+  const loop = new ReportLoop({
+    timing,
+    clock: opts.clock,
+    report: post,
+    skipped: (d, now, dueAt) => {
+      if (d.outcome !== 'too-late') return;
+      stats.skippedLate += 1;
+      opts.log(`Report skipped: the timer woke ${now - dueAt}ms late, too close to the next second; reporting at its start`);
+    },
+  });
+  loop.start();
 
   return {
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      loop.stop();
       agent.destroy();
     },
-    stats: () => ({ sent, ok, failed }),
+    stats: () => ({ ...stats }),
   };
 }
