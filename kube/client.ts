@@ -20,6 +20,7 @@ import {
   type RequestContext, type ResponseContext, type V1Scale,
 } from '@kubernetes/client-node';
 import type { KubeConnection } from './config.ts';
+import { loadKubeconfigFiles } from './kubeconfig-files.ts';
 import { classify, KubeApiError, type RawFailure } from './errors.ts';
 import { requireKind, rbacRuleText, type KindInfo, type KindName } from './kinds.ts';
 
@@ -221,17 +222,7 @@ function kubeConfigs(conn: KubeConnection): KubeConfig[] {
       return [kc];
     }
     case 'kubeconfig': {
-      const kc = new KubeConfig();
-      conn.files.forEach((f, i) => {
-        readable(f, 'kubeconfig');
-        if (i === 0) {
-          kc.loadFromFile(f);
-        } else {
-          const more = new KubeConfig();
-          more.loadFromFile(f);
-          kc.mergeConfig(more);
-        }
-      });
+      const kc = loadKubeconfigFiles(conn.files);
       const cluster = kc.getCurrentCluster();
       if (!cluster) throw new Error(`kubeconfig ${conn.files.join(', ')}: no current context/cluster (current-context ${JSON.stringify(kc.getCurrentContext())})`);
       if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
