@@ -116,10 +116,17 @@ test('docker-compose.yml: tickstream + app wired as in the cluster', async () =>
   assert.deepEqual(k.ports, ['9092:9092']);
   assert.deepEqual(a.ports, ['8000:8000']);
   assert.equal(k.environment.KAPACITOR_KUBERNETES_ENABLED, 'true');
-  const dataMount = (k.volumes as string[]).find((v) => v.split(':')[1] === k.environment.KAPACITOR_DATA_DIR);
+  const shortMounts = (k.volumes as unknown[]).filter((v): v is string => typeof v === 'string');
+  const dataMount = shortMounts.find((v) => v.split(':')[1] === k.environment.KAPACITOR_DATA_DIR);
   assert.ok(dataMount && dataMount.split(':')[0]! in c.volumes, 'data dir must be a named volume');
-  const kubeMount = (k.volumes as string[]).find((v) => v.includes(`:${k.environment.KUBECONFIG}:`));
-  assert.ok(kubeMount?.endsWith(':ro'), 'kubeconfig mounted read-only at $KUBECONFIG');
+  // The kubeconfig is a bind mount in the long syntax (compose spec, services.volumes): the short syntax makes
+  // Docker create a directory at a missing host path; create_host_path: false makes compose fail instead.
+  const kubeMounts = (k.volumes as unknown[]).filter((v) => typeof v === 'string' ? v.includes(`:${k.environment.KUBECONFIG}`) : (v as { target?: unknown }).target === k.environment.KUBECONFIG);
+  assert.equal(kubeMounts.length, 1, 'one mount at $KUBECONFIG');
+  assert.deepEqual(kubeMounts[0], {
+    type: 'bind', source: '${KUBECONFIG_FILE:-~/.kube/config}', target: k.environment.KUBECONFIG, read_only: true,
+    bind: { create_host_path: false },
+  }, 'kubeconfig: long-syntax read-only bind that never creates the host path');
   // The app reaches the server by its compose service name, as by the Service name in the cluster.
   const url = new URL(a.environment.APP_INFLUXDB_URL);
   assert.equal(url.host, 'kapacitor:9092');
