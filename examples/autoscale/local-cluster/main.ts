@@ -11,6 +11,17 @@ import { parseArgs } from 'node:util';
 import { startLocalCluster } from './cluster.ts';
 
 const USAGE = 'Usage: local-cluster [--kind deployments|replicasets] [--name app] [--replicas N] [--kube-port N] [--service-port N] [--influxdb-url URL] [--log-dir DIR]';
+const HELP = `${USAGE}
+
+Runs a local Kubernetes API (apps/v1 scale subresources) whose replicas are app processes on this machine.
+  --kind KIND          deployments (default) or replicasets
+  --name NAME          workload name (default app)
+  --replicas N         initial replicas (default 1)
+  --kube-port N        Kubernetes API port (default 8001)
+  --service-port N     port the service balances over the pods (default 8000)
+  --influxdb-url URL   where the pods write their metrics (default tickstream's /write on 127.0.0.1:9092)
+  --log-dir DIR        keep each pod's output in DIR
+  -h, --help           show this help`;
 
 function fail(msg: string): never {
   console.error(`local-cluster: ${msg}\n${USAGE}`);
@@ -33,10 +44,16 @@ try {
       'service-port': { type: 'string', default: '8000' },
       'influxdb-url': { type: 'string', default: 'http://127.0.0.1:9092/write?db=autoscale&rp=autogen&precision=s' },
       'log-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   }));
 } catch (err) {
   fail((err as Error).message);
+}
+// asked-for help is the output, not an error: stdout, exit 0
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
 }
 if (!/^\d+$/.test(values.replicas!)) fail(`--replicas must be a non-negative integer, got ${JSON.stringify(values.replicas)}`);
 
