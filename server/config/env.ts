@@ -76,6 +76,7 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
     if (rest === envName(key.toml)) {
       setFromEnv(draft.values, key, undefined, text, varName, key.toml);
       draft.explicit.add(key.prop);
+      draft.origins.set(key.prop, varName);
       return;
     }
   }
@@ -113,6 +114,7 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
     }
     setFromEnv(target, hit.key, hit.element, text, varName, `${label}.${hit.key.toml}`, hit.entry);
     draft.explicit.add(explicitPrefix + hit.key.prop);
+    draft.origins.set(explicitPrefix + hit.key.prop, varName);
     return;
   }
   return unusedSectionOf(rest);

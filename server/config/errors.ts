@@ -7,6 +7,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Where a key's value came from when not from the file: `KAPACITOR_HTTP_BIND_ADDRESS` or `flag -log-level`
+ * (undefined: the file or the default). `path` is the key's property path: `http.bindAddress`, `httppost.0.url`.
+ */
+export type KeyOrigin = (path: string) => string | undefined;
+
+/**
+ * Builds the error for one key, in the same form as the conversion errors of env.ts/load.ts:
+ * `KAPACITOR_HTTP_BIND_ADDRESS: key "http.bind-address": …` when the value came from a variable (or flag),
+ * `key "http.bind-address": …` otherwise.
+ */
+export function keyError(origin: KeyOrigin, path: string, label: string, message: string): ConfigError {
+  const from = origin(path);
+  return new ConfigError(`${from === undefined ? '' : `${from}: `}key ${JSON.stringify(label)}: ${message}`);
+}
+
 function editDistance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;

@@ -6,8 +6,8 @@
  * Body templates (`alert-template*`, `row-template*`) are rejected at startup: the runtime posts Kapacitor's
  * default JSON body only, and a receiver configured for a templated body would otherwise get a different format.
  */
-import { ConfigError } from './errors.ts';
 import type { HttpPostSectionConfig } from './schema.ts';
+import { keyError, type KeyOrigin } from './errors.ts';
 import type { HttpPostEndpoint } from '../../runtime/services.ts';
 
 const TEMPLATE_KEYS = [
@@ -15,29 +15,30 @@ const TEMPLATE_KEYS = [
   ['rowTemplate', 'row-template'], ['rowTemplateFile', 'row-template-file'],
 ] as const;
 
-export function validateHttpPost(sections: readonly HttpPostSectionConfig[]): void {
+export function validateHttpPost(sections: readonly HttpPostSectionConfig[], origin: KeyOrigin = () => undefined): void {
   const seen = new Map<string, number>();
   sections.forEach((s, i) => {
-    const at = (key: string): string => `key ${JSON.stringify(`httppost[${i}].${key}`)}`;
-    if (s.endpoint === '') throw new ConfigError(`${at('endpoint')}: must specify endpoint name`);
+    // the error names the variable too when the value came from KAPACITOR_HTTPPOST_<i>_<KEY>
+    const fail = (prop: string, key: string, message: string): never => { throw keyError(origin, `httppost.${i}.${prop}`, `httppost[${i}].${key}`, message); };
+    if (s.endpoint === '') fail('endpoint', 'endpoint', 'must specify endpoint name');
     const first = seen.get(s.endpoint);
     if (first !== undefined) {
-      throw new ConfigError(`${at('endpoint')}: endpoint ${JSON.stringify(s.endpoint)} is already defined by httppost[${first}]`);
+      fail('endpoint', 'endpoint', `endpoint ${JSON.stringify(s.endpoint)} is already defined by httppost[${first}]`);
     }
     seen.set(s.endpoint, i);
-    if (s.url === '') throw new ConfigError(`${at('url')}: must specify url`);
+    if (s.url === '') fail('url', 'url', 'must specify url');
     let u: URL;
-    try { u = new URL(s.url); } catch { throw new ConfigError(`${at('url')}: invalid URL ${JSON.stringify(s.url)}`); }
+    try { u = new URL(s.url); } catch { return fail('url', 'url', `invalid URL ${JSON.stringify(s.url)}`); }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new ConfigError(`${at('url')}: invalid URL ${JSON.stringify(s.url)}: scheme must be http or https`);
+      fail('url', 'url', `invalid URL ${JSON.stringify(s.url)}: scheme must be http or https`);
     }
     for (const name of Object.keys(s.headers)) {
       // Kapacitor's httpPost node forbids overriding authentication this way too (SPEC 3.13)
-      if (name.toLowerCase() === 'authenticate') throw new ConfigError(`${at('headers')}: cannot set 'authenticate' header`);
+      if (name.toLowerCase() === 'authenticate') fail('headers', 'headers', "cannot set 'authenticate' header");
     }
     for (const [prop, toml] of TEMPLATE_KEYS) {
       if (s[prop] !== '') {
-        throw new ConfigError(`${at(toml)}: body templates are not supported by tickstream (it posts Kapacitor's default JSON body); remove the key`);
+        fail(prop, toml, "body templates are not supported by tickstream (it posts Kapacitor's default JSON body); remove the key");
       }
     }
   });

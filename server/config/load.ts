@@ -28,17 +28,23 @@ export interface LoadConfigOptions {
   notice?: (message: string) => void;
 }
 
-/** Mutable view used while building: props → values; `explicit` records which keys were set by anyone. */
+/**
+ * Mutable view used while building: props → values; `explicit` records which keys were set by anyone, `origins`
+ * which of them were last set outside the file (`KAPACITOR_HTTP_BIND_ADDRESS`, `flag -log-level`), so a value
+ * rejected later by validation is reported with the variable or flag it came from. Both use the same paths
+ * (`http.bindAddress`, `httppost.0.url`).
+ */
 export interface Draft {
   values: Record<string, unknown>;
   explicit: Set<string>;
+  origins: Map<string, string>;
 }
 
 function newDraft(): Draft {
   const values: Record<string, unknown> = {};
   for (const key of TOP_LEVEL_KEYS) values[key.prop] = cloneDefault(key.def);
   for (const s of SECTIONS) values[s.prop] = s.kind === 'table' ? defaultElement(s) : [];
-  return { values, explicit: new Set() };
+  return { values, explicit: new Set(), origins: new Map() };
 }
 
 function setKey(target: Record<string, unknown>, key: KeySpec, v: unknown, where: string, draft: Draft, explicitPath: string): void {
@@ -46,6 +52,7 @@ function setKey(target: Record<string, unknown>, key: KeySpec, v: unknown, where
   if (!c.ok) throw new ConfigError(`key ${JSON.stringify(where)}: ${c.error}`);
   target[key.prop] = c.value;
   draft.explicit.add(explicitPath);
+  draft.origins.delete(explicitPath);
 }
 
 function applyTable(section: SectionSpec, table: Record<string, unknown>, target: Record<string, unknown>, label: string, draft: Draft, explicitPrefix: string): void {
@@ -123,7 +130,9 @@ function applyFlag(draft: Draft, key: KeySpec, section: string | undefined, text
   if (!c.ok) throw new ConfigError(`flag -${flag}: ${c.error}`);
   const target = section ? (draft.values[section] as Record<string, unknown>) : draft.values;
   target[key.prop] = c.value;
-  draft.explicit.add(section ? `${section}.${key.prop}` : key.prop);
+  const path = section ? `${section}.${key.prop}` : key.prop;
+  draft.explicit.add(path);
+  draft.origins.set(path, `flag -${flag}`);
 }
 
 /** Fills keys nobody set whose default depends on other keys (hostname, data_dir, paths under data_dir). */
@@ -166,7 +175,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   if (args?.logLevel !== undefined) applyFlag(draft, logging.keys.find((x) => x.toml === 'level')!, 'logging', args.logLevel, 'log-level');
   applyDerived(draft);
   const config = draft.values as unknown as Config;
-  validateConfig(config);
+  validateConfig(config, (path) => draft.origins.get(path));
   for (const name of unused) opts.notice?.(acceptedUnusedMessage(name));
   if (config.load.enabled) {
     // the packaged kapacitor.conf enables it, so this cannot be an error; but nothing in the directory will run

@@ -1,33 +1,32 @@
 /** Semantic checks after types are known: values that parse but cannot work. kube/ validates [kubernetes]. */
 import { parseBindAddress } from './bind-address.ts';
-import { ConfigError } from './errors.ts';
+import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 
-export function validateConfig(c: Config): void {
+export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): void {
+  const fail = (path: string, label: string, message: string): never => { throw keyError(origin, path, label, message); };
   const addr = parseBindAddress(c.http.bindAddress);
-  if ('error' in addr) {
-    throw new ConfigError(`key "http.bind-address": invalid address ${JSON.stringify(c.http.bindAddress)}: ${addr.error}`);
-  }
+  if ('error' in addr) fail('http.bindAddress', 'http.bind-address', `invalid address ${JSON.stringify(c.http.bindAddress)}: ${addr.error}`);
   if (!(LOG_LEVELS as readonly string[]).includes(c.logging.level.toUpperCase())) {
-    throw new ConfigError(`key "logging.level": unknown level ${JSON.stringify(c.logging.level)} (use ${LOG_LEVELS.join(', ')})`);
+    fail('logging.level', 'logging.level', `unknown level ${JSON.stringify(c.logging.level)} (use ${LOG_LEVELS.join(', ')})`);
   }
-  if (c.http.maxBodySize < 0) throw new ConfigError(`key "http.max-body-size": must be >= 0 (0 means no limit), got ${c.http.maxBodySize}`);
-  if (c.http.shutdownTimeout <= 0n) throw new ConfigError('key "http.shutdown-timeout": must be > 0');
-  if (c.stats.statsInterval <= 0n) throw new ConfigError('key "stats.stats-interval": must be > 0');
+  if (c.http.maxBodySize < 0) fail('http.maxBodySize', 'http.max-body-size', `must be >= 0 (0 means no limit), got ${c.http.maxBodySize}`);
+  if (c.http.shutdownTimeout <= 0n) fail('http.shutdownTimeout', 'http.shutdown-timeout', 'must be > 0');
+  if (c.stats.statsInterval <= 0n) fail('stats.statsInterval', 'stats.stats-interval', 'must be > 0');
   if (!(c.stats.timingSampleRate >= 0 && c.stats.timingSampleRate <= 1)) {
-    throw new ConfigError(`key "stats.timing-sample-rate": must be between 0 and 1, got ${c.stats.timingSampleRate}`);
+    fail('stats.timingSampleRate', 'stats.timing-sample-rate', `must be between 0 and 1, got ${c.stats.timingSampleRate}`);
   }
-  if (c.stats.timingMovavgSize < 1) throw new ConfigError(`key "stats.timing-movavg-size": must be >= 1, got ${c.stats.timingMovavgSize}`);
-  if (c.dataDir === '') throw new ConfigError('key "data_dir": must not be empty');
+  if (c.stats.timingMovavgSize < 1) fail('stats.timingMovavgSize', 'stats.timing-movavg-size', `must be >= 1, got ${c.stats.timingMovavgSize}`);
+  if (c.dataDir === '') fail('dataDir', 'data_dir', 'must not be empty');
   // Accepted so Kapacitor configs load, but refusing is safer than serving without the protection they ask for.
   if (c.http.authEnabled) {
-    throw new ConfigError('key "http.auth-enabled": authentication is not supported by tickstream; set it to false and restrict access in front of the server');
+    fail('http.authEnabled', 'http.auth-enabled', 'authentication is not supported by tickstream; set it to false and restrict access in front of the server');
   }
   if (c.http.httpsEnabled) {
-    throw new ConfigError('key "http.https-enabled": HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
+    fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
   }
-  validateHttpPost(c.httppost);
+  validateHttpPost(c.httppost, origin);
 }
