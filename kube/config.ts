@@ -90,11 +90,26 @@ export function validateKubernetesSections(input: readonly KubernetesSectionInpu
   });
 }
 
+/** Why `resource` is not one Kapacitor accepts (SPEC 4.5), or undefined. Also used by server/config's validation. */
+export function resourceError(resource: string): string | undefined {
+  return RESOURCES.includes(resource) ? undefined : `invalid resource ${JSON.stringify(resource)}, must be one of node, pod, service or endpoint`;
+}
+
+/** Why api-servers[i] cannot be used as an API server URL, or undefined. Also used by server/config's validation. */
+export function apiServerError(server: string, i: number): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(server);
+  } catch {
+    return `api-servers[${i}] ${JSON.stringify(server)} is not a URL (want e.g. "http://localhost:8001")`;
+  }
+  return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : `api-servers[${i}] ${JSON.stringify(server)} must be an http:// or https:// URL`;
+}
+
 /** How this (enabled) section reaches its cluster; throws Kapacitor's validation messages. */
 export function resolveConnection(c: KubernetesSectionConfig, env: KubeEnv = process.env, serviceAccountDir = SERVICE_ACCOUNT_DIR): KubeConnection {
-  if (!RESOURCES.includes(c.resource)) {
-    throw new Error(`invalid resource ${JSON.stringify(c.resource)}, must be one of node, pod, service or endpoint`);
-  }
+  const badResource = resourceError(c.resource);
+  if (badResource) throw new Error(badResource);
   const servers = c['api-servers'];
   if (c['in-cluster']) {
     if (servers.length > 0) throw new Error('in-cluster specified, cannot also specify api-servers');
@@ -111,15 +126,8 @@ export function resolveConnection(c: KubernetesSectionConfig, env: KubeEnv = pro
   }
   if (servers.length > 0) {
     servers.forEach((s, i) => {
-      let u: URL;
-      try {
-        u = new URL(s);
-      } catch {
-        throw new Error(`api-servers[${i}] ${JSON.stringify(s)} is not a URL (want e.g. "http://localhost:8001")`);
-      }
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-        throw new Error(`api-servers[${i}] ${JSON.stringify(s)} must be an http:// or https:// URL`);
-      }
+      const bad = apiServerError(s, i);
+      if (bad) throw new Error(bad);
     });
     return { mode: 'api-servers', servers: servers.map((s) => s.replace(/\/+$/, '')), token: c.token, caPath: c['ca-path'] };
   }

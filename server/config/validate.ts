@@ -1,5 +1,6 @@
 /** Semantic checks after types are known: values that parse but cannot work. kube/ validates [kubernetes]. */
 import { parseBindAddress } from './bind-address.ts';
+import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import type { Config } from './schema.ts';
@@ -29,4 +30,17 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
     fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
   }
   validateHttpPost(c.httppost, origin);
+  // The per-value [kubernetes] checks run here too, where the variable a value came from is still known
+  // (KAPACITOR_KUBERNETES_API_SERVERS=localhost:8001); kube/ checks the section as a whole when the clients start.
+  c.kubernetes.forEach((k, i) => {
+    if (!k.enabled) return;
+    const label = c.kubernetes.length > 1 ? `kubernetes[${i}]` : 'kubernetes';
+    k.apiServers.forEach((server, j) => {
+      const bad = apiServerError(server, j);
+      if (bad) fail(`kubernetes.${i}.apiServers`, `${label}.api-servers`, bad);
+    });
+    if (k.resource.length > 1) fail(`kubernetes.${i}.resource`, `${label}.resource`, `takes one value (node, pod, service or endpoint), got ${JSON.stringify(k.resource)}`);
+    const bad = resourceError(k.resource[0] ?? '');
+    if (bad) fail(`kubernetes.${i}.resource`, `${label}.resource`, bad);
+  });
 }

@@ -53,6 +53,15 @@ describe('env-var value errors name the variable', () => {
     assert.ok(msg.startsWith('config: KAPACITOR_HTTPPOST_1_ENDPOINT: key "httppost[1].endpoint": endpoint "hook" is already defined by httppost[0]'), msg);
   });
 
+  it('[kubernetes] values from variables (SPEC 4.5 resource values; api-servers are http(s) URLs)', () => {
+    let msg = loadError({ KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_API_SERVERS: 'localhost:8001' });
+    assert.ok(msg.startsWith('config: KAPACITOR_KUBERNETES_API_SERVERS: key "kubernetes.api-servers": api-servers[0] "localhost:8001" must be an http:// or https:// URL'), msg);
+    msg = loadError({ KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_API_SERVERS: 'http://a:8001', KAPACITOR_KUBERNETES_RESOURCE: 'pods' });
+    assert.ok(msg.startsWith('config: KAPACITOR_KUBERNETES_RESOURCE: key "kubernetes.resource": invalid resource "pods", must be one of node, pod, service or endpoint'), msg);
+    // a disabled section is not checked (Kapacitor validates enabled sections only)
+    assert.doesNotThrow(() => loadConfig({ env: { ...DATA, KAPACITOR_KUBERNETES_API_SERVERS: 'localhost:8001' } }));
+  });
+
   it('a bad value from the file names no variable; a variable overriding the file is named', (t) => {
     const dir = tempDir('tickstream-config-env-');
     t.after(() => dir.remove());
