@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { firstReportAt, onWake, reportTiming, ReportTimingError, slotOf } from '../../examples/autoscale/app/report-schedule.ts';
 import { ReportLoop } from '../../examples/autoscale/app/report-loop.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { mulberry32 as rng } from '../helpers/prng.ts';
 
 const timing = reportTiming(); // 1000 ms slots, due at +500, margin 250
 /** A whole wall-clock second (2026-11-29T17:00:00Z), so T0 + k·1000 starts second s0 + k. */
@@ -54,18 +55,6 @@ test('wake-ups at fixed times: on time, early, repeated, late within the margin,
   assert.deepEqual(onWake(T0 + 2700, s0, timing), { outcome: 'report', slot: s0 + 2, nextAt: T0 + 3500 });
   assert.deepEqual(onWake(T0 + 4800, s0, timing), { outcome: 'too-late', slot: s0 + 4, nextAt: T0 + 5000 });
 });
-
-/** A small deterministic PRNG (mulberry32) so the property below is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('any sequence of late or early wake-ups: at most one report per second, each at least 250 ms before its second ends', () => {
   for (const seed of [1, 2, 3, 42, 1234]) {
