@@ -23,6 +23,7 @@ import type { KubeConnection } from './config.ts';
 import { loadKubeconfigFiles } from './kubeconfig-files.ts';
 import { classify, KubeApiError, type RawFailure } from './errors.ts';
 import { requireKind, rbacRuleText, type KindInfo, type KindName } from './kinds.ts';
+import type { ApplyOutcome } from '../autoscale/actuator.ts';
 
 export const CONFLICT_RETRIES = 3;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -46,6 +47,12 @@ export interface ScaleClient {
   getScale(namespace: string, kind: string, name: string): Promise<Scale>;
   /** Set spec.replicas (read + replace, 409 → re-read and retry). Resolves with the Scale the server returned. */
   setReplicas(namespace: string, kind: string, name: string, replicas: number): Promise<Scale>;
+  /**
+   * Read the Scale; when spec.replicas is `replicas` already, write nothing (`already-applied`); when it is
+   * neither `replicas` nor `expected` (and `expected` is known), someone else scaled it: write nothing
+   * (`override`); otherwise replace it with the read resourceVersion (409 → re-read and decide again).
+   */
+  applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined): Promise<ApplyOutcome>;
 }
 
 export interface ScaleClientOptions {
@@ -121,6 +128,33 @@ export class KubeScaleClient implements ScaleClient {
           return toScale(s, namespace, k.plural, name);
         } catch (err) {
           const f = classify(err, false);
+          if (f.kind === 'conflict' && attempt < CONFLICT_RETRIES) continue;
+          throw this.error('update', namespace, k, name, ep.server, f, attempt + 1);
+        }
+      }
+    });
+  }
+
+  async applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
+    const k = requireKind(kind);
+    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be an integer >= 0, got ${replicas}`);
+    return this.limiter.run(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const current = await this.read(namespace, k, name);
+        if (current.replicas === replicas) return { kind: 'already-applied' };
+        if (expected !== undefined && current.replicas !== expected) return { kind: 'override', cluster: current.replicas };
+        const ep = this.next();
+        const body: V1Scale = {
+          apiVersion: 'autoscaling/v1', kind: 'Scale',
+          metadata: { name, namespace, resourceVersion: current.resourceVersion },
+          spec: { replicas },
+        };
+        try {
+          await replaceScale(ep, namespace, k, name, body);
+          return { kind: 'applied' };
+        } catch (err) {
+          const f = classify(err, false);
+          // a concurrent writer: read again, which also tells whether it was an override
           if (f.kind === 'conflict' && attempt < CONFLICT_RETRIES) continue;
           throw this.error('update', namespace, k, name, ep.server, f, attempt + 1);
         }

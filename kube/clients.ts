@@ -60,9 +60,18 @@ export class KubernetesClients implements KubernetesService {
    * Throws `cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled (hint: …)` /
    * `… unknown kubernetes cluster "x", cannot get client` (Kapacitor 1.8 autoscale.go + services/k8s).
    */
+  dryRun(clusterId: string): boolean {
+    return this.section(clusterId)?.['dry-run'] === true;
+  }
+
+  private section(clusterId: string): KubernetesSectionConfig | undefined {
+    const section = this.sections.get(clusterId);
+    if (!section && clusterId === '' && this.sections.size === 1) return [...this.sections.values()][0];
+    return section;
+  }
+
   get(clusterId: string): ScaleClient {
-    let section = this.sections.get(clusterId);
-    if (!section && clusterId === '' && this.sections.size === 1) section = [...this.sections.values()][0];
+    const section = this.section(clusterId);
     if (!section) {
       if (!this.enabled) throw new Error(NOT_ENABLED_MESSAGE);
       throw new Error(PREFIX + `unknown kubernetes cluster ${JSON.stringify(clusterId)}, cannot get client`);

@@ -22,6 +22,8 @@ export interface KubernetesSectionConfig {
   namespace: string;
   /** scraper discovery resource (node|pod|service|endpoint); unused by k8sAutoscale */
   resource: string;
+  /** tickstream: decide and record, never write (optional in inputs; false when absent) */
+  'dry-run'?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export function normalizeKubernetesSection(s: KubernetesSectionInput): Kubernete
     return {
       enabled: c.enabled, id: c.id ?? '', 'in-cluster': c.inCluster ?? false, 'api-servers': c.apiServers ?? [],
       token: c.token ?? '', 'ca-path': c.caPath ?? '', namespace: c.namespace ?? '', resource: res[0] ?? '',
+      'dry-run': c.dryRun ?? false,
     };
   }
   return s as KubernetesSectionConfig;

@@ -11,5 +11,4 @@ export { KubeApiError } from './errors.ts';
 export type { KubeErrorKind } from './errors.ts';
 export { lookupKind, rbacRuleText, requireKind } from './kinds.ts';
 export type { KindInfo, KindName } from './kinds.ts';
-export { Autoscaler } from './autoscaler.ts';
-export type { AutoscaleHost, AutoscaleSettings, ResourceId } from './autoscaler.ts';
+export { kubeScaleTarget } from './scale-target.ts';

@@ -8,6 +8,8 @@ import type { ScaleClient } from './client.ts';
 export interface KubernetesService {
   /** The client for a `.cluster()` id; throws Kapacitor's "cannot use the k8sAutoscale node, …" messages. */
   get(clusterId: string): ScaleClient;
+  /** `[kubernetes] dry-run = true` for that cluster: decide and record, never write */
+  dryRun?(clusterId: string): boolean;
 }
 
 export function isKubernetesService(v: unknown): v is KubernetesService {

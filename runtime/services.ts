@@ -1,6 +1,7 @@
 /** What the runtime hands to nodes besides their definition: shared services and per-task hooks. */
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
+import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
 import type { GroupStat } from './node.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
@@ -11,6 +12,17 @@ export interface RuntimeServices {
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
   serverInfo?: ServerInfo;
+  /** where autoscale nodes persist decided state and decision records (server/store; none = memory only) */
+  autoscaleState?: AutoscaleStateStore;
+  /** bounds of the autoscale engine (autoscale/engine.ts defaults when absent) */
+  autoscaleLimits?: {
+    readonly holdLimit?: number;
+    readonly totalHoldLimit?: number;
+    readonly maxResources?: number;
+    readonly ringSize?: number;
+    readonly baseBackoffMs?: number;
+    readonly maxBackoffMs?: number;
+  };
 }
 
 /** A configured `[[httppost]]` endpoint. */

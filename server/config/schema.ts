@@ -94,6 +94,8 @@ export interface KubernetesSectionConfig {
   caPath: string;
   namespace: string;
   resource: string[];
+  /** tickstream: k8sAutoscale decides and records but never writes to this cluster */
+  dryRun: boolean;
 }
 
 /** One [[influxdb]] section: accepted so Kapacitor configs and env vars work; tickstream never connects. */
@@ -226,6 +228,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('ca-path', 'caPath', 'string', ''),
       k('namespace', 'namespace', 'string', ''),
       k('resource', 'resource', 'strings', []),
+      k('dry-run', 'dryRun', 'bool', false),
     ],
   },
   {

@@ -9,6 +9,7 @@ import type { Fields } from '../../runtime/point.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
 import type { KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import type { Harness } from '../../runtime/testing/replay.ts';
+import type { DecisionRecord, RecordQuery } from '../../autoscale/index.ts';
 
 /** `int("field")` (field must be an int) or `"current" + "field"` with `current` from currentField. */
 export interface TestLambda extends LambdaExpression {
@@ -54,6 +55,12 @@ export interface AutoscaleNodeView {
   whenIdle(): Promise<void>;
   readonly pending: number;
   readonly errors: number;
+  decisions(q: RecordQuery): DecisionRecord[];
+}
+
+/** The replica counts the node decided (its `scaled` records), in order: Kapacitor's "updates sent". */
+export function decided(node: AutoscaleNodeView, resource?: string): number[] {
+  return node.decisions({ reasons: new Set(['scaled']), limit: 1e9, ...(resource ? { resource } : {}) }).map((r) => r.final);
 }
 
 /** The k8sAutoscale node instance of a running task. */

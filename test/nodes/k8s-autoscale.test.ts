@@ -9,7 +9,7 @@ import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server
 import { PipelineBuilder, dur, lambda, int } from '../../runtime/testing/pipeline-builder.ts';
 import { startTask, type Harness } from '../../runtime/testing/replay.ts';
 import { KubernetesClients } from '../../kube/index.ts';
-import { autoscaleNode, currentPlus, installTestLambdas, intField, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
+import { autoscaleNode, currentPlus, decided, installTestLambdas, intField, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
 
 installTestLambdas();
 const S = 1_000_000_000n;
@@ -59,18 +59,23 @@ describe('k8sAutoscale node', () => {
       .prop('replicas', lambda(intField('r')))), { services }), { message: 'must specify exactly one of ResourceName or ResourceNameTag' });
     assert.throws(() => startTask(pipeline((k) => k.prop('kind', 'daemonsets')), { services }),
       { message: "invalid Kind, must be 'deployments', 'replicasets', 'statefulsets' or 'replicationcontrollers', got daemonsets" });
-    assert.throws(() => startTask(pipeline((k) => k.prop('min', 0n)), { services }), { message: 'min must be >= 1, got 0' });
+    // min(0) is scale-to-zero in tickstream (docs/autoscale.md); negative stays an error
+    assert.throws(() => startTask(pipeline((k) => k.prop('min', -1n)), { services }), { message: 'min must be >= 0 (0 scales to zero), got -1' });
     assert.throws(() => startTask(build((b) => b.stream().chain('from').chain('k8sAutoscale').prop('resourceName', 'a')), { services }),
       { message: 'must provide a replicas lambda expression' });
   });
 
   it('TestStream_Autoscale: inputs 1,2,-1,1000,2 from 1 → updates 2,1,1000,2 and {old,new} points (SPEC 4.2)', async () => {
     h = startTask(pipeline(), { services: { kubernetes: registryFor(api) } });
-    // one write with all five points: the decisions queue behind the API calls and are applied in order
+    // one write with all five points: decided at once, in data time, against the decided state
     h.write([1n, 2n, -1n, 1000n, 2n].map((v, i) => line('service-a', v, i)), 's');
     const node = autoscaleNode(h);
     await node.whenIdle();
-    assert.deepEqual(scaleWrites(api), [2, 1, 1000, 2]);
+    assert.deepEqual(decided(node), [2, 1, 1000, 2]);
+    // the actuator is level-triggered: it converges to the latest decided count (2), coalescing the ones that
+    // were superseded while a call was in flight; the last write is always the last decision
+    assert.equal(scaleWrites(api).at(-1), 2);
+    assert.equal(api.state.get('deployments', 'default', 'service-a')!.replicas, 2);
     const stats = h.task.stats()['node-stats']['k8s_autoscale2']!;
     assert.equal(stats['increase_events'], 2);
     assert.equal(stats['decrease_events'], 2);
@@ -88,8 +93,12 @@ describe('k8sAutoscale node', () => {
 
   it('min 3 max 500 → 3,500,3', async () => {
     h = startTask(pipeline((k) => k.prop('min', int(3)).prop('max', int(500))), { services: { kubernetes: registryFor(api) } });
-    for (const [i, v] of [1n, 2n, -1n, 1000n, 2n].entries()) h.write(line('service-a', v, i), 's');
-    await autoscaleNode(h).whenIdle();
+    for (const [i, v] of [1n, 2n, -1n, 1000n, 2n].entries()) {
+      h.write(line('service-a', v, i), 's');
+      await autoscaleNode(h).whenIdle();
+    }
+    assert.deepEqual(decided(autoscaleNode(h)), [3, 500, 3]);
+    // paced: every decision reached the API, in order
     assert.deepEqual(scaleWrites(api), [3, 500, 3]);
   });
 
@@ -117,7 +126,8 @@ describe('k8sAutoscale node', () => {
       { services: { kubernetes: registryFor(api) } });
     h.write(['scale,deployment=service-a delta=2i 1', 'scale,deployment=service-a delta=-1i 2', 'scale,deployment=service-a delta=0i 3'], 's');
     await autoscaleNode(h).whenIdle();
-    assert.deepEqual(scaleWrites(api), [3, 2]);
+    assert.deepEqual(decided(autoscaleNode(h)), [3, 2]);
+    assert.equal(scaleWrites(api).at(-1), 2);
   });
 
   it('data-time cooldowns (SPEC 4.2 step 6) count cooldown_drops', async () => {
@@ -127,12 +137,13 @@ describe('k8sAutoscale node', () => {
       line('service-a', 1n, 130)], 's');
     await autoscaleNode(h).whenIdle();
     // 2@0 ok, 3@59 drop, 3@60 ok, 1@61 ok (first decrease), 2@100 drop (<120), 1@130: 1 == current → nothing
-    assert.deepEqual(scaleWrites(api), [2, 3, 1]);
+    assert.deepEqual(decided(autoscaleNode(h)), [2, 3, 1]);
+    assert.equal(api.state.get('deployments', 'default', 'service-a')!.replicas, 1);
     assert.equal(h.task.stats()['node-stats']['k8s_autoscale2']!['cooldown_drops'], 2);
   });
 
-  it('errors drop the point, are counted, never stop the task; a later point recovers after a 500', async () => {
-    h = startTask(pipeline(), { services: { kubernetes: registryFor(api) } });
+  it('errors drop the point, are counted, never stop the task; a failed apply is retried until it lands', async () => {
+    h = startTask(pipeline(), { services: { kubernetes: registryFor(api), autoscaleLimits: { baseBackoffMs: 20 } } });
     h.write('scale,other=x replicas=2i 1', 's'); // no deployment tag
     h.write('scale,deployment=service-a replicas=2.5 2', 's'); // float → TypeGuard
     api.state.failNext(1, 500, { method: 'PUT' });
@@ -142,6 +153,7 @@ describe('k8sAutoscale node', () => {
     await autoscaleNode(h).whenIdle();
     assert.deepEqual(scaleWrites(api), [3]);
     const stats = h.task.stats()['node-stats']['k8s_autoscale2']!;
+    // two dropped points + one failed API attempt (retried 20 ms later, then applied)
     assert.equal(stats['errors'], 3);
     assert.equal(stats['increase_events'], 1);
     const msgs = h.logs.filter((l) => l['node'] === 'k8s_autoscale2').map((l) => l['msg']);
@@ -174,9 +186,11 @@ describe('k8sAutoscale node', () => {
     // one API round trip takes 100 ms; three writes that waited for it would take 300+ ms
     assert.ok(took < 90, `writes took ${took}ms`);
     const node = autoscaleNode(h);
-    assert.equal(node.pending, 2);
+    // the three points wait for the first read of the resource (the one wait there is), then are decided in order
+    assert.equal(node.pending, 3);
     await node.whenIdle();
-    assert.deepEqual(scaleWrites(api), [2, 3, 4]);
+    assert.deepEqual(decided(node), [2, 3, 4]);
+    assert.equal(api.state.get('deployments', 'default', 'service-a')!.replicas, 4);
   });
 
   it('stopping the task drops queued decisions', async () => {

@@ -30,7 +30,7 @@ const cases: [string, string, string][] = [
   ['k8s: both name and tag', `${K8S}.resourceName('a').resourceNameTag('b').replicas(lambda: 1)`, 'must specify exactly one of ResourceName or ResourceNameTag'],
   ['k8s: invalid kind', `${K8S}.resourceName('a').kind('pods').replicas(lambda: 1)`,
     "invalid Kind, must be 'deployments', 'replicasets' or 'replicationcontrollers', got pods"],
-  ['k8s: min >= 1', `${K8S}.resourceName('a').min(0).replicas(lambda: 1)`, 'min must be >= 1, got 0'],
+  ['k8s: min >= 0', `${K8S}.resourceName('a').min(-1).replicas(lambda: 1)`, 'min must be >= 0 (0 scales to zero), got -1'],
   ['k8s: replicas required', `${K8S}.resourceName('a')`, 'must provide a replicas lambda expression'],
   ['k8s: statefulsets accepted (project decision)', `${K8S}.resourceName('a').kind('statefulsets').replicas(lambda: 1)`, 'OK'],
   ['k8s: replicationcontroller accepted', `${K8S}.resourceName('a').kind('replicationcontroller').replicas(lambda: 1)`, 'OK'],

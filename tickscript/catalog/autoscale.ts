@@ -1,6 +1,7 @@
 /** k8sAutoscale, swarmAutoscale, ec2Autoscale (SPEC 4.1; pipeline/k8s_autoscale.go, swarm_autoscale.go, ec2_autoscale.go). */
 import { lastCall, prop, type PipelineNode } from '../pipeline.ts';
-import { field, method, sig, type NodeSpec, type PropSpec } from './types.ts';
+import { field, flag, method, sig, type NodeSpec, type PropSpec } from './types.ts';
+import type { TickValue } from '../pipeline.ts';
 
 const common: Record<string, PropSpec> = {
   cluster: field('string'), currentField: field('string'), max: field('int'), min: field('int'),
@@ -18,8 +19,54 @@ export const K8S_KINDS = [
 
 function clamp(n: PipelineNode): string | undefined {
   const min = prop<bigint>(n, 'min', 1n);
-  if (min < 1n) return `min must be >= 1, got ${min}`;
+  if (min < 0n) return `min must be >= 0 (0 scales to zero), got ${min}`;
   if (!lastCall(n, 'replicas')) return 'must provide a replicas lambda expression';
+  return undefined;
+}
+
+/**
+ * tickstream's policies on k8sAutoscale (HPA/KEDA, docs/autoscale-policies.md). Checked at define time so that
+ * a bad value is a 400 naming the property, not a task that fails to start.
+ */
+export const POLICY_PROPS: Record<string, PropSpec> = {
+  tolerance: field('float'), scaleUpStabilization: field('duration'), scaleDownStabilization: field('duration'),
+  scaleUpLimit: method(['int', 'string'], 'duration'), scaleDownLimit: method(['int', 'string'], 'duration'),
+  activation: method('lambda'), dryRun: flag,
+};
+
+/** `.scaleUpLimit(4, 1m)` / `.scaleUpLimit('100%', 1m)`: the parsed policy or the error text. */
+export function parseRateLimit(method: string, args: readonly TickValue[]): { type: 'pods' | 'percent'; value: number; period: bigint } | string {
+  const [amount, per] = args;
+  if (amount === undefined || per === undefined || per.type !== 'duration') return `${method} needs an amount and a period, e.g. .${method}(4, 1m) or .${method}('100%', 1m)`;
+  if (per.value <= 0n) return `${method}: the period must be > 0`;
+  if (amount.type === 'int') {
+    if (amount.value < 1n || amount.value > 2147483647n) return `${method}: the number of pods must be between 1 and 2147483647, got ${amount.value}`;
+    return { type: 'pods', value: Number(amount.value), period: per.value };
+  }
+  if (amount.type === 'string') {
+    const m = /^(\d+(?:\.\d+)?)%$/.exec(amount.value);
+    if (!m || !(Number(m[1]) > 0)) return `${method}: expected a number of pods (int) or a percentage such as '100%', got '${amount.value}'`;
+    return { type: 'percent', value: Number(m[1]), period: per.value };
+  }
+  return `${method}: expected a number of pods (int) or a percentage such as '100%', got ${amount.type}`;
+}
+
+function policies(n: PipelineNode): string | undefined {
+  for (const m of ['increaseCooldown', 'decreaseCooldown', 'scaleUpStabilization', 'scaleDownStabilization']) {
+    const d = prop<bigint>(n, m, 0n);
+    if (d < 0n) return `${m} must be >= 0s, got ${d % 1000000000n === 0n ? `${d / 1000000000n}s` : `${d}ns`}`;
+  }
+  const tol = prop<number>(n, 'tolerance', 0);
+  if (!(tol >= 0 && tol < 1)) return `tolerance must be >= 0 and < 1 (a fraction of the current replicas, e.g. 0.1), got ${tol}`;
+  for (const m of ['scaleUpLimit', 'scaleDownLimit']) {
+    const args = lastCall(n, m);
+    if (!args) continue;
+    const r = parseRateLimit(m, args);
+    if (typeof r === 'string') return r;
+  }
+  const max = prop<bigint>(n, 'max', 0n);
+  if (max < 0n) return `max must be >= 0 (0 = no maximum), got ${max}`;
+  if (lastCall(n, 'activation') && prop<bigint>(n, 'min', 1n) !== 0n) return 'activation decides between 0 and 1+ replicas: it needs .min(0)';
   return undefined;
 }
 
@@ -36,6 +83,7 @@ export const k8sAutoscale: NodeSpec = {
   props: {
     ...common, namespace: field('string'), kind: field('string'), resourceName: field('string'),
     resourceNameTag: field('string'), namespaceTag: field('string'), kindTag: field('string'), resourceTag: field('string'),
+    ...POLICY_PROPS,
   },
   chains: 'all',
   validate: (n) => {
@@ -43,12 +91,13 @@ export const k8sAutoscale: NodeSpec = {
     if (e) return e;
     const kind = prop(n, 'kind', 'deployments');
     if (!K8S_KINDS.includes(kind)) return `invalid Kind, must be 'deployments', 'replicasets' or 'replicationcontrollers', got ${kind}`;
-    return clamp(n);
+    return clamp(n) ?? policies(n);
   },
   // SPEC 4.1 defaults
   defaults: {
     cluster: '', namespace: '', kind: 'deployments', resourceName: '', resourceNameTag: '', currentField: '',
     max: 0n, min: 1n, increaseCooldown: 0n, decreaseCooldown: 0n, namespaceTag: 'namespace', kindTag: 'kind', resourceTag: 'resource',
+    tolerance: 0, scaleUpStabilization: 0n, scaleDownStabilization: 0n,
   },
 };
 
