@@ -1,6 +1,7 @@
 /** The API calls the CLI commands make, shaped like Kapacitor's client/v1 (same paths, parameters, paging). */
 import { Client, CliError, type Query } from './client.ts';
 import type { DebugVarsJson, TaskJson, TemplateJson } from './format.ts';
+import type { DecisionsJson } from './format-decisions.ts';
 
 const V1 = '/kapacitor/v1';
 const PAGE = 100;
@@ -32,6 +33,14 @@ async function getIgnoringErrors<T>(c: Client, path: string, query: Query): Prom
   } catch {
     return undefined;
   }
+}
+
+/** The newest `limit` autoscale decisions of a task; undefined when the server has no such endpoint. */
+export async function lastDecisions(c: Client, id: string, limit: number): Promise<DecisionsJson | undefined> {
+  // every reason but `unchanged`: the table shows what moved or was held back, not the steady state
+  const reasons = ['scaled', 'cooldown', 'tolerance', 'stabilization', 'rate-limit', 'override', 'error'].map((r): [string, string] => ['reason', r]);
+  const d = await getIgnoringErrors<DecisionsJson>(c, `${taskPath(id)}/autoscale/decisions`, [['limit', String(limit)], ...reasons]);
+  return d && Array.isArray(d.decisions) ? d : undefined;
 }
 
 export async function showTask(c: Client, id: string): Promise<TaskJson> {

@@ -2,10 +2,11 @@
  * The CLI commands (SPEC 6.2–6.6), each sending the same requests as Kapacitor 1.8's CLI (Appendix D).
  * A command returns normally on success; errors are CliError (exit 2 usage errors, 3 failures).
  */
+import { formatDecisions, SHOW_DECISIONS } from './format-decisions.ts';
 import type { Client } from './client.ts';
 import { CliError } from './client.ts';
 import {
-  debugVars, debugVarsRaw, getTask, getTemplate, hrefOf, listTasks, listTemplates, showTask, showTemplate,
+  debugVars, debugVarsRaw, getTask, getTemplate, hrefOf, lastDecisions, listTasks, listTemplates, showTask, showTemplate,
   taskPath, templatePath,
 } from './api.ts';
 import {
@@ -192,7 +193,13 @@ export async function show(args: string[], ctx: Ctx): Promise<void> {
   const t = opts.replay
     ? await c.json<TaskJson>('GET', taskPath(pos[0]!), { query: [['dot-view', 'attributes'], ['replay-id', opts.replay], ['script-format', 'formatted']] })
     : await showTask(c, pos[0]!);
-  ctx.io.out(formatShow(t));
+  let out = formatShow(t);
+  // tickstream: the last scaling decisions of tasks that autoscale (a server without the endpoint prints none)
+  if (!opts.replay && (t.dot ?? '').includes('_autoscale')) {
+    const d = await lastDecisions(c, pos[0]!, SHOW_DECISIONS);
+    if (d) out += formatDecisions(d);
+  }
+  ctx.io.out(out);
 }
 
 export async function showTemplateCmd(args: string[], ctx: Ctx): Promise<void> {

@@ -8,6 +8,7 @@ import { Edge, type Node, type NodeContext } from './node.ts';
 import type { Point } from './point.ts';
 import type { EndpointSource, Logger, RuntimeServices, TimingOptions } from './services.ts';
 import { executingDot } from './dot.ts';
+import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
 import { nodeFactory } from '../nodes/index.ts';
 
 export interface RunningTask {
@@ -18,6 +19,8 @@ export interface RunningTask {
   stats(): { 'task-stats': { throughput: number }; 'node-stats': Record<string, Record<string, number>> };
   /** last error ('' if none) */
   readonly error: string;
+  /** the task's autoscale nodes (decisions API, metrics) */
+  autoscalers(): readonly AutoscaleView[];
 }
 
 /** Points per source delivery. */
@@ -117,6 +120,12 @@ export class Task implements RunningTask {
       this.error = err instanceof Error ? err.message : String(err);
       this.log.error({ err }, 'task failed while processing points');
     }
+  }
+
+  autoscalers(): readonly AutoscaleView[] {
+    const out: AutoscaleView[] = [];
+    for (const n of this.nodes) if (isAutoscaleView(n)) out.push(n);
+    return out;
   }
 
   endpoint(name: string): EndpointSource | undefined {

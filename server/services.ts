@@ -58,6 +58,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
+        // decided replicas, cooldown clocks and decision records survive restarts (docs/autoscale.md)
+        autoscaleState: store.autoscale,
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,

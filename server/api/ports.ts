@@ -5,6 +5,7 @@
  */
 import type { DBRP, Pipeline, TickValue } from '../../tickscript/pipeline.ts';
 import type { VarsRecord } from '../store/types.ts';
+import type { AutoscaleView } from '../../autoscale/view.ts';
 
 export type DotView = 'attributes' | 'labels';
 
@@ -19,6 +20,8 @@ export interface RunningTaskPort {
   stats(): ExecutionStats;
   /** set when the task died after starting */
   readonly error?: string | undefined;
+  /** the task's autoscale nodes (decision records, counters, resources) */
+  autoscalers?(): readonly AutoscaleView[];
 }
 
 /** The subset of runtime/task-master.ts TaskMaster the API drives. */

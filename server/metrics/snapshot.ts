@@ -3,6 +3,8 @@
  * counters (RunningTask.stats(), the numbers GET task shows as `stats`, SPEC 7.2). Nothing here runs per point.
  */
 
+import type { AutoscaleView } from '../../autoscale/view.ts';
+
 /** The stats of a running task as the runtime reports them (runtime/task.ts Task.stats()). */
 export interface RunningTaskStats {
   stats(): {
@@ -11,6 +13,8 @@ export interface RunningTaskStats {
   };
   /** set when the task died after starting */
   readonly error?: string | undefined;
+  /** the task's autoscale nodes */
+  autoscalers?(): readonly AutoscaleView[];
 }
 
 /** The task store and task master, as narrow as /metrics needs them. */
@@ -45,6 +49,8 @@ export interface TaskSnapshot {
   /** task id → points/s the source node collected over the last second (SPEC 7.2 `throughput`) */
   readonly throughput: ReadonlyMap<string, number>;
   readonly nodes: readonly NodeSample[];
+  /** autoscale nodes of the executing tasks */
+  readonly autoscalers: readonly { readonly task: string; readonly view: AutoscaleView }[];
 }
 
 /** The statistics every node has (SPEC 7.2); every other number in a node's stats is a node-specific counter. */
@@ -58,6 +64,7 @@ export function readTasks(source: TaskSource): TaskSnapshot {
   let executing = 0;
   const throughput = new Map<string, number>();
   const nodes: NodeSample[] = [];
+  const autoscalers: { task: string; view: AutoscaleView }[] = [];
   for (const t of source.listTasks()) {
     if (t.status !== 'enabled') {
       disabled++;
@@ -68,6 +75,7 @@ export function readTasks(source: TaskSource): TaskSnapshot {
     // a task that died after starting is not executing (the task API stops it and saves its error on the next read)
     if (!rt || rt.error) continue;
     executing++;
+    for (const view of rt.autoscalers?.() ?? []) autoscalers.push({ task: t.id, view });
     const stats = rt.stats();
     throughput.set(t.id, num(stats['task-stats']['throughput']));
     for (const [node, values] of Object.entries(stats['node-stats'])) {
@@ -88,5 +96,5 @@ export function readTasks(source: TaskSource): TaskSnapshot {
       });
     }
   }
-  return { enabled, disabled, executing, throughput, nodes };
+  return { enabled, disabled, executing, throughput, nodes, autoscalers };
 }

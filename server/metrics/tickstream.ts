@@ -10,6 +10,7 @@ import type { IngressStat } from '../ingest/router.ts';
 import type { WriteStats } from '../ingest/write-route.ts';
 import { processRegistry } from './process.ts';
 import { readTasks, type NodeSample, type TaskSnapshot, type TaskSource } from './snapshot.ts';
+import type { AutoscaleView } from '../../autoscale/view.ts';
 
 export interface MetricsSources {
   /** ingress statistics of the main task master (server/ingest/router.ts) */
@@ -104,6 +105,7 @@ export class TickstreamMetrics {
     this.nodeCounter('tickstream_node_emitted_total', 'Points (batches on batch edges) the node sent to its children.', (n) => n.emitted);
     this.nodeCounter('tickstream_node_errors_total', 'Errors the node counted (bad points, failed calls); the point is dropped, the task goes on.', (n) => n.errors);
     this.nodeGauge('tickstream_node_working_cardinality', 'Groups the node keeps state for.', (n) => n.workingCardinality);
+    this.autoscaleFamilies();
     this.nodeGauge('tickstream_node_avg_exec_time_seconds',
       'Highest moving average of sampled per-message processing time so far (Kapacitor avg_exec_time_ns, in seconds).',
       (n) => n.avgExecTimeNs / 1e9);
@@ -150,6 +152,56 @@ export class TickstreamMetrics {
       collect() {
         this.reset();
         for (const n of self.tasks().nodes) this.set(nodeLabels(n), pick(n));
+      },
+    });
+  }
+
+  /** k8sAutoscale: replicas per resource, decisions by reason, actuation and overflow events (docs/metrics.md). */
+  private autoscaleFamilies(): void {
+    const self = this;
+    const registers = [this.registry];
+    new Gauge({
+      name: 'tickstream_autoscale_desired_replicas', help: 'Replicas the autoscale node decided for the resource (namespace/kind/name).',
+      labelNames: ['task', 'node', 'resource'], registers,
+      collect() {
+        this.reset();
+        for (const { task, view } of self.tasks().autoscalers) for (const r of view.autoscaleResources()) this.set({ task, node: view.name, resource: r.key }, r.decided);
+      },
+    });
+    new Gauge({
+      name: 'tickstream_autoscale_applied_replicas', help: 'Replicas the cluster was last known to hold (first read, last applied, or an adopted manual change).',
+      labelNames: ['task', 'node', 'resource'], registers,
+      collect() {
+        this.reset();
+        for (const { task, view } of self.tasks().autoscalers) {
+          for (const r of view.autoscaleResources()) if (r.applied !== undefined) this.set({ task, node: view.name, resource: r.key }, r.applied);
+        }
+      },
+    });
+    new Counter({
+      name: 'tickstream_autoscale_decisions_total', help: 'Decision records by reason (scaled, unchanged, cooldown, tolerance, stabilization, rate-limit, override, error).',
+      labelNames: ['task', 'node', 'reason'], registers,
+      collect() {
+        this.reset();
+        for (const { task, view } of self.tasks().autoscalers) {
+          for (const [reason, n] of view.autoscaleCounters.reasons) this.inc({ task, node: view.name, reason }, n);
+        }
+      },
+    });
+    const events: [string, (c: AutoscaleView['autoscaleCounters']) => number][] = [
+      ['actuation_applied', (c) => c.actuationsApplied], ['actuation_failed', (c) => c.actuationFailures],
+      ['manual_override', (c) => c.manualOverrides], ['read_failed', (c) => c.readFailures],
+      ['hold_overflow', (c) => c.holdOverflows], ['resource_limit', (c) => c.resourceLimitDrops], ['persist_failed', (c) => c.persistFailures],
+    ];
+    new Counter({
+      name: 'tickstream_autoscale_events_total',
+      help: 'Autoscale engine events: actuation_applied/failed (API attempts), manual_override (kubectl scale adopted), read_failed (first read), hold_overflow and resource_limit (points not decided), persist_failed.',
+      labelNames: ['task', 'node', 'event'], registers,
+      collect() {
+        this.reset();
+        for (const { task, view } of self.tasks().autoscalers) {
+          for (const [event, pick] of events) this.inc({ task, node: view.name, event }, pick(view.autoscaleCounters));
+        }
       },
     });
   }

@@ -50,6 +50,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'autoscale: decided state per resource and decision records (server/store/autoscale-store.ts)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE autoscale_resources (
+          task          TEXT NOT NULL,
+          node          TEXT NOT NULL,   -- k8s_autoscale6
+          namespace     TEXT NOT NULL,
+          kind          TEXT NOT NULL,
+          name          TEXT NOT NULL,
+          current       INTEGER NOT NULL, -- decided replicas
+          last_increase INTEGER,          -- data time ns; NULL = never
+          last_decrease INTEGER,
+          desired       INTEGER NOT NULL, -- what the actuator is asked to reach
+          applied       INTEGER,          -- what the cluster was last known to hold; NULL = never confirmed
+          PRIMARY KEY (task, node, namespace, kind, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE autoscale_decisions (
+          task     TEXT NOT NULL,
+          node     TEXT NOT NULL,
+          seq      INTEGER NOT NULL,
+          time     INTEGER NOT NULL,  -- data time ns
+          resource TEXT NOT NULL,
+          record   TEXT NOT NULL,     -- JSON (counts as numbers, recommended as a decimal string)
+          PRIMARY KEY (task, node, seq)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -3,6 +3,7 @@
  * the server's identity. Every method is a single statement or one transaction, so a process killed at any moment
  * (kill -9) leaves the file consistent: SQLite's WAL commits are atomic and survive a process crash.
  */
+import { SqliteAutoscaleStore } from './autoscale-store.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +58,7 @@ export class TaskStore {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly openWaitMs: number;
+  private autoscaleStore: SqliteAutoscaleStore | undefined;
 
   /**
    * Opens (creating if needed) `<dataDir>/tickstream.db`; pass ':memory:' as dataDir for an in-memory store.
@@ -178,8 +180,17 @@ export class TaskStore {
     this.stmts.setError.run(error, id);
   }
 
+  /** Deletes the task and whatever its autoscale nodes saved, in one transaction. */
   deleteTask(id: string): boolean {
-    return this.stmts.deleteTask.run(id).changes === 1;
+    return this.db.transaction(() => {
+      this.autoscale.deleteTask(id);
+      return this.stmts.deleteTask.run(id).changes === 1;
+    })();
+  }
+
+  /** Autoscale state and decision records (server/store/autoscale-store.ts), in this database. */
+  get autoscale(): SqliteAutoscaleStore {
+    return (this.autoscaleStore ??= new SqliteAutoscaleStore(this.db));
   }
 
   // ---- templates --------------------------------------------------------------------------------------

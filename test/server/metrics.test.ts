@@ -231,7 +231,8 @@ test('k8sAutoscale node counters: increase_events, decrease_events, cooldown_dro
   assert.equal(s.samples.get(series('tickstream_node_cooldown_drops_total')), 1);
   assert.equal(s.samples.get(series('tickstream_node_errors_total')), 0);
   assert.equal(s.samples.get(series('tickstream_node_collected_total')), 3);
-  // the scale writes the cluster saw agree
+  // the scale writes the cluster saw agree (the actuator applies them after the decisions, in order)
+  while (kube.state.get('deployments', 'default', 'app')!.replicas !== 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(kube.state.scaleWrites().filter((r) => r.status === 200).map((r) => JSON.parse(r.body).spec.replicas), [3, 2]);
   // node-specific families hold only the nodes that have that counter
   assert.deepEqual(family(s, 'tickstream_node_increase_events_total'), [series('tickstream_node_increase_events_total')]);
