@@ -12,7 +12,7 @@ import { DECISION_REASONS } from '../../autoscale/types.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
 import { formatRFC3339Nano, parseRFC3339 } from '../../runtime/time.ts';
 import { ApiError, sendJson } from './http.ts';
-import { parseIntParam, queryList, queryOne } from './body.ts';
+import { parseIntParam, queryList, queryOne, useRawBodies } from './body.ts';
 import type { TaskService } from './task-service.ts';
 
 export const MAX_DECISIONS_LIMIT = 10_000;
@@ -29,6 +29,7 @@ interface NodeSummary {
 
 export async function autoscaleRoutes(app: FastifyInstance, opts: AutoscaleRoutesOptions): Promise<void> {
   const svc = opts.tasks;
+  useRawBodies(app); // the task API's error format (ApiError → {"error": …})
   app.get(`${opts.base}/tasks/:id/autoscale/decisions`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const { id } = req.params;
     if (!svc.store.getTask(id)) throw new ApiError(404, 'no task exists');
