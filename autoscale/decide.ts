@@ -13,6 +13,8 @@ import type { AutoscalePolicy, DecisionReason } from './types.ts';
 
 /** Kubernetes' spec.replicas is an int32. */
 export const MAX_REPLICAS = 2147483647;
+const INT32_MAX_B = 2147483647n;
+const INT32_MIN_B = -2147483648n;
 
 /** What a resource's decisions depend on; persisted (current and the cooldown clocks) on every change. */
 export interface DecidedState {
@@ -47,17 +49,18 @@ export function newDecidedState(current: number): DecidedState {
  */
 export function decide(policy: AutoscalePolicy, st: DecidedState, time: bigint, recommended: bigint, active: boolean | undefined): Verdict {
   const current = st.current;
+  // in number space from here: anything beyond int32 is only ever compared (no bigint allocation per point)
+  let want = recommended > INT32_MAX_B ? Infinity : recommended < INT32_MIN_B ? -Infinity : Number(recommended);
   // activation (KEDA): inactive → 0 replicas; active → at least 1
-  let want = recommended;
-  if (policy.activation) want = active ? (want < 1n ? 1n : want) : 0n;
+  if (policy.activation) want = active ? (want < 1 ? 1 : want) : 0;
   // SPEC 4.2 step 4: max (0 = none), then min
-  if (policy.max > 0 && want > BigInt(policy.max)) want = BigInt(policy.max);
-  if (want < BigInt(policy.min)) want = BigInt(policy.min);
-  if (want > BigInt(MAX_REPLICAS)) {
+  if (policy.max > 0 && want > policy.max) want = policy.max;
+  if (want < policy.min) want = policy.min;
+  if (want > MAX_REPLICAS) {
     return { reason: 'error', clamped: current, final: current,
-      error: `the replicas expression gave ${want}, more than Kubernetes allows (${MAX_REPLICAS}); set .max()` };
+      error: `the replicas expression gave ${recommended}, more than Kubernetes allows (${MAX_REPLICAS}); set .max()` };
   }
-  const clamped = Number(want);
+  const clamped = want;
   let value = clamped;
   let adjustedBy: Verdict['adjustedBy'];
   // tolerance (HPA): a change within ±tolerance of the current count is not worth making

@@ -212,9 +212,10 @@ export class AutoscaleEngine<J> {
     }
     const v = decide(this.policy, st.decided, time, recommended, active);
     st.lastTime = time;
+    // one shape for every record (optional fields present as undefined): monomorphic and no spread objects
     const rec: DecisionRecord = {
       seq: ++this.seq, time, resource: st.id.key, current: old, recommended, clamped: v.clamped, final: v.final, reason: v.reason,
-      ...(v.adjustedBy ? { adjustedBy: v.adjustedBy } : {}), ...(v.error ? { error: v.error } : {}),
+      adjustedBy: v.adjustedBy, error: v.error, actuation: undefined,
     };
     this.count(rec);
     if (v.reason === 'scaled') {
@@ -230,7 +231,10 @@ export class AutoscaleEngine<J> {
   }
 
   private fail(job: J, res: ResourceId, time: bigint, current: number, error: string): void {
-    const rec: DecisionRecord = { seq: ++this.seq, time, resource: res.key, current, recommended: undefined, clamped: undefined, final: current, reason: 'error', error };
+    const rec: DecisionRecord = {
+      seq: ++this.seq, time, resource: res.key, current, recommended: undefined, clamped: undefined, final: current, reason: 'error',
+      adjustedBy: undefined, error, actuation: undefined,
+    };
     this.count(rec);
     this.records.push(rec);
     this.save(rec);
@@ -306,7 +310,7 @@ export class AutoscaleEngine<J> {
     st.decided.current = cluster;
     const rec: DecisionRecord = {
       seq: ++this.seq, time: st.lastTime, resource: res.key, current: old, recommended: undefined, clamped: undefined, final: cluster,
-      reason: 'override', actuation: { status: 'override', attempts: 0, at: Date.now(), cluster },
+      reason: 'override', adjustedBy: undefined, error: undefined, actuation: { status: 'override', attempts: 0, at: Date.now(), cluster },
     };
     this.count(rec);
     this.records.push(rec);

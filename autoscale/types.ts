@@ -96,8 +96,8 @@ export interface DecisionRecord {
   readonly final: number;
   readonly reason: DecisionReason;
   /** which policy shaped a `scaled` value (e.g. rate-limit allowed only part of the change) */
-  readonly adjustedBy?: 'tolerance' | 'stabilization' | 'rate-limit';
-  readonly error?: string;
+  readonly adjustedBy?: 'tolerance' | 'stabilization' | 'rate-limit' | undefined;
+  readonly error?: string | undefined;
   /** set for scaled and override records */
-  actuation?: Actuation;
+  actuation?: Actuation | undefined;
 }

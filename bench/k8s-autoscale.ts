@@ -9,9 +9,7 @@
  * `from().groupBy('deployment') |k8sAutoscale().resourceNameTag('deployment').replicas(lambda: int("replicas"))`
  * run by an in-process TaskMaster (the synchronous write path behind /write, after line-protocol parsing).
  */
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { makePoint } from '../runtime/build.ts';
@@ -19,6 +17,7 @@ import { makeDimensions, groupId, type Point } from '../runtime/point.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../kube/index.ts';
+import { control, startApiProcess } from './support/kube-api-process.ts';
 
 const args = process.argv.slice(2);
 function opt(name: string, dflt: number): number {
@@ -33,29 +32,6 @@ const DELAY = opt('delay-ms', 20);
 /** while the changes are in flight, another write of one point per resource every INGEST ms (10 points/s each) */
 const INGEST = opt('ingest-every-ms', 100);
 const S = 1_000_000_000n;
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function startApiProcess(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'fixtures/kube-api/main.ts', '--port', '0', '--delay-ms', String(DELAY)],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(buf);
-      if (m) resolve(m[1]!);
-      if (buf.length > 1 << 16) buf = buf.slice(-1024);
-    });
-    child.once('exit', (code) => reject(new Error(`kube-api exited with ${code}`)));
-  });
-  return { url, pid: child.pid!, stop: () => { child.kill('SIGTERM'); } };
-}
-
-async function control(url: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  return r.json();
-}
 
 const dims = makeDimensions(['deployment'], false);
 function burst(names: string[], replicas: bigint, sec: bigint): Point[] {
@@ -69,7 +45,7 @@ function ms(t0: number): string {
   return (performance.now() - t0).toFixed(1);
 }
 
-const api = await startApiProcess();
+const api = await startApiProcess(DELAY);
 try {
   const warm = Array.from({ length: N }, (_, i) => `app-${String(i).padStart(4, '0')}`);
   const cold = Array.from({ length: N }, (_, i) => `cold-${String(i).padStart(4, '0')}`);

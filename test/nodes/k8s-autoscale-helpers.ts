@@ -9,7 +9,7 @@ import type { Fields } from '../../runtime/point.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
 import type { KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import type { Harness } from '../../runtime/testing/replay.ts';
-import type { DecisionRecord, RecordQuery } from '../../autoscale/index.ts';
+import type { DecisionRecord, EngineCounters, RecordQuery } from '../../autoscale/index.ts';
 
 /** `int("field")` (field must be an int) or `"current" + "field"` with `current` from currentField. */
 export interface TestLambda extends LambdaExpression {
@@ -56,6 +56,7 @@ export interface AutoscaleNodeView {
   readonly pending: number;
   readonly errors: number;
   decisions(q: RecordQuery): DecisionRecord[];
+  readonly autoscaleCounters: EngineCounters;
 }
 
 /** The replica counts the node decided (its `scaled` records), in order: Kapacitor's "updates sent". */

@@ -236,6 +236,15 @@ test('k8sAutoscale node counters: increase_events, decrease_events, cooldown_dro
   assert.deepEqual(kube.state.scaleWrites().filter((r) => r.status === 200).map((r) => JSON.parse(r.body).spec.replicas), [3, 2]);
   // node-specific families hold only the nodes that have that counter
   assert.deepEqual(family(s, 'tickstream_node_increase_events_total'), [series('tickstream_node_increase_events_total')]);
+  // autoscale families (docs/metrics.md): decided replicas per resource, decisions by reason, API events
+  s = await scrape(app);
+  const res = 'task="scaler",node="k8s_autoscale2",resource="default/deployments/app"';
+  assert.equal(s.samples.get(`tickstream_autoscale_desired_replicas{${res}}`), 2);
+  assert.equal(s.samples.get(`tickstream_autoscale_applied_replicas{${res}}`), 2);
+  const reason = (r: string): number | undefined => s.samples.get(`tickstream_autoscale_decisions_total{task="scaler",node="k8s_autoscale2",reason="${r}"}`);
+  assert.deepEqual([reason('scaled'), reason('cooldown'), reason('unchanged'), reason('error')], [2, 1, 0, 0]);
+  assert.equal(s.samples.get('tickstream_autoscale_events_total{task="scaler",node="k8s_autoscale2",event="actuation_applied"}'), 2);
+  assert.equal(s.types.get('tickstream_autoscale_decisions_total'), 'counter');
 });
 
 /** A running task double with fixed stats (the shape of runtime/task.ts Task.stats()). */
