@@ -15,18 +15,11 @@ import { compileLambda, evaluateScript } from '../tickscript/index.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../kube/index.ts';
 import type { AutoscaleView } from '../autoscale/view.ts';
 import { control, startApiProcess } from './support/kube-api-process.ts';
+import { numberOption } from './support/args.ts';
 
-const args = process.argv.slice(2);
-function opt(name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a number, got ${args[i + 1]}`);
-  return v;
-}
-const N = opt('resources', 10_000);
-const POINTS = opt('points', 2_000_000);
-const DELAY = opt('delay-ms', 50);
+const N = numberOption('resources', 10_000);
+const POINTS = numberOption('points', 2_000_000);
+const DELAY = numberOption('delay-ms', 50);
 const BATCH = 5000;
 const S = 1_000_000_000n;
 

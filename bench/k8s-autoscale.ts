@@ -18,19 +18,12 @@ import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../kube/index.ts';
 import { control, startApiProcess } from './support/kube-api-process.ts';
+import { numberOption } from './support/args.ts';
 
-const args = process.argv.slice(2);
-function opt(name: string, dflt: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} needs a number, got ${args[i + 1]}`);
-  return v;
-}
-const N = opt('resources', 1000);
-const DELAY = opt('delay-ms', 20);
+const N = numberOption('resources', 1000);
+const DELAY = numberOption('delay-ms', 20);
 /** while the changes are in flight, another write of one point per resource every INGEST ms (10 points/s each) */
-const INGEST = opt('ingest-every-ms', 100);
+const INGEST = numberOption('ingest-every-ms', 100);
 const S = 1_000_000_000n;
 
 const dims = makeDimensions(['deployment'], false);

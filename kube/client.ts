@@ -112,37 +112,33 @@ export class KubeScaleClient implements ScaleClient {
   }
 
   async setReplicas(namespace: string, kind: string, name: string, replicas: number): Promise<Scale> {
-    const k = requireKind(kind);
-    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be an integer >= 0, got ${replicas}`);
-    return this.limiter.run(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const current = await this.read(namespace, k, name);
-        const ep = this.next();
-        const body: V1Scale = {
-          apiVersion: 'autoscaling/v1', kind: 'Scale',
-          metadata: { name, namespace, resourceVersion: current.resourceVersion },
-          spec: { replicas },
-        };
-        try {
-          const s = await replaceScale(ep, namespace, k, name, body);
-          return toScale(s, namespace, k.plural, name);
-        } catch (err) {
-          const f = classify(err, false);
-          if (f.kind === 'conflict' && attempt < CONFLICT_RETRIES) continue;
-          throw this.error('update', namespace, k, name, ep.server, f, attempt + 1);
-        }
-      }
-    });
+    const r = await this.readAndReplace(namespace, kind, name, replicas, () => undefined);
+    return r.written!;
   }
 
   async applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
+    const r = await this.readAndReplace(namespace, kind, name, replicas, (current) => {
+      if (current.replicas === replicas) return { kind: 'already-applied' };
+      if (expected !== undefined && current.replicas !== expected) return { kind: 'override', cluster: current.replicas };
+      return undefined;
+    });
+    return r.outcome ?? { kind: 'applied' };
+  }
+
+  /**
+   * Read the Scale, let `check` decide from it whether to stop (its outcome) or write, then replace spec.replicas
+   * with the read resourceVersion; on 409 read again (which also lets `check` see the concurrent change) and retry,
+   * at most CONFLICT_RETRIES more times.
+   */
+  private readAndReplace(namespace: string, kind: string, name: string, replicas: number, check: (current: Scale) => ApplyOutcome | undefined):
+    Promise<{ outcome?: ApplyOutcome; written?: Scale }> {
     const k = requireKind(kind);
     if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be an integer >= 0, got ${replicas}`);
     return this.limiter.run(async () => {
       for (let attempt = 0; ; attempt++) {
         const current = await this.read(namespace, k, name);
-        if (current.replicas === replicas) return { kind: 'already-applied' };
-        if (expected !== undefined && current.replicas !== expected) return { kind: 'override', cluster: current.replicas };
+        const outcome = check(current);
+        if (outcome) return { outcome };
         const ep = this.next();
         const body: V1Scale = {
           apiVersion: 'autoscaling/v1', kind: 'Scale',
@@ -150,11 +146,9 @@ export class KubeScaleClient implements ScaleClient {
           spec: { replicas },
         };
         try {
-          await replaceScale(ep, namespace, k, name, body);
-          return { kind: 'applied' };
+          return { written: toScale(await replaceScale(ep, namespace, k, name, body), namespace, k.plural, name) };
         } catch (err) {
           const f = classify(err, false);
-          // a concurrent writer: read again, which also tells whether it was an override
           if (f.kind === 'conflict' && attempt < CONFLICT_RETRIES) continue;
           throw this.error('update', namespace, k, name, ep.server, f, attempt + 1);
         }

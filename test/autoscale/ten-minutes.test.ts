@@ -11,7 +11,7 @@ import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { startTask, type Harness } from '../../runtime/testing/replay.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import { autoscaleNode, decided, registryFor } from '../nodes/k8s-autoscale-helpers.ts';
-import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
+import { TUTORIAL_AUTOSCALE_SCRIPT } from '../helpers/tutorial-script.ts';
 import {
   TEN_MINUTES_BASE, TEN_MINUTES_DECISIONS, TEN_MINUTES_DECISION_SECONDS, TEN_MINUTES_STATS, tenMinuteLines,
 } from '../helpers/ten-minute-traffic.ts';
@@ -20,20 +20,7 @@ setLambdaCompiler(compileLambda);
 
 const SEED_TICK = fileURLToPath(new URL('../../../shared/seed/autoscale.tick', import.meta.url));
 
-const OWN_SCRIPT = `
-var target = 100.0
-var increase_cooldown = 1m
-var decrease_cooldown = 2m
-var moving_avg_count = 60
-${TUTORIAL_TOTALS}    |movingAverage('total_requests_per_second', moving_avg_count)
-        .as('avg_requests_per_second')
-    |k8sAutoscale()
-        .kind('replicasets')
-        .resourceNameTag('replicaset')
-        .increaseCooldown(increase_cooldown)
-        .decreaseCooldown(decrease_cooldown)
-        .replicas(lambda: int(ceil("avg_requests_per_second" / target)))
-`;
+const OWN_SCRIPT = TUTORIAL_AUTOSCALE_SCRIPT;
 
 type Delivery = 'burst' | 'paced' | 'point-per-write';
 

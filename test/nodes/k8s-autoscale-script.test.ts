@@ -11,28 +11,14 @@ import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { startTask, type Harness } from '../../runtime/testing/replay.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import { autoscaleNode, decided, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
-import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
+import { TUTORIAL_AUTOSCALE_SCRIPT } from '../helpers/tutorial-script.ts';
 
 setLambdaCompiler(compileLambda);
 
 const SEED_TICK = fileURLToPath(new URL('../../../shared/seed/autoscale.tick', import.meta.url));
 
 /** The seed script, written independently (SPEC 1.6), plus an httpOut to read the event points back. */
-const OWN_SCRIPT = `
-var target = 100.0
-var increase_cooldown = 1m
-var decrease_cooldown = 2m
-var moving_avg_count = 60
-${TUTORIAL_TOTALS}    |movingAverage('total_requests_per_second', moving_avg_count)
-        .as('avg_requests_per_second')
-    |k8sAutoscale()
-        .kind('replicasets')
-        .resourceNameTag('replicaset')
-        .increaseCooldown(increase_cooldown)
-        .decreaseCooldown(decrease_cooldown)
-        .replicas(lambda: int(ceil("avg_requests_per_second" / target)))
-    |httpOut('events')
-`;
+const OWN_SCRIPT = TUTORIAL_AUTOSCALE_SCRIPT + "    |httpOut('events')\n";
 
 /** 2016-11-08T18:21:07Z, the seed's era; any whole second works. */
 const BASE = 1478629267;
