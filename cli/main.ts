@@ -4,6 +4,7 @@
  */
 import { Client, CliError } from './client.ts';
 import * as cmd from './commands.ts';
+import { whatif } from './whatif.ts';
 import { goFlagsToCommander, wantsHelp } from './flags.ts';
 import { MAIN_USAGE, USAGES } from './usage.ts';
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Handler> = {
   vars: cmd.vars,
   version: cmd.version,
   level: cmd.level,
+  whatif,
 };
 
 export interface RunEnv {

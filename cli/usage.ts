@@ -17,6 +17,7 @@ Commands:
 	stats           Display various stats about Kapacitor.
 	version         Displays the Kapacitor version info.
 	vars            Print debug vars in JSON format.
+	whatif          Replay points through autoscale tasks against a simulated cluster (tickstream).
 	help            Prints help for a command.
 
 Options:
@@ -84,6 +85,35 @@ Options:
   list: `Usage: kapacitor list (tasks|templates) [ID or pattern]...
 
 	List tasks or templates, optionally only those whose ID matches one of the glob patterns.
+`,
+  whatif: `Usage: kapacitor whatif -task <task ID> -file <line protocol> [-db <db>] [-rp <rp>] [-precision <n|u|ms|s|m|h>] [-compare <task ID>]... [-initial-replicas <n>] [-pod-capacity <n>] [-startup <duration>] [-load-field <field>] [-html <path>]
+
+	Replay the points through the task's pipeline with its k8sAutoscale nodes scaling a simulated cluster
+	(tickstream; nothing touches the live task or a real cluster), and print per resource the changes,
+	replica range, pod-seconds (cost) and time under-provisioned (load above ready pods x pod capacity).
+	With -compare, the other tasks replay the same points and are printed beside it.
+
+Options:
+  -compare string
+    	Another task to replay over the same points (repeatable).
+  -db string
+    	Database of the points (default: the task's first dbrp).
+  -file string
+    	Line protocol file with the points to replay.
+  -html string
+    	Also write the report with charts to this HTML file.
+  -initial-replicas int
+    	Replicas every resource starts with (default 1).
+  -load-field string
+    	Field holding the load at the autoscale node (default: the first field the replicas lambda reads).
+  -pod-capacity float
+    	Load one ready pod serves (default 100).
+  -precision string
+    	Timestamp precision of the file (default ns).
+  -rp string
+    	Retention policy of the points (default: the task's first dbrp).
+  -startup string
+    	Time from a scale-up to its pods being ready (default 0s).
 `,
   show: `Usage: kapacitor show [-replay <replay ID>] <task ID>
 

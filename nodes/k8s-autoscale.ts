@@ -23,6 +23,7 @@ import { kubeScaleTarget } from '../kube/scale-target.ts';
 import { isKubernetesService } from '../kube/service.ts';
 import { KIND_LIST_TEXT, lookupKind } from '../kube/kinds.ts';
 import { registerNode } from './registry.ts';
+import type { AutoscaleObserver } from '../runtime/services.ts';
 
 const NOT_ENABLED = 'cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled';
 
@@ -96,6 +97,7 @@ class K8sAutoscaleNode extends Node implements EngineHost<Point> {
   private readonly ids = new Map<string, ResourceId>();
   /** reused `extra` object for currentField (evaluators do not retain it) */
   private readonly extra: Fields = {};
+  private readonly observer: AutoscaleObserver | undefined;
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -117,6 +119,7 @@ class K8sAutoscaleNode extends Node implements EngineHost<Point> {
     const act = lastCall(def, 'activation');
     this.activation = act ? compileLambdaArg(def.name, 'activation', act[0]) : undefined;
 
+    this.observer = ctx.services.autoscaleObserver;
     const registry = ctx.services.kubernetes;
     if (registry === undefined) throw new Error(NOT_ENABLED);
     if (!isKubernetesService(registry)) throw new Error('k8sAutoscale: services.kubernetes is not a kubernetes client registry');
@@ -155,6 +158,7 @@ class K8sAutoscaleNode extends Node implements EngineHost<Point> {
       // bounded like the engine's resources: names past its limit are rejected there, not remembered here
       if (this.ids.size < this.engine.resourceLimit) this.ids.set(name, id);
     }
+    if (this.observer !== undefined) this.observer.point(this.taskId, this.name, id.key, p);
     this.engine.submit(p, id);
   }
 
@@ -214,6 +218,7 @@ class K8sAutoscaleNode extends Node implements EngineHost<Point> {
   }
 
   decided(p: Point | undefined, res: ResourceId, rec: DecisionRecord): void {
+    if (this.observer !== undefined) this.observer.decided(this.taskId, this.name, rec);
     switch (rec.reason) {
       case 'scaled':
         if (rec.final > rec.current) this.increases.inc();

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
 import type { GroupStat } from './node.ts';
+import type { Point } from './point.ts';
+import type { DecisionRecord } from '../autoscale/types.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -14,6 +16,8 @@ export interface RuntimeServices {
   serverInfo?: ServerInfo;
   /** where autoscale nodes persist decided state and decision records (server/store; none = memory only) */
   autoscaleState?: AutoscaleStateStore;
+  /** sees every point an autoscale node submits for a resource (what-if replays read the load from it) */
+  autoscaleObserver?: AutoscaleObserver;
   /** bounds of the autoscale engine (autoscale/engine.ts defaults when absent) */
   autoscaleLimits?: {
     readonly holdLimit?: number;
@@ -23,6 +27,13 @@ export interface RuntimeServices {
     readonly baseBackoffMs?: number;
     readonly maxBackoffMs?: number;
   };
+}
+
+export interface AutoscaleObserver {
+  /** `resource` is `namespace/kind/name`; called before the point is decided */
+  point(task: string, node: string, resource: string, p: Point): void;
+  /** every decision record, in decision order per resource */
+  decided(task: string, node: string, record: DecisionRecord): void;
 }
 
 /** A configured `[[httppost]]` endpoint. */

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { tasksRoutes } from './tasks-routes.ts';
 import { autoscaleRoutes } from './autoscale-routes.ts';
+import { whatifRoutes } from './whatif-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
 import { logLevelRoutes } from './loglevel-routes.ts';
@@ -28,6 +29,7 @@ export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'>
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
   for (const base of API_BASES) {
     await app.register(autoscaleRoutes, { tasks: opts.tasks, base });
+    await app.register(whatifRoutes, { tasks: opts.tasks, base });
     await app.register(tasksRoutes, { tasks: opts.tasks, base });
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });
