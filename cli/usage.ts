@@ -86,7 +86,7 @@ Options:
 
 	List tasks or templates, optionally only those whose ID matches one of the glob patterns.
 `,
-  whatif: `Usage: kapacitor whatif -task <task ID> -file <line protocol> [-db <db>] [-rp <rp>] [-precision <n|u|ms|s|m|h>] [-compare <task ID>]... [-initial-replicas <n>] [-pod-capacity <n>] [-startup <duration>] [-load-field <field>] [-html <path>]
+  whatif: `Usage: kapacitor whatif -task <task ID> (-recording <recording ID> | -file <line protocol> [-db <db>] [-rp <rp>] [-precision <n|u|ms|s|m|h>]) [-compare <task ID>]... [-initial-replicas <n>] [-pod-capacity <n>] [-startup <duration>] [-load-field <field>] [-html <path>]
 
 	Replay the points through the task's pipeline with its k8sAutoscale nodes scaling a simulated cluster
 	(tickstream; nothing touches the live task or a real cluster), and print per resource the changes,
@@ -110,6 +110,8 @@ Options:
     	Load one ready pod serves (default 100).
   -precision string
     	Timestamp precision of the file (default ns).
+  -recording string
+    	A recording to replay (instead of -file).
   -rp string
     	Retention policy of the points (default: the task's first dbrp).
   -startup string

@@ -16,6 +16,7 @@ interface WhatIfFlags {
   task?: string;
   compare: string[];
   file?: string;
+  recording?: string;
   db?: string;
   rp?: string;
   precision?: string;
@@ -35,15 +36,16 @@ function numberFlag(name: string, v: string | undefined): number | undefined {
 
 export async function whatif(args: string[], ctx: Ctx): Promise<void> {
   const { opts } = parseFlags<WhatIfFlags>('whatif', args, (c) => c
-    .option('--task <id>').option('--compare <id>', '', collect, []).option('--file <path>').option('--db <db>').option('--rp <rp>')
+    .option('--task <id>').option('--compare <id>', '', collect, []).option('--file <path>').option('--recording <id>').option('--db <db>').option('--rp <rp>')
     .option('--precision <p>').option('--initial-replicas <n>').option('--pod-capacity <n>').option('--startup <d>')
     .option('--load-field <name>').option('--html <path>'));
   if (!opts.task) throw new UsageError('Must provide a task ID with -task.', 'whatif');
-  if (!opts.file) throw new UsageError('Must provide the points to replay with -file <line protocol file>.', 'whatif');
-  const body: Record<string, unknown> = {
-    task: opts.task,
-    points: { data: readText(opts.file, 'points'), precision: opts.precision ?? 'ns', ...(opts.db ? { db: opts.db } : {}), ...(opts.rp ? { rp: opts.rp } : {}) },
-  };
+  if ((opts.file === undefined) === (opts.recording === undefined)) {
+    throw new UsageError('Must provide the points to replay: -recording <recording ID> or -file <line protocol file>.', 'whatif');
+  }
+  const body: Record<string, unknown> = { task: opts.task };
+  if (opts.recording !== undefined) body['recording'] = opts.recording;
+  else body['points'] = { data: readText(opts.file!, 'points'), precision: opts.precision ?? 'ns', ...(opts.db ? { db: opts.db } : {}), ...(opts.rp ? { rp: opts.rp } : {}) };
   if (opts.compare.length > 0) body['compare'] = opts.compare;
   const ir = numberFlag('initial-replicas', opts.initialReplicas);
   if (ir !== undefined) body['initial-replicas'] = ir;

@@ -20,12 +20,19 @@ import { ApiError, parseJsonObject, sendJson } from './http.ts';
 import { useRawBodies } from './body.ts';
 import type { TaskService } from './task-service.ts';
 
-const FIELDS = new Set(['task', 'compare', 'points', 'initial-replicas', 'pod-capacity', 'startup', 'load-field']);
+const FIELDS = new Set(['task', 'compare', 'points', 'recording', 'initial-replicas', 'pod-capacity', 'startup', 'load-field']);
 const CHUNK = 5000;
+
+/** Where `"recording": "<id>"` points come from (the recordings store); absent → such requests are a 400. */
+export interface RecordingSource {
+  /** throws an ApiError-worthy Error (e.g. unknown id) before the first chunk when it cannot be read */
+  open(id: string): AsyncIterable<PointChunk>;
+}
 
 export interface WhatIfRoutesOptions {
   readonly tasks: TaskService;
   readonly base: string;
+  readonly recordings?: RecordingSource;
 }
 
 function str(body: Record<string, unknown>, key: string, dflt?: string): string {
@@ -72,27 +79,42 @@ export async function whatifRoutes(app: FastifyInstance, opts: WhatIfRoutesOptio
     const loadField = body['load-field'] === undefined ? undefined : str(body, 'load-field');
 
     const points = body['points'];
-    if (points === undefined || points === null || typeof points !== 'object' || Array.isArray(points)) {
-      throw new ApiError(400, 'must provide points: {"db", "rp", "precision", "data": "<line protocol>"}');
+    const recording = body['recording'] === undefined ? undefined : str(body, 'recording');
+    if (recording !== undefined && points !== undefined) throw new ApiError(400, 'give either points or recording, not both');
+    let source: (() => AsyncIterable<PointChunk> | Iterable<PointChunk>) | undefined;
+    if (recording !== undefined) {
+      const recordings = opts.recordings;
+      if (!recordings) throw new ApiError(400, 'recordings are not available on this server');
+      source = () => recordings.open(recording);
+    } else if (points === undefined || points === null || typeof points !== 'object' || Array.isArray(points)) {
+      throw new ApiError(400, 'must provide points: {"db", "rp", "precision", "data": "<line protocol>"} or a recording id');
     }
-    const p = points as Record<string, unknown>;
-    const db = str(p, 'db', tasks[0]!.dbrps[0]?.db ?? '');
-    const rp = str(p, 'rp', tasks[0]!.dbrps[0]?.rp ?? '');
-    const precision = str(p, 'precision', '');
-    if (!isValidPrecision(precision)) throw new ApiError(400, `invalid precision ${JSON.stringify(precision)}`);
-    const parsed = new LineProtocolParser().parse(Buffer.from(str(p, 'data'), 'utf8'), { db, rp, precision, now: 0n });
-    if (parsed.errors.length > 0) throw new ApiError(400, `points: ${parsed.errors.slice(0, 3).join('; ')}${parsed.errors.length > 3 ? ` (and ${parsed.errors.length - 3} more)` : ''}`);
-    const chunks: PointChunk[] = [];
-    for (let i = 0; i < parsed.points.length; i += CHUNK) chunks.push({ db, rp, points: parsed.points.slice(i, i + CHUNK) });
+    if (source === undefined) {
+      const chunks = inlineChunks(points as Record<string, unknown>, tasks[0]!.dbrps[0]);
+      source = () => chunks;
+    }
 
     const report: WhatIfJSON = { options: { 'initial-replicas': initialReplicas, 'pod-capacity': podCapacity, startup: formatGoDuration(startup.value) }, tasks: [] };
     for (const t of tasks) {
       try {
-        report.tasks.push(taskJSON(await runWhatIf(t, chunks, { initialReplicas, podCapacity, startup: startup.value, ...(loadField ? { loadField } : {}) })));
+        report.tasks.push(taskJSON(await runWhatIf(t, source(), { initialReplicas, podCapacity, startup: startup.value, ...(loadField ? { loadField } : {}) })));
       } catch (err) {
         throw new ApiError(400, `what-if of task ${t.id}: ${(err as Error).message}`);
       }
     }
     return sendJson(reply, 200, report);
   });
+}
+
+/** Inline line protocol, parsed all-or-nothing like /write (a bad line is a 400 naming it), in chunks. */
+function inlineChunks(p: Record<string, unknown>, dbrp: DBRP | undefined): PointChunk[] {
+  const db = str(p, 'db', dbrp?.db ?? '');
+  const rp = str(p, 'rp', dbrp?.rp ?? '');
+  const precision = str(p, 'precision', '');
+  if (!isValidPrecision(precision)) throw new ApiError(400, `invalid precision ${JSON.stringify(precision)}`);
+  const parsed = new LineProtocolParser().parse(Buffer.from(str(p, 'data'), 'utf8'), { db, rp, precision, now: 0n });
+  if (parsed.errors.length > 0) throw new ApiError(400, `points: ${parsed.errors.slice(0, 3).join('; ')}${parsed.errors.length > 3 ? ` (and ${parsed.errors.length - 3} more)` : ''}`);
+  const chunks: PointChunk[] = [];
+  for (let i = 0; i < parsed.points.length; i += CHUNK) chunks.push({ db, rp, points: parsed.points.slice(i, i + CHUNK) });
+  return chunks;
 }
