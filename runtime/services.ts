@@ -1,6 +1,7 @@
 /** What the runtime hands to nodes besides their definition: shared services and per-task hooks. */
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
+import type { SwarmRegistry } from '../swarm/clients.ts';
 import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
 import type { GroupStat } from './node.ts';
 import type { Point } from './point.ts';
@@ -10,6 +11,8 @@ import type { DecisionRecord } from '../autoscale/types.ts';
 export interface RuntimeServices {
   /** the Kubernetes client registry (kube/clients.ts KubernetesClients) used by k8sAutoscale */
   kubernetes?: KubernetesService;
+  /** the Docker Swarm client registry (swarm/clients.ts) used by swarmAutoscale */
+  swarm?: SwarmRegistry;
   /** `[[httppost]]` endpoints by name, for `httpPost().endpoint(name)` and alert `.post().endpoint(name)` (SPEC 3.13) */
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */

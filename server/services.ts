@@ -19,6 +19,7 @@ import { TaskService, TemplateService, taskApi } from './api/index.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
+import { SwarmClients } from '../swarm/clients.ts';
 import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
@@ -55,6 +56,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       logger: logger.child({ component: 'task_master' }),
       services: {
         kubernetes,
+        swarm: new SwarmClients(config.swarm),
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },

@@ -14,7 +14,7 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   'pushover', 'sensu', 'servicenow', 'slack', 'smtp', 'snmptrap', 'talk', 'teams', 'telegram', 'victorops', 'zenoss',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
-  'static-discovery', 'swarm', 'triton',
+  'static-discovery', 'triton',
   // other inputs (tickstream ingests through HTTP /write only)
   'collectd', 'graphite', 'opentsdb', 'udp',
   // the packaged file's [[static-discovery]] example puts its labels under `[static.labels]`, a top-level [static]

@@ -155,6 +155,18 @@ export interface Config {
   kubernetes: KubernetesSectionConfig[];
   influxdb: InfluxdbSectionConfig[];
   httppost: HttpPostSectionConfig[];
+  swarm: SwarmSectionConfig[];
+}
+
+/** One [[swarm]] section (Kapacitor's services/swarm/config.go). */
+export interface SwarmSectionConfig {
+  enabled: boolean;
+  id: string;
+  servers: string[];
+  sslCa: string;
+  sslCert: string;
+  sslKey: string;
+  insecureSkipVerify: boolean;
 }
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
@@ -270,6 +282,18 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('alert-template-file', 'alertTemplateFile', 'string', ''),
       k('row-template', 'rowTemplate', 'string', ''),
       k('row-template-file', 'rowTemplateFile', 'string', ''),
+    ],
+  },
+  {
+    // Kapacitor's services/swarm/config.go: the Docker Swarm clusters swarmAutoscale scales
+    toml: 'swarm', prop: 'swarm', kind: 'array', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('id', 'id', 'string', ''),
+      k('servers', 'servers', 'strings', []),
+      k('ssl-ca', 'sslCa', 'string', ''),
+      k('ssl-cert', 'sslCert', 'string', ''),
+      k('ssl-key', 'sslKey', 'string', ''),
+      k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
     ],
   },
 ];

@@ -30,6 +30,11 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
     fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
   }
   validateHttpPost(c.httppost, origin);
+  c.swarm.forEach((s, i) => {
+    if (s.enabled && s.servers.length === 0) {
+      throw keyError(origin, `swarm.${i}.servers`, `swarm[${i}].servers`, 'no api-servers specified, must provide at least one server URL');
+    }
+  });
   // The per-value [kubernetes] checks run here too, where the variable a value came from is still known
   // (KAPACITOR_KUBERNETES_API_SERVERS=localhost:8001); kube/ checks the section as a whole when the clients start.
   c.kubernetes.forEach((k, i) => {

@@ -64,11 +64,11 @@ export function decided(node: AutoscaleNodeView, resource?: string): number[] {
   return node.decisions({ reasons: new Set(['scaled']), limit: 1e9, ...(resource ? { resource } : {}) }).map((r) => r.final);
 }
 
-/** The k8sAutoscale node instance of a running task. */
+/** The (first) autoscale node instance of a running task. */
 export function autoscaleNode(h: Harness): AutoscaleNodeView {
   const nodes = (h.task as unknown as { nodes: { def: { kind: string } }[] }).nodes;
-  const n = nodes.find((x) => x.def.kind === 'k8sAutoscale');
-  if (!n) throw new Error('no k8sAutoscale node in the task');
+  const n = nodes.find((x) => x.def.kind === 'k8sAutoscale' || x.def.kind === 'swarmAutoscale' || x.def.kind === 'ec2Autoscale');
+  if (!n) throw new Error('no autoscale node in the task');
   return n as unknown as AutoscaleNodeView;
 }
 

@@ -52,11 +52,15 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
     assert.deepEqual(db.excludedSubscriptions, { _kapacitor: ['autogen'] });
   });
 
+  it('[[swarm]] is parsed (swarmAutoscale uses it): the packaged section is disabled with one server', () => {
+    assert.deepEqual(c.swarm, [{ enabled: false, id: '', servers: ['http://localhost:2376'], sslCa: '', sslCert: '', sslKey: '', insecureSkipVerify: false }]);
+  });
+
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
       'alert', 'tls', 'config-override', 'task', 'deadman', 'influxdb', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
       'pagerduty2', 'pushover', 'slack', 'telegram', 'hipchat', 'kafka', 'alerta', 'sensu', 'reporting', 'udf',
-      'talk', 'mqtt', 'swarm', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
+      'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
     assert.deepEqual(notices, expected.map((x) => `section [${x}] is accepted but not used by tickstream`));

@@ -104,17 +104,17 @@ export const k8sAutoscale: NodeSpec = {
 export const swarmAutoscale: NodeSpec = {
   kind: 'swarmAutoscale', desc: 'swarm_autoscale', goType: '*pipeline.SwarmAutoscaleNode', wants: 'parent', provides: 'stream',
   args: sig(),
-  props: { ...common, serviceName: field('string'), serviceNameTag: field('string'), outputServiceNameTag: field('string') },
+  props: { ...common, serviceName: field('string'), serviceNameTag: field('string'), outputServiceNameTag: field('string'), ...POLICY_PROPS },
   chains: 'all',
-  validate: (n) => exactlyOne(n, 'serviceName', 'serviceNameTag', 'ServiceName', 'ServiceNameTag') ?? clamp(n),
+  validate: (n) => exactlyOne(n, 'serviceName', 'serviceNameTag', 'ServiceName', 'ServiceNameTag') ?? clamp(n) ?? policies(n),
   defaults: { max: 0n, min: 1n, increaseCooldown: 0n, decreaseCooldown: 0n },
 };
 
 export const ec2Autoscale: NodeSpec = {
   kind: 'ec2Autoscale', desc: 'ec2_autoscale', goType: '*pipeline.Ec2AutoscaleNode', wants: 'parent', provides: 'stream',
   args: sig(),
-  props: { ...common, groupName: field('string'), groupNameTag: field('string'), outputGroupNameTag: field('string') },
+  props: { ...common, groupName: field('string'), groupNameTag: field('string'), outputGroupNameTag: field('string'), ...POLICY_PROPS },
   chains: 'all',
-  validate: (n) => exactlyOne(n, 'groupName', 'groupNameTag', 'GroupName', 'GroupNameTag') ?? clamp(n),
+  validate: (n) => exactlyOne(n, 'groupName', 'groupNameTag', 'GroupName', 'GroupNameTag') ?? clamp(n) ?? policies(n),
   defaults: { max: 0n, min: 1n, increaseCooldown: 0n, decreaseCooldown: 0n },
 };
