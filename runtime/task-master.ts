@@ -8,6 +8,7 @@ import type { Point } from './point.ts';
 import { Router } from './router.ts';
 import type { RuntimeServices } from './services.ts';
 import { Task, type RunningTask } from './task.ts';
+import { nodeFactory } from '../nodes/index.ts';
 
 export type { RuntimeServices } from './services.ts';
 export type { RunningTask } from './task.ts';
@@ -41,6 +42,17 @@ export class TaskMaster implements PointSink {
     if (!(sampleRate >= 0 && sampleRate <= 1)) throw new Error(`timing-sample-rate must be within [0, 1], got ${sampleRate}`);
     if (!Number.isInteger(movAvgSize) || movAvgSize < 1) throw new Error(`timing-movavg-size must be a positive integer, got ${movAvgSize}`);
     this.timing = { sampleRate, movAvgSize };
+  }
+
+  /**
+   * Why `pipeline` can never run here: the first node whose kind has no runtime (define-time check of the task
+   * API, so the user gets a 400 naming the node and where it is written), or undefined.
+   */
+  unsupported(pipeline: Pipeline): string | undefined {
+    for (const n of pipeline.nodes) {
+      if (nodeFactory(n.kind) === undefined) return `line ${n.pos.line} char ${n.pos.column}: node "${n.kind}" is not supported yet`;
+    }
+    return undefined;
   }
 
   /** Start a task; throws an Error with a clear message (unsupported node, bad property, mismatched edges, …). */
