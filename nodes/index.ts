@@ -23,6 +23,7 @@ import './sample.ts';
 import './shift.ts';
 import './stats.ts';
 import './stream.ts';
+import './union.ts';
 import './where.ts';
 import './window.ts';
 
