@@ -15,6 +15,7 @@ import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
 import './http-post.ts';
+import './join.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './log.ts';
