@@ -4,6 +4,7 @@
  */
 import './alert.ts';
 import './barrier.ts';
+import './combine.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';
@@ -11,6 +12,7 @@ import './derivative.ts';
 import './difference.ts';
 import './elapsed.ts';
 import './eval.ts';
+import './flatten.ts';
 import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
