@@ -20,6 +20,7 @@ import './http-post.ts';
 import './join.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
+import './influxql-multi.ts'; // distinct top bottom
 import './log.ts';
 import './moving-average.ts';
 import './sample.ts';
