@@ -4,6 +4,7 @@
  */
 import './alert.ts';
 import './barrier.ts';
+import './change-detect.ts';
 import './combine.ts';
 import './cumulative-sum.ts';
 import './default.ts';
@@ -25,6 +26,7 @@ import './log.ts';
 import './moving-average.ts';
 import './sample.ts';
 import './shift.ts';
+import './state-tracking.ts';
 import './stats.ts';
 import './stream.ts';
 import './union.ts';

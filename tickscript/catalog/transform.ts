@@ -131,8 +131,8 @@ export const barrier: NodeSpec = {
 
 export const changeDetect: NodeSpec = {
   ...base('changeDetect', 'changeDetect', '*pipeline.ChangeDetectNode'), wants: 'parent', provides: 'parent',
+  // pipeline/change_detect.go has no validation: without fields nothing ever counts as changed
   args: variadic('string'), props: {},
-  validate: (n) => (n.args.length === 0 ? 'must specify at least one field for changeDetect' : undefined),
 };
 
 export const stateDuration: NodeSpec = {
