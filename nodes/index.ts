@@ -21,7 +21,7 @@ import './http-post.ts';
 import './join.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
-import './influxql-multi.ts'; // distinct top bottom
+import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit
 import './log.ts';
 import './moving-average.ts';
 import './sample.ts';

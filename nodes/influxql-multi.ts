@@ -1,13 +1,15 @@
 /**
  * The InfluxQL functions that produce several points per context: `distinct(field)`, `top(n, field, ...)`,
- * `bottom(n, field, ...)` (pipeline/influxql.go, influxql.go, influxdb query/functions*.go). They emit a *batch*
+ * `bottom(n, field, ...)`, `holtWinters(field, h, m, interval)`, `holtWintersWithFit(...)` (pipeline/influxql.go,
+ * influxql.go, influxdb query/functions*.go; the forecaster is nodes/holt-winters.ts). They emit a *batch*
  * per context: on a stream edge a context is one timestamp of a group (emitted when the group's next timestamp
  * arrives, like the other InfluxQL nodes); on a batch edge it is one batch (an empty batch emits nothing).
  *
  * Output batch (influxql.gen.go EmitBatch): the group's name, group tags and dimensions; one point per selected
  * value with fields `{<as>: value}`; point time = the context time (the batch end, or the stream timestamp), or with
- * `.usePointTimes()` the selected point's own time, and then the batch time is the latest of them. distinct's
- * points carry the group tags; top/bottom's carry the selected point's tags (merged over the group tags).
+ * `.usePointTimes()` the selected point's own time (always for holtWinters: forecast times), and then the batch
+ * time is the latest of them. distinct's and holtWinters' points carry the group tags; top/bottom's carry the
+ * selected point's tags (merged over the group tags).
  * top/bottom's extra field/tag arguments do not change the output (Kapacitor only copies them into unused aux data).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
@@ -16,6 +18,8 @@ import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValu
 import { goTypeName } from '../runtime/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
 import { valueType, type ValueType } from './reducers.ts';
+import { HoltWinters } from './holt-winters.ts';
+import type { PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 
 /** One aggregated value with the time and tags of its point. */
@@ -73,19 +77,53 @@ function cmpValue(a: FieldValue, b: FieldValue): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** influxdb FloatHoltWintersReducer (ints are converted to float): forecasts at their own times. */
+class HoltWintersReducer implements MultiReducer {
+  private readonly hw: HoltWinters;
+  constructor(h: number, m: number, fit: boolean, interval: bigint) { this.hw = new HoltWinters(h, m, fit, interval); }
+  add(v: Val): void { this.hw.add(v.time, typeof v.value === 'bigint' ? Number(v.value) : (v.value as number)); }
+  emit(): Val[] { return this.hw.emit().map((f) => ({ value: f.value, time: f.time, tags: EMPTY })); }
+}
+const EMPTY: Tags = Object.freeze({});
+
 const GO_TYPES: Record<ValueType, string> = { float: 'float64', int: 'int64', string: 'string', bool: 'bool' };
+
+/** What a kind's chaining-method arguments say: the field, a reducer factory, forced point times. */
+interface Parsed { readonly field: unknown; readonly create: () => MultiReducer; readonly pointTimes?: boolean }
 
 interface Spec {
   readonly types: readonly ValueType[];
-  create(n: number): MultiReducer;
+  parse(d: PipelineNode): Parsed;
   /** top/bottom: output points carry the selected point's tags */
   readonly pointTags: boolean;
 }
 
+const arg = (d: PipelineNode, i: number): unknown => (d.args[i] ? plain(d.args[i]!) : undefined);
+function positive(d: PipelineNode, i: number): number {
+  const n = Number(arg(d, i) as bigint);
+  if (!(n > 0)) throw new Error(`${d.name}: ${d.kind} needs a positive number of points, got ${n}`);
+  return n;
+}
+function holtWinters(fit: boolean): Spec {
+  return {
+    types: ['float', 'int'], pointTags: false,
+    parse: (d) => {
+      const h = Number(arg(d, 1) as bigint);
+      const m = Number(arg(d, 2) as bigint);
+      const interval = arg(d, 3) as bigint;
+      // influxdb divides by the interval: Kapacitor panics on 0; tickstream refuses to start the task
+      if (!(interval > 0n)) throw new Error(`${d.name}: ${d.kind} interval must be greater than zero, got ${interval}ns`);
+      return { field: arg(d, 0), create: () => new HoltWintersReducer(h, m, fit, interval), pointTimes: true };
+    },
+  };
+}
+
 const SPECS: Readonly<Record<string, Spec>> = {
-  distinct: { types: ['float', 'int', 'string', 'bool'], create: () => new Distinct(), pointTags: false },
-  top: { types: ['float', 'int'], create: (n) => new TopBottom(n, true), pointTags: true },
-  bottom: { types: ['float', 'int'], create: (n) => new TopBottom(n, false), pointTags: true },
+  distinct: { types: ['float', 'int', 'string', 'bool'], pointTags: false, parse: (d) => ({ field: arg(d, 0), create: () => new Distinct() }) },
+  top: { types: ['float', 'int'], pointTags: true, parse: (d) => { const n = positive(d, 0); return { field: arg(d, 1), create: () => new TopBottom(n, true) }; } },
+  bottom: { types: ['float', 'int'], pointTags: true, parse: (d) => { const n = positive(d, 0); return { field: arg(d, 1), create: () => new TopBottom(n, false) }; } },
+  holtWinters: holtWinters(false),
+  holtWintersWithFit: holtWinters(true),
 };
 
 /** Per-group context on a stream edge. */
@@ -102,7 +140,7 @@ export class InfluxQLMultiNode extends Node {
   private readonly method: string;
   private readonly spec: Spec;
   private readonly field: string;
-  private readonly n: number;
+  private readonly create: () => MultiReducer;
   private readonly as: string;
   private readonly pointTimes: boolean;
   private readonly groups = this.groupState<Ctx>();
@@ -112,15 +150,13 @@ export class InfluxQLMultiNode extends Node {
     const d = ctx.def;
     this.method = d.kind;
     this.spec = SPECS[d.kind]!;
-    // distinct(field); top/bottom(n, field, fieldsAndTags...)
-    const fieldArg = d.kind === 'distinct' ? d.args[0] : d.args[1];
-    const f = fieldArg ? plain(fieldArg) : undefined;
+    const parsed = this.spec.parse(d);
+    const f = parsed.field;
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
     this.field = f;
-    this.n = d.kind === 'distinct' ? 0 : Number(plain(d.args[0]!) as bigint);
-    if (d.kind !== 'distinct' && !(this.n > 0)) throw new Error(`${d.name}: ${d.kind} needs a positive number of points, got ${this.n}`);
+    this.create = parsed.create;
     this.as = prop(d, 'as', d.kind);
-    this.pointTimes = hasCall(d, 'usePointTimes');
+    this.pointTimes = parsed.pointTimes === true || hasCall(d, 'usePointTimes');
   }
 
   /** A reducer for the type of the context's first value (influxql.go realizeReduceContext), or undefined. */
@@ -135,7 +171,7 @@ export class InfluxQLMultiNode extends Node {
         new Error(`invalid influxql func ${this.method} with field ${this.field}: cannot apply ${this.method} to ${GO_TYPES[t]} field`));
       return undefined;
     }
-    return { rc: this.spec.create(this.n), type: t };
+    return { rc: this.create(), type: t };
   }
 
   private aggregate(rc: MultiReducer, type: ValueType, time: bigint, fields: Readonly<Record<string, FieldValue>>, tags: Tags, group: string, msg: string): void {
