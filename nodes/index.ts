@@ -26,6 +26,7 @@ import './log.ts';
 import './moving-average.ts';
 import './sample.ts';
 import './shift.ts';
+import './sideload.ts';
 import './state-tracking.ts';
 import './stats.ts';
 import './stream.ts';
