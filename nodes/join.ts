@@ -101,6 +101,8 @@ class JoinGroup {
           if (set.ready || !onlyReady) this.node.emitSet(set);
           else break;
         }
+        // nothing left the oldest time: the oldest time and the flags are unchanged (the common waiting case)
+        if (i === 0 && onlyReady) return;
         if (i === q.length) this.sets.delete(this.oldest!);
         else q.splice(0, i);
       }
@@ -118,7 +120,7 @@ export class JoinNode extends MultiParentNode {
   readonly cfg: JoinConfig;
   private readonly on: readonly string[];
   private readonly deleteAll: boolean;
-  private readonly groups = new Map<string, JoinGroup>();
+  private readonly groups = this.groupState<JoinGroup>();
   // join.on state (join.go matchPoints)
   /** on-group → per parent the rounded time of its last message there (undefined = never) */
   private readonly lowMarks = new Map<string, (bigint | undefined)[]>();
@@ -128,6 +130,11 @@ export class JoinNode extends MultiParentNode {
   private allReported = false;
   /** on-dimensions by input byName flag */
   private readonly onDims: readonly [Dimensions, Dimensions];
+  /** per parent: field name → `<as><delimiter><field>` (built once per name, not per point) */
+  private readonly prefixed: Map<string, string>[];
+  /** last output tags/group computed (joinPoints) */
+  private readonly outMemo: { tags: Tags | undefined; dims: Dimensions | undefined; name: string; outTags: Tags; group: string } =
+    { tags: undefined, dims: undefined, name: '', outTags: {}, group: '' };
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -143,11 +150,8 @@ export class JoinNode extends MultiParentNode {
     if (this.cfg.tolerance < 0n) throw new Error(`${d.name}: tolerance must be >= 0, got ${this.cfg.tolerance}`);
     this.on = (lastCall(d, 'on') ?? []).map((v) => String(plain(v)));
     this.onDims = [makeDimensions(this.on, false), makeDimensions(this.on, true)];
+    this.prefixed = prefixes.map(() => new Map());
     this.deleteAll = prop<boolean>(d, 'deleteAll', false) === true;
-  }
-
-  override workingCardinality(): number {
-    return this.groups.size;
   }
 
   protected override onPoint(p: Point): void {
@@ -184,7 +188,8 @@ export class JoinNode extends MultiParentNode {
 
   private doMessage(src: number, m: Msg): void {
     if (this.on.length > 0) this.matchPoints({ src, msg: m });
-    else this.group(m.group).collect(src, m);
+    else if (isBatch(m)) this.group(m.group).collect(src, m);
+    else (this.groups.forPoint(m) ?? this.group(m.group)).collect(src, m);
   }
 
   // ---- join.on ------------------------------------------------------------------------------------------
@@ -293,21 +298,29 @@ export class JoinNode extends MultiParentNode {
 
   /** joinset.JoinIntoPoint: prefixed fields of every parent; a missing parent is filled or drops the set. */
   private joinPoints(set: JoinSet, first: Point, name: string): Point | undefined {
-    const { prefixes, delimiter, fill, fillValue } = this.cfg;
+    const { fill, fillValue } = this.cfg;
     const fields: Fields = {};
     for (let i = 0; i < set.values.length; i++) {
       const v = set.values[i] as Point | undefined;
-      const pre = prefixes[i]! + delimiter;
+      const names = this.prefixed[i]!;
       if (v === undefined) {
         if (fill === 'none') return undefined;
         // null fill: tickstream fields cannot hold null, the fields are left out (docs/nodes.md)
-        if (fill === 'number') for (const k in first.fields) fields[pre + k] = fillValue;
+        if (fill === 'number') for (const k in first.fields) fields[prefixedName(names, this.cfg, i, k)] = fillValue;
       } else {
-        for (const k in v.fields) fields[pre + k] = v.fields[k]!;
+        for (const k in v.fields) fields[prefixedName(names, this.cfg, i, k)] = v.fields[k]!;
       }
     }
-    const tags = groupTags(first.tags, first.dims);
-    return makePoint(name, '', '', tags, fields, set.time, first.dims, groupId(name, tags, first.dims));
+    // group tags and ID of the output: the same for every point of a series, memoised on the last one seen
+    const memo = this.outMemo;
+    if (memo.tags !== first.tags || memo.dims !== first.dims || memo.name !== name) {
+      memo.tags = first.tags;
+      memo.dims = first.dims;
+      memo.name = name;
+      memo.outTags = groupTags(first.tags, first.dims);
+      memo.group = groupId(name, memo.outTags, first.dims);
+    }
+    return makePoint(name, '', '', memo.outTags, fields, set.time, first.dims, memo.group);
   }
 
   /** joinset.JoinIntoBatch: batch points paired by rounded time across the parents' batches. */
@@ -366,6 +379,16 @@ export class JoinNode extends MultiParentNode {
     }
     return makeBatch(name, first.db, first.rp, tags, dims, groupId(name, tags, dims), set.time, out);
   }
+}
+
+/** `<as><delimiter><field>` through a per-parent cache (bounded: field names are few; past 10^4 it stops caching). */
+function prefixedName(names: Map<string, string>, cfg: JoinConfig, i: number, field: string): string {
+  let n = names.get(field);
+  if (n === undefined) {
+    n = cfg.prefixes[i]! + cfg.delimiter + field;
+    if (names.size < 10_000) names.set(field, n);
+  }
+  return n;
 }
 
 /** Kapacitor's GroupInfo of a message: its group tags and dimensions. */
