@@ -24,12 +24,14 @@ import './influxql.ts'; // sum mean count min max first last spread stddev media
 import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit
 import './log.ts';
 import './moving-average.ts';
+import './noop.ts';
 import './sample.ts';
 import './shift.ts';
 import './sideload.ts';
 import './state-tracking.ts';
 import './stats.ts';
 import './stream.ts';
+import './trickle.ts';
 import './union.ts';
 import './where.ts';
 import './window.ts';
