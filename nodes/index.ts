@@ -22,6 +22,7 @@ import './join.ts';
 import './k8s-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit
+import './kapacitor-loopback.ts';
 import './log.ts';
 import './moving-average.ts';
 import './noop.ts';

@@ -2,6 +2,8 @@
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { GroupStat } from './node.ts';
+import type { Point } from './point.ts';
+import type { DBRP } from '../tickscript/pipeline.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -11,6 +13,13 @@ export interface RuntimeServices {
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
   serverInfo?: ServerInfo;
+  /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
+  loopback?: LoopbackSink;
+}
+
+/** Accepts points written back into the server by kapacitorLoopback (routed after the current write). */
+export interface LoopbackSink {
+  write(p: Point): void;
 }
 
 /** A configured `[[httppost]]` endpoint. */
@@ -39,6 +48,8 @@ export interface TaskHooks {
    * (`stats()` nodes, SPEC 3.16). Throws when there is no such node yet.
    */
   watchGroups(nodeId: number): ReadonlyMap<string, GroupStat>;
+  /** the task's dbrps (kapacitorLoopback refuses to write into one of them) */
+  readonly dbrps: readonly DBRP[];
 }
 
 export interface TimingOptions {

@@ -65,6 +65,7 @@ export class Task implements RunningTask {
         if (!n) throw new Error(`task ${id}: stats() cannot watch node ${nodeId}: it does not exist yet`);
         return (n.groupEmitted ??= new Map());
       },
+      dbrps,
     };
     try {
       for (const def of pipeline.nodes) {
