@@ -144,14 +144,14 @@ test('define with a catalog node the runtime does not execute answers 400 with i
   // whichever TICKscript node kind has no runtime yet (the list shrinks as nodes land); none left = nothing to check
   const { CATALOG } = await import('../../tickscript/index.ts');
   const { nodeFactory } = await import('../../nodes/index.ts');
-  const simple = ['sideload', 'kapacitorLoopback', 'trickle', 'noOp', 'holtWinters', 'swarmAutoscale'];
+  const simple = ['swarmAutoscale', 'ec2Autoscale', 'influxDBOut'];
   const kind = simple.find((k) => CATALOG.has(k) && nodeFactory(k) === undefined);
   if (kind === undefined) { t.skip('every candidate node kind has a runtime'); return; }
   const { app, store } = await fixture(t);
   const call: Record<string, string> = {
-    sideload: "|sideload().source('file:///x')", kapacitorLoopback: "|kapacitorLoopback().database('d').retentionPolicy('r').measurement('m')",
-    trickle: '|window().period(1s)\n    |trickle()', noOp: '|noOp()', holtWinters: "|window().period(1s)\n    |holtWinters('v', 1, 0, 1s)",
     swarmAutoscale: "|swarmAutoscale().serviceName('s').replicas(lambda: 1)",
+    ec2Autoscale: "|ec2Autoscale().groupName('g').replicas(lambda: 1)",
+    influxDBOut: "|influxDBOut().database('d').retentionPolicy('r')",
   };
   const script = `stream\n    |from()\n    ${call[kind]}\n`;
   for (const status of ['disabled', 'enabled']) {
