@@ -6,7 +6,11 @@
 //   (TestStream_Delete_GroupBy).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScript } from '../../runtime/testing/replay.ts';
+import { startScript, startTask } from '../../runtime/testing/replay.ts';
+import { appendChild } from '../../runtime/testing/splice.ts';
+import { evaluateScript } from '../../tickscript/index.ts';
+import type { Batch } from '../../runtime/point.ts';
+import { capture } from './capture.ts';
 
 type T = { after(fn: () => void): void };
 function run(t: T, script: string) {
@@ -67,4 +71,23 @@ test('delete().tag(dimension) after groupBy: dimension dropped, groups merge, se
   ]);
   assert.equal(h.task.stats()['node-stats']['delete2']!['tags_deleted'], 12);
   assert.equal(h.task.stats()['node-stats']['window3']!['working_cardinality'], 2);
+});
+
+test('batches: a changed header tag set becomes the batch dimensions (beginBatchMessage.SetTags), for delete and default', (t) => {
+  const cap = (script: string, node: string) => {
+    const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
+    const h = startTask(pipeline);
+    t.after(() => h.stop());
+    return h;
+  };
+  const h = cap(`stream|from().measurement('cpu').groupBy('host', 'type')|window().period(2s).every(2s).align()|delete().tag('type')`, 'delete3');
+  h.write(['cpu,host=a,type=idle value=1 0', 'cpu,host=a,type=idle value=2 2'], 's');
+  // the header's tags {host, type} lose type: dimensions = [host], group "host=a"; the point tags lose type too
+  const b = capture(h).raw[0] as Batch;
+  assert.deepEqual([b.tags, b.dims.tagNames, b.group, b.points[0]!.tags], [{ host: 'a' }, ['host'], 'host=a', { host: 'a' }]);
+  const d = cap(`stream|from().measurement('cpu').groupBy('host')|window().period(2s).every(2s).align()|default().tag('dc', 'x')`, 'default3');
+  d.write(['cpu,host=a value=1 0', 'cpu,host=a value=2 2'], 's');
+  // the defaulted tag joins the header's tags and so the dimensions
+  const e = capture(d).raw[0] as Batch;
+  assert.deepEqual([e.tags, e.dims.tagNames, e.group], [{ host: 'a', dc: 'x' }, ['dc', 'host'], 'dc=x,host=a']);
 });
