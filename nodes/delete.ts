@@ -3,7 +3,7 @@
  * `tags_deleted` count only names that were present. Objects are copied only when something is removed.
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { Fields, Tags } from '../runtime/point.ts';
+import { makeDimensions, type Dimensions, type Fields, type Tags } from '../runtime/point.ts';
 import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';
@@ -25,6 +25,9 @@ export class DeleteNode extends FieldTagRewriteNode {
   private readonly fieldSet: ReadonlySet<string>;
   private readonly tagSet: ReadonlySet<string>;
   private readonly fieldsDeleted = this.counter('fields_deleted');
+  /** last input dimensions and their rewrite (delete.go deleteDimensions); upstream nodes reuse one object */
+  private dimsIn: Dimensions | undefined;
+  private dimsOut: Dimensions | undefined;
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -39,6 +42,15 @@ export class DeleteNode extends FieldTagRewriteNode {
     if (this.fields.length === 0) return f;
     const [out, n] = without(f, this.fields, this.fieldSet);
     if (n > 0) this.fieldsDeleted.add(n);
+    return out;
+  }
+
+  protected override rewriteDims(d: Dimensions): Dimensions {
+    if (d === this.dimsIn) return this.dimsOut!;
+    const tagSet = this.tagSet;
+    const out = d.tagNames.some((n) => tagSet.has(n)) ? makeDimensions(d.tagNames.filter((n) => !tagSet.has(n)), d.byName) : d;
+    this.dimsIn = d;
+    this.dimsOut = out;
     return out;
   }
 

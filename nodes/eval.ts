@@ -11,6 +11,7 @@ import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../runt
 import { goTypeName } from '../runtime/values.ts';
 import { Duration, type CompiledLambda, type LambdaEvaluator, type LambdaValue } from '../tickscript/lambda-contract.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
+import { referenceNames } from '../tickscript/lambda/references.ts';
 import { registerNode } from './registry.ts';
 
 export class EvalNode extends Node {
@@ -19,6 +20,8 @@ export class EvalNode extends Node {
   private readonly tagNames: ReadonlySet<string>;
   /** keep: undefined = not called; [] = keep all; list = exactly these */
   private readonly keep: string[] | undefined;
+  /** names the expressions read (Kapacitor's scope variables): `.keep(name)` finds them as fields or tags */
+  private readonly referenced: ReadonlySet<string>;
   private readonly evals = this.groupState<LambdaEvaluator[]>();
 
   constructor(ctx: NodeContext) {
@@ -34,6 +37,7 @@ export class EvalNode extends Node {
     for (const t of tags) if (!this.as.includes(t)) throw new Error(`${d.name}: .tags() name "${t}" is not one of the .as() names`);
     this.tagNames = new Set(tags);
     this.keep = hasCall(d, 'keep') ? names('keep') : undefined;
+    this.referenced = new Set(d.args.flatMap((a) => (a.type === 'lambda' ? referenceNames(a.value) : [])));
   }
 
   private evaluators(group: string): LambdaEvaluator[] {
@@ -59,13 +63,19 @@ export class EvalNode extends Node {
     const out: Fields = {};
     const keep = this.keep;
     if (keep !== undefined && keep.length > 0) {
+      // eval.go: the lambda scope first (results, then names the expressions read: a field, else a tag's string
+      // value), then the point's fields
       for (const f of keep) {
         if (Object.hasOwn(results, f)) out[f] = results[f]!;
         else if (Object.hasOwn(fields, f)) out[f] = fields[f]!;
+        else if (this.referenced.has(f) && Object.hasOwn(tags, f)) out[f] = tags[f]!;
         else throw new Error(`cannot keep field "${f}", field does not exist`);
       }
+    } else if (keep !== undefined) {
+      // `.keep()`: every field plus every result, tag results included (eval.go copies all of AsList)
+      for (const k in fields) out[k] = fields[k]!;
+      for (const a of this.as) out[a] = results[a]!;
     } else {
-      if (keep !== undefined) for (const k in fields) out[k] = fields[k]!;
       for (const a of this.as) if (!this.tagNames.has(a)) out[a] = results[a]!;
     }
     return { fields: out, tags: newTags };

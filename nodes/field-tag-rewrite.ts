@@ -6,10 +6,14 @@
  * Tags objects are shared by every point of a series, so the tags rewrite is computed once per input tags object
  * (WeakMap) and its count re-added for each point; the header's tags are rewritten but not counted (Kapacitor
  * counts per point only).
+ *
+ * Groups follow the tags as in Kapacitor's edge messages: a point whose tags changed gets its group ID recomputed
+ * (`pointMessage.SetTags`), over dimensions the subclass may narrow (`rewriteDims`: delete drops deleted dimension
+ * tags); a batch header whose tags changed takes those tags' names as its dimensions (`beginBatchMessage.SetTags`).
  */
 import { Node, type Counter } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
-import type { Batch, BatchPoint, Fields, Point, Tags } from '../runtime/point.ts';
+import { groupId, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../runtime/point.ts';
 
 /** The tags after a rewrite (the input object when nothing changed) and how many tags were changed. */
 export interface TagRewrite {
@@ -17,8 +21,16 @@ export interface TagRewrite {
   readonly n: number;
 }
 
+/** A cached tags rewrite plus the group it gave for the last (name, dims) seen with it. */
+interface CachedRewrite extends TagRewrite {
+  name: string | undefined;
+  dimsIn: Dimensions | undefined;
+  dimsOut: Dimensions | undefined;
+  group: string;
+}
+
 export abstract class FieldTagRewriteNode extends Node {
-  private readonly tagCache = new WeakMap<Tags, TagRewrite>();
+  private readonly tagCache = new WeakMap<Tags, CachedRewrite>();
   // Declared here rather than as abstract members: both node kinds then keep them at the same offset, which is
   // what the shared onPoint/onBatch read for every point.
   /** false: the node has no tag rules, tags pass through without a cache lookup */
@@ -37,23 +49,45 @@ export abstract class FieldTagRewriteNode extends Node {
   /** The rewrite of one tags object; called once per distinct input object. */
   protected abstract rewriteTags(t: Tags): TagRewrite;
 
-  private tags(t: Tags, count: boolean): Tags {
-    if (!this.rewritesTags) return t;
+  /** Dimensions after this node (delete drops deleted tags); must return the same object for the same input. */
+  protected rewriteDims(d: Dimensions): Dimensions {
+    return d;
+  }
+
+  private rewrite(t: Tags, count: boolean): CachedRewrite | undefined {
+    if (!this.rewritesTags) return undefined;
     let c = this.tagCache.get(t);
     if (c === undefined) {
       const r = this.rewriteTags(t);
-      c = r.out === t ? r : { out: Object.freeze(r.out), n: r.n };
+      const out = r.out === t ? t : Object.freeze(r.out);
+      c = { out, n: r.n, name: undefined, dimsIn: undefined, dimsOut: undefined, group: '' };
       this.tagCache.set(t, c);
     }
     if (count && c.n > 0) this.tagsCounter!.add(c.n);
-    return c.out;
+    return c;
   }
 
   protected override onPoint(p: Point): void {
     const fields = this.rewriteFields(p.fields);
-    const tags = this.tags(p.tags, true);
-    if (fields === p.fields && tags === p.tags) this.emitPoint(p);
-    else this.emitPoint(makePoint(p.name, p.db, p.rp, tags, fields, p.time, p.dims, p.group));
+    const c = this.rewrite(p.tags, true);
+    const dims = this.rewriteDims(p.dims);
+    if ((c === undefined || c.out === p.tags) && dims === p.dims) {
+      if (fields === p.fields) this.emitPoint(p);
+      else this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, fields, p.time, p.dims, p.group));
+      return;
+    }
+    if (c === undefined || c.out === p.tags) {
+      // dimensions narrowed although this point lacked the tag (rare): no memo
+      this.emitPoint(makePoint(p.name, p.db, p.rp, p.tags, fields, p.time, dims, groupId(p.name, p.tags, dims)));
+      return;
+    }
+    if (c.dimsIn !== p.dims || c.name !== p.name) {
+      c.dimsIn = p.dims;
+      c.name = p.name;
+      c.dimsOut = dims;
+      c.group = groupId(p.name, c.out, dims);
+    }
+    this.emitPoint(makePoint(p.name, p.db, p.rp, c.out, fields, p.time, dims, c.group));
   }
 
   protected override onBatch(b: Batch): void {
@@ -61,9 +95,17 @@ export abstract class FieldTagRewriteNode extends Node {
     for (let i = 0; i < b.points.length; i++) {
       const bp = b.points[i]!;
       const fields = this.rewriteFields(bp.fields);
-      const tags = this.tags(bp.tags, true);
+      const c = this.rewrite(bp.tags, true);
+      const tags = c === undefined ? bp.tags : c.out;
       pts[i] = fields === bp.fields && tags === bp.tags ? bp : makeBatchPoint(bp.time, fields, tags);
     }
-    this.emitBatch(makeBatch(b.name, b.db, b.rp, this.tags(b.tags, false), b.dims, b.group, b.tmax, pts));
+    const h = this.rewrite(b.tags, false);
+    if (h === undefined || h.out === b.tags) {
+      this.emitBatch(makeBatch(b.name, b.db, b.rp, b.tags, b.dims, b.group, b.tmax, pts));
+      return;
+    }
+    // beginBatchMessage.SetTags: the header's tags become its dimensions
+    const dims = makeDimensions(Object.keys(h.out), b.dims.byName);
+    this.emitBatch(makeBatch(b.name, b.db, b.rp, h.out, dims, groupId(b.name, h.out, dims), b.tmax, pts));
   }
 }

@@ -4,6 +4,8 @@
  */
 import './alert.ts';
 import './barrier.ts';
+import './change-detect.ts';
+import './combine.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';
@@ -11,19 +13,28 @@ import './derivative.ts';
 import './difference.ts';
 import './elapsed.ts';
 import './eval.ts';
+import './flatten.ts';
 import './from.ts';
 import './group-by.ts';
 import './http-out.ts';
 import './http-post.ts';
+import './join.ts';
 import './k8s-autoscale.ts';
 import './swarm-autoscale.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
+import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit
+import './kapacitor-loopback.ts';
 import './log.ts';
 import './moving-average.ts';
+import './noop.ts';
 import './sample.ts';
 import './shift.ts';
+import './sideload.ts';
+import './state-tracking.ts';
 import './stats.ts';
 import './stream.ts';
+import './trickle.ts';
+import './union.ts';
 import './where.ts';
 import './window.ts';
 

@@ -211,10 +211,11 @@ export abstract class Node {
   }
 
   /**
-   * Deliver the first `count` messages of `msgs` (whose data messages the caller already counted on the edge).
-   * Processes all of them, then passes what was emitted to the children. The array is not retained.
+   * Deliver the first `count` messages of `msgs` (whose data messages the caller already counted on the edge
+   * `from`). Processes all of them, then passes what was emitted to the children. The array is not retained.
+   * Nodes with several parents (union, join) override it to learn which parent the messages come from.
    */
-  receive(msgs: readonly Message[], count: number, dataCount: number): void {
+  receive(msgs: readonly Message[], count: number, dataCount: number, _from?: Edge): void {
     const k = this.timer.plan(dataCount);
     const t0 = k > 0 ? performance.now() : 0;
     const batch = this.batchInput;
@@ -283,7 +284,7 @@ export abstract class Node {
     for (let i = 0; i < outs.length; i++) {
       const e = outs[i]!;
       e.processed += n;
-      e.child.receive(msgs, len, n);
+      e.child.receive(msgs, len, n, e);
     }
     // Children never retain the array, and in a DAG they cannot re-enter this node: reuse it.
     this.outLen = 0;

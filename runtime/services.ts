@@ -6,6 +6,7 @@ import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
 import type { GroupStat } from './node.ts';
 import type { Point } from './point.ts';
 import type { DecisionRecord } from '../autoscale/types.ts';
+import type { DBRP } from '../tickscript/pipeline.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -30,6 +31,8 @@ export interface RuntimeServices {
     readonly baseBackoffMs?: number;
     readonly maxBackoffMs?: number;
   };
+  /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
+  loopback?: LoopbackSink;
 }
 
 export interface AutoscaleObserver {
@@ -37,6 +40,11 @@ export interface AutoscaleObserver {
   point(task: string, node: string, resource: string, p: Point): void;
   /** every decision record, in decision order per resource */
   decided(task: string, node: string, record: DecisionRecord): void;
+}
+
+/** Accepts points written back into the server by kapacitorLoopback (routed after the current write). */
+export interface LoopbackSink {
+  write(p: Point): void;
 }
 
 /** A configured `[[httppost]]` endpoint. */
@@ -65,6 +73,8 @@ export interface TaskHooks {
    * (`stats()` nodes, SPEC 3.16). Throws when there is no such node yet.
    */
   watchGroups(nodeId: number): ReadonlyMap<string, GroupStat>;
+  /** the task's dbrps (kapacitorLoopback refuses to write into one of them) */
+  readonly dbrps: readonly DBRP[];
 }
 
 export interface TimingOptions {

@@ -8,6 +8,7 @@ import type { Point } from './point.ts';
 import { Router } from './router.ts';
 import type { RuntimeServices } from './services.ts';
 import { Task, type RunningTask } from './task.ts';
+import { nodeFactory } from '../nodes/index.ts';
 
 export type { RuntimeServices } from './services.ts';
 export type { RunningTask } from './task.ts';
@@ -26,7 +27,12 @@ export interface TaskMasterOptions {
   timingMovAvgSize?: number;
 }
 
+/** Loopback rounds routed within one write before the rest is dropped (a cycle between tasks). */
+const MAX_LOOPBACK_ROUNDS = 1000;
+
 export class TaskMaster implements PointSink {
+  /** points written by kapacitorLoopback nodes, routed after the write being processed */
+  private readonly loopback: Point[] = [];
   private readonly tasks = new Map<string, Task>();
   private readonly router = new Router();
   private readonly logger: Logger;
@@ -35,12 +41,23 @@ export class TaskMaster implements PointSink {
 
   constructor(opts: TaskMasterOptions) {
     this.logger = opts.logger;
-    this.services = opts.services ?? {};
+    this.services = { ...opts.services, loopback: { write: (p: Point) => { this.loopback.push(p); } } };
     const sampleRate = opts.timingSampleRate ?? 0.1;
     const movAvgSize = opts.timingMovAvgSize ?? 1000;
     if (!(sampleRate >= 0 && sampleRate <= 1)) throw new Error(`timing-sample-rate must be within [0, 1], got ${sampleRate}`);
     if (!Number.isInteger(movAvgSize) || movAvgSize < 1) throw new Error(`timing-movavg-size must be a positive integer, got ${movAvgSize}`);
     this.timing = { sampleRate, movAvgSize };
+  }
+
+  /**
+   * Why `pipeline` can never run here: the first node whose kind has no runtime (define-time check of the task
+   * API, so the user gets a 400 naming the node and where it is written), or undefined.
+   */
+  unsupported(pipeline: Pipeline): string | undefined {
+    for (const n of pipeline.nodes) {
+      if (nodeFactory(n.kind) === undefined) return `line ${n.pos.line} char ${n.pos.column}: node "${n.kind}" is not supported yet`;
+    }
+    return undefined;
   }
 
   /** Start a task; throws an Error with a clear message (unsupported node, bad property, mismatched edges, …). */
@@ -66,9 +83,35 @@ export class TaskMaster implements PointSink {
     return this.tasks.get(id);
   }
 
-  /** Synchronous: returns after the points went through every matching task. */
+  /**
+   * Synchronous: returns after the points went through every matching task, and after the points those tasks wrote
+   * back with kapacitorLoopback (queued while a write is being routed, then routed in order, per dbrp).
+   */
   writePoints(db: string, rp: string, points: Point[]): void {
     this.router.route(db, rp, points);
+    if (this.loopback.length > 0) this.drainLoopback();
+  }
+
+  /**
+   * Routes the loopback queue until it is empty. Tasks that feed each other through loopback could cycle forever
+   * (in Kapacitor too); after MAX_LOOPBACK_ROUNDS rounds within one write the rest is dropped and logged.
+   */
+  private drainLoopback(): void {
+    for (let round = 0; this.loopback.length > 0; round++) {
+      const pts = this.loopback.splice(0);
+      if (round === MAX_LOOPBACK_ROUNDS) {
+        this.logger.error({ dropped: pts.length }, 'kapacitorLoopback: points keep looping between tasks; dropping them');
+        return;
+      }
+      let start = 0;
+      for (let i = 1; i <= pts.length; i++) {
+        const a = pts[start]!;
+        const b = pts[i];
+        if (b !== undefined && b.db === a.db && b.rp === a.rp) continue;
+        this.router.route(a.db, a.rp, pts.slice(start, i));
+        start = i;
+      }
+    }
   }
 
   /** JSON body of an httpOut endpoint (SPEC 3.12), or undefined when the task or endpoint does not exist. */

@@ -68,6 +68,7 @@ export class Task implements RunningTask {
         if (!n) throw new Error(`task ${id}: stats() cannot watch node ${nodeId}: it does not exist yet`);
         return (n.groupEmitted ??= new Map());
       },
+      dbrps,
     };
     try {
       for (const def of pipeline.nodes) {
@@ -106,13 +107,13 @@ export class Task implements RunningTask {
     this.input.processed += n;
     try {
       if (n <= FEED_CHUNK) {
-        this.source.receive(points, n, n);
+        this.source.receive(points, n, n, this.input);
       } else {
         // Chunks keep few intermediate points alive at once (each node's output array lives until its children are
         // done), so young-generation GC copies little. Per-edge order is unchanged: each chunk completes first.
         for (let i = 0; i < n; i += FEED_CHUNK) {
           const chunk = points.slice(i, Math.min(n, i + FEED_CHUNK));
-          this.source.receive(chunk, chunk.length, chunk.length);
+          this.source.receive(chunk, chunk.length, chunk.length, this.input);
         }
       }
     } catch (err) {

@@ -15,7 +15,7 @@ const DESC: Record<string, string> = {
   k8sAutoscale: 'k8s_autoscale', swarmAutoscale: 'swarm_autoscale', ec2Autoscale: 'ec2_autoscale',
   stateDuration: 'state_duration', stateCount: 'state_count', kapacitorLoopback: 'kapacitor_loopback',
 };
-const TO_STREAM = new Set(['count', 'mean', 'median', 'mode', 'spread', 'sum', 'first', 'last', 'min', 'max',
+const TO_STREAM = new Set(['combine', 'count', 'mean', 'median', 'mode', 'spread', 'sum', 'first', 'last', 'min', 'max',
   'percentile', 'stddev', 'k8sAutoscale', 'swarmAutoscale', 'ec2Autoscale', 'trickle']);
 const TO_BATCH = new Set(['testBatcher', 'window', 'distinct', 'top', 'bottom', 'holtWinters', 'holtWintersWithFit']);
 

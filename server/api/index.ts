@@ -10,6 +10,7 @@ import { whatifRoutes } from './whatif-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
 import { logLevelRoutes } from './loglevel-routes.ts';
+import { sideloadRoutes } from './sideload-routes.ts';
 import { TaskService } from './task-service.ts';
 import { TemplateService } from './template-service.ts';
 
@@ -34,5 +35,6 @@ export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promi
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });
     if (opts.logger) await app.register(logLevelRoutes, { base, logger: opts.logger });
+    await app.register(sideloadRoutes, { base });
   }
 }

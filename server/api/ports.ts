@@ -26,6 +26,11 @@ export interface RunningTaskPort {
 
 /** The subset of runtime/task-master.ts TaskMaster the API drives. */
 export interface TaskRunnerPort {
+  /**
+   * Define-time check: why this pipeline can never run here (`line 3 char 5: node "sideload" is not supported yet`
+   * for the first node kind the runtime does not execute), or undefined. The API answers 400 and stores nothing.
+   */
+  unsupported(pipeline: Pipeline): string | undefined;
   /** throws Error (e.g. `node "alert" is not supported yet`) when the task cannot start */
   startTask(id: string, pipeline: Pipeline, dbrps: readonly DBRP[]): RunningTaskPort;
   stopTask(id: string): void;

@@ -69,6 +69,7 @@ export class TaskService {
    */
   compile(script: string, vars: VarsRecord, explicit: readonly DBRPRecord[] | undefined, previous: readonly DBRPRecord[] = []): Compiled {
     const pipeline = this.evaluate(script, vars);
+    this.checkSupported(pipeline);
     const implicit = pipeline.dbrps;
     if (explicit && explicit.length > 0 && implicit.length > 0) {
       throw new ApiError(400, 'cannot specify dbrp in both implicitly and explicitly');
@@ -79,6 +80,12 @@ export class TaskService {
     else dbrps = previous;
     if (dbrps.length === 0) throw new ApiError(400, 'must specify dbrp');
     return { pipeline, dbrps };
+  }
+
+  /** 400 when the runtime cannot execute a node of `pipeline` (checked at define time, before anything is stored). */
+  checkSupported(pipeline: Pipeline): void {
+    const why = this.runner.unsupported(pipeline);
+    if (why !== undefined) throw new ApiError(400, why);
   }
 
   private templateScript(templateId: string): string {

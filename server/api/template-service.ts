@@ -36,11 +36,14 @@ export class TemplateService {
   private get store() { return this.tasks.store; }
 
   evaluate(script: string): Pipeline {
+    let pipeline: Pipeline;
     try {
-      return this.tasks.script.evaluateTemplate(script);
+      pipeline = this.tasks.script.evaluateTemplate(script);
     } catch (e) {
       throw new ApiError(400, `invalid TICKscript: ${e instanceof Error ? e.message : String(e)}`);
     }
+    this.tasks.checkSupported(pipeline);
+    return pipeline;
   }
 
   get(id: string): TemplateRecord {

@@ -75,10 +75,14 @@ export class FakeRunning implements RunningTaskPort {
 export class FakeRunner implements TaskRunnerPort {
   readonly running = new Map<string, FakeRunning>();
   readonly log: string[] = [];
+  /** the fake runtime has no `sideload` node; `failStart` exists but fails every start */
+  unsupported(pipeline: Pipeline): string | undefined {
+    const bad = pipeline.nodes.find((n) => n.kind === 'sideload');
+    return bad ? `line ${bad.pos.line} char ${bad.pos.column}: node "sideload" is not supported yet` : undefined;
+  }
   startTask(id: string, pipeline: Pipeline): RunningTaskPort {
     if (this.running.has(id)) throw new Error(`task ${id} is already running`);
-    const bad = pipeline.nodes.find((n) => n.kind === 'alert');
-    if (bad) throw new Error('node "alert" is not supported yet');
+    if (pipeline.nodes.some((n) => n.kind === 'failStart')) throw new Error('failStart: cannot start');
     const rt = new FakeRunning(id, pipeline);
     this.running.set(id, rt);
     this.log.push(`start ${id}`);

@@ -136,12 +136,12 @@ test('PATCH: enable/disable start and stop the task; last-enabled and stats foll
 test('PATCH: a failing start answers 500, saves the error, keeps status enabled; a bad script changes nothing', async (t) => {
   const f = await apiFixture();
   t.after(() => f.app.close());
-  await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', dbrps: [{ db: 'd', rp: 'r' }], script: 'stream\n|alert()' }) });
+  await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', dbrps: [{ db: 'd', rp: 'r' }], script: 'stream\n|failStart()' }) });
   const res = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ status: 'enabled' }) });
   assert.equal(res.statusCode, 500);
-  assert.equal(res.json().error, 'node "alert" is not supported yet');
+  assert.equal(res.json().error, 'failStart: cannot start');
   const got = (await f.app.inject({ url: '/kapacitor/v1/tasks/a' })).json();
-  assert.equal(got.error, 'node "alert" is not supported yet');
+  assert.equal(got.error, 'failStart: cannot start');
   assert.equal(got.status, 'enabled');
   assert.equal(got.executing, false);
   const before = f.store.getTask('a');
@@ -150,7 +150,7 @@ test('PATCH: a failing start answers 500, saves the error, keeps status enabled;
   assert.match(bad.json().error, /^invalid TICKscript: /);
   assert.deepEqual(f.store.getTask('a'), before);
   // changing the script alone does not start it …
-  const scriptOnly = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ script: 'stream\n|alert()\n|log()' }) });
+  const scriptOnly = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ script: 'stream\n|failStart()\n|log()' }) });
   assert.equal(scriptOnly.statusCode, 200);
   assert.equal(scriptOnly.json().executing, false);
   // … a fixed script plus enable starts it and clears the error (SPEC 5.3 "task start clears error")
@@ -163,12 +163,12 @@ test('PATCH: a failing start answers 500, saves the error, keeps status enabled;
 test('POST with status enabled: a failing start answers 500 and keeps the task with its error', async (t) => {
   const f = await apiFixture();
   t.after(() => f.app.close());
-  const res = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', status: 'enabled', dbrps: [{ db: 'd', rp: 'r' }], script: 'stream\n|alert()' }) });
+  const res = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', status: 'enabled', dbrps: [{ db: 'd', rp: 'r' }], script: 'stream\n|failStart()' }) });
   assert.equal(res.statusCode, 500);
-  assert.equal(res.json().error, 'node "alert" is not supported yet');
+  assert.equal(res.json().error, 'failStart: cannot start');
   const stored = f.store.getTask('a');
   assert.equal(stored?.status, 'enabled');
-  assert.equal(stored?.error, 'node "alert" is not supported yet');
+  assert.equal(stored?.error, 'failStart: cannot start');
   assert.equal(stored?.lastEnabled, f.clock.now);
 });
 
@@ -270,4 +270,31 @@ test('POST /loglevel sets the server log level; bad levels are 400 (SPEC 5.4)', 
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json().error, /^invalid log level "loud"/);
   assert.equal(f.logger.level, 'debug');
+});
+
+test('define with a node the runtime does not execute: 400 naming the node and where, nothing stored (issue 13)', async (t) => {
+  const f = await apiFixture();
+  t.after(() => f.app.close());
+  const dbrps = [{ db: 'd', rp: 'r' }];
+  const want = 'line 1 char 1: node "sideload" is not supported yet';
+  for (const status of ['disabled', 'enabled']) {
+    const res = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', status, dbrps, script: 'stream\n|sideload()' }) });
+    assert.equal(res.statusCode, 400, status);
+    assert.equal(res.json().error, want);
+  }
+  assert.equal(f.store.listTasks().length, 0);
+  assert.deepEqual(f.runner.log, []);
+  // an update to such a script is rejected the same way and leaves the task as it was
+  await f.app.inject({ method: 'POST', url: '/kapacitor/v1/tasks', ...body({ id: 'a', status: 'enabled', dbrps, script: SCRIPT }) });
+  const before = f.store.getTask('a');
+  const upd = await f.app.inject({ method: 'PATCH', url: '/kapacitor/v1/tasks/a', ...body({ script: 'stream\n|sideload()' }) });
+  assert.equal(upd.statusCode, 400);
+  assert.equal(upd.json().error, want);
+  assert.deepEqual(f.store.getTask('a'), before);
+  assert.deepEqual(f.runner.log, ['start a']);
+  // templates: same check at define time
+  const tpl = await f.app.inject({ method: 'POST', url: '/kapacitor/v1/templates', ...body({ id: 'tp', script: 'stream\n|sideload()' }) });
+  assert.equal(tpl.statusCode, 400);
+  assert.equal(tpl.json().error, want);
+  assert.equal(f.store.getTemplate('tp'), undefined);
 });

@@ -4,10 +4,15 @@
  */
 import { field, flag, sig, variadic, type EdgeRule, type NodeSpec, type Signature } from './types.ts';
 
-function influxql(kind: string, args: Signature, provides: EdgeRule, selector: boolean): NodeSpec {
+/**
+ * Every InfluxQL node is a *pipeline.InfluxQLNode, so every one accepts `.as()`, `.usePointTimes()` and `.quiet()`
+ * (pipeline/influxql.go: As and PointTimes are fields of the shared type). `.usePointTimes()` changes the output only
+ * where a function keeps point times (selectors, distinct, top, bottom); `selector` documents which those are.
+ */
+function influxql(kind: string, args: Signature, provides: EdgeRule, _selector: boolean): NodeSpec {
   return {
     kind, desc: kind, goType: '*pipeline.InfluxQLNode', wants: 'parent', provides, args,
-    props: selector ? { as: field('string'), usePointTimes: flag, quiet: flag } : { as: field('string'), quiet: flag },
+    props: { as: field('string'), usePointTimes: flag, quiet: flag },
     chains: 'all',
     defaults: { as: kind },
   };

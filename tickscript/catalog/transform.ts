@@ -131,8 +131,8 @@ export const barrier: NodeSpec = {
 
 export const changeDetect: NodeSpec = {
   ...base('changeDetect', 'changeDetect', '*pipeline.ChangeDetectNode'), wants: 'parent', provides: 'parent',
+  // pipeline/change_detect.go has no validation: without fields nothing ever counts as changed
   args: variadic('string'), props: {},
-  validate: (n) => (n.args.length === 0 ? 'must specify at least one field for changeDetect' : undefined),
 };
 
 export const stateDuration: NodeSpec = {
@@ -162,19 +162,23 @@ export const join: NodeSpec = {
   ...base('join', 'join', '*pipeline.JoinNode'), wants: 'parent', provides: 'parent', args: variadic('node'),
   props: {
     as: varMethod('string'), on: varMethod('string'), delimiter: field('string'), tolerance: field('duration'),
-    fill: method(['string', 'int', 'float']), streamName: field('string'),
+    fill: method(['string', 'int', 'float']), streamName: field('string'), deleteAll: field('bool'),
   },
+  // pipeline/join.go validate (1.8.3 texts; the delimiter message really ends in a tab)
   validate: (n) => {
     const as = lastCall(n, 'as') ?? [];
-    if (as.length !== n.parents.length) {
-      return `number of prefixes specified by 'as' does not match number of joined nodes: got ${as.length} prefixes for ${n.parents.length} nodes`;
+    if (as.length === 0) return 'a call to join.as() is required to specify the output stream prefixes.';
+    if (as.length !== n.parents.length) return 'number of prefixes specified by join.as() must match the number of joined streams';
+    const delimiter = prop<string>(n, 'delimiter', '.');
+    for (const a of as) {
+      if (a.type !== 'string') continue;
+      if (a.value === '') return 'must provide a prefix name for the join node, see .as() property method';
+      if (delimiter !== '' && a.value.includes(delimiter)) return `cannot use name ${a.value} as field prefix, it contains the delimiter ${JSON.stringify(delimiter)}\t`;
     }
     const seen = new Set<string>();
     for (const a of as) {
       if (a.type !== 'string') continue;
-      if (a.value === '') return 'must provide a prefix name for the join node, see .as() property method';
-      if (a.value.includes('.')) return `cannot use name ${a.value} as field prefix, it contains a '.' character`;
-      if (seen.has(a.value)) return `cannot use the same prefix name see .as() property method`;
+      if (seen.has(a.value)) return 'cannot use the same prefix name see .as() property method';
       seen.add(a.value);
     }
     return undefined;
@@ -183,15 +187,29 @@ export const join: NodeSpec = {
 };
 
 export const combine: NodeSpec = {
-  ...base('combine', 'combine', '*pipeline.CombineNode'), wants: 'parent', provides: 'parent', args: variadic('lambda'),
+  // pipeline/combine.go: always provides a stream (batches are combined per time into points)
+  ...base('combine', 'combine', '*pipeline.CombineNode'), wants: 'parent', provides: 'stream', args: variadic('lambda'),
   props: { as: varMethod('string'), delimiter: field('string'), tolerance: field('duration'), max: field('int') },
+  // pipeline/combine.go validate (1.8.3 texts; an empty delimiter is "contained" in every name, as in Go)
   validate: (n) => {
     const as = lastCall(n, 'as') ?? [];
-    if (n.args.length < 2) return 'must pass at least two expressions to combine';
-    if (as.length !== n.args.length) return `must provide one name per expression via the 'As' property`;
+    if (as.length === 0) return 'a call to combine.as() is required to specify the output stream prefixes.';
+    if (as.length !== n.args.length) return 'number of prefixes specified by combine.as() must match the number of combine expressions';
+    const delimiter = prop<string>(n, 'delimiter', '.');
+    for (const a of as) {
+      if (a.type !== 'string') continue;
+      if (a.value === '') return 'must provide a prefix name for the combine node, see .as() property method';
+      if (a.value.includes(delimiter)) return `cannot use name ${a.value} as field prefix, it contains the delimiter character ${delimiter}`;
+    }
+    const seen = new Set<string>();
+    for (const a of as) {
+      if (a.type !== 'string') continue;
+      if (seen.has(a.value)) return 'cannot use the same prefix name see .as() property method';
+      seen.add(a.value);
+    }
     return undefined;
   },
-  defaults: { delimiter: '.', tolerance: 0n, max: 0n },
+  defaults: { delimiter: '.', tolerance: 0n, max: 1000000n },
 };
 
 export const sideload: NodeSpec = {
