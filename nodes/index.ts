@@ -16,6 +16,7 @@ import './group-by.ts';
 import './http-out.ts';
 import './http-post.ts';
 import './k8s-autoscale.ts';
+import './influxdb-out.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './log.ts';
 import './moving-average.ts';

@@ -19,6 +19,7 @@ import { TaskService, TemplateService, taskApi } from './api/index.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
+import { InfluxDBClusterSet } from '../influxdb/clusters.ts';
 import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
@@ -48,6 +49,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   try {
     // validates every [[kubernetes]] section now (clear startup error); clients are created on first use
     const kubernetes = new KubernetesClients(config.kubernetes);
+    // enabled [[influxdb]] clusters (influxDBOut writes to them); none configured → no InfluxDB at all
+    const influxdb = config.influxdb.some((s) => s.enabled) ? new InfluxDBClusterSet(config.influxdb, `tickstream/${VERSION}`) : undefined;
+    if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb clients');
     const clusterId = store.identity('cluster_id');
     const serverId = store.identity('server_id');
     const taskMaster = new TaskMaster({
@@ -58,6 +62,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
+        influxdb,
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
