@@ -12,15 +12,11 @@ import type { Batch, Point, Tags } from '../runtime/point.ts';
 import type { InfluxWriteTarget } from '../runtime/services.ts';
 import { allCalls, hasCall, prop } from '../tickscript/pipeline.ts';
 import { encodeLine, precisionDivisor } from '../influxdb/line-protocol.ts';
+import { quoteIdent } from '../influxdb/influxql.ts';
 import { InfluxWriteQueue, type QueuedOp } from './influxdb-write-queue.ts';
 import { registerNode } from './registry.ts';
 
 const CONSISTENCIES = ['', 'any', 'one', 'quorum', 'all'];
-
-/** InfluxQL identifier, always quoted (influxql.QuoteIdent quotes when needed; quoting always is equivalent). */
-export function quoteIdent(s: string): string {
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
-}
 
 interface Pending { readonly target: InfluxWriteTarget; lines: string[] }
 

@@ -87,6 +87,8 @@ function configText(dir: string, httpPort: number, rpcPort: number): string {
 export interface StartInfluxdOptions {
   /** the PATH influxd is looked up in (default: this process's PATH) */
   readonly pathEnv?: string;
+  /** a fixed HTTP port (a test that points tickstream at InfluxDB before InfluxDB runs); default: a free one */
+  readonly httpPort?: number;
 }
 
 export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<InfluxdProcess> {
@@ -95,7 +97,7 @@ export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<Infl
   let lastErr: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(bin);
+      return await startOnce(bin, opts.httpPort);
     } catch (err) {
       lastErr = err as Error; // most likely a port taken between freePort() and influxd's bind: try new ports
     }
@@ -103,9 +105,9 @@ export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<Infl
   throw lastErr!;
 }
 
-async function startOnce(bin: string): Promise<InfluxdProcess> {
+async function startOnce(bin: string, fixedPort?: number): Promise<InfluxdProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-influxd-'));
-  const httpPort = await freePort();
+  const httpPort = fixedPort ?? await freePort();
   const rpcPort = await freePort();
   const conf = join(dir, 'influxdb.conf');
   writeFileSync(conf, configText(dir, httpPort, rpcPort));
