@@ -104,13 +104,17 @@ describe('InfluxDB subscriptions → tickstream', () => {
     await influx.query(`CREATE SUBSCRIPTION "${name}" ON "telegraf"."autogen" DESTINATIONS ANY 'http://elsewhere:1'`);
     await influx.query(`CREATE SUBSCRIPTION "other" ON "telegraf"."autogen" DESTINATIONS ALL 'http://elsewhere:2'`);
     await influx.query('CREATE DATABASE later');
+    // an older Kapacitor's name ("kapacitor") is renamed to ours, keeping its destination
+    await influx.query('CREATE DATABASE legacy');
+    await influx.query(`CREATE SUBSCRIPTION "kapacitor" ON "legacy"."autogen" DESTINATIONS ANY 'http://127.0.0.1:${port}'`);
     const want = [
       `later.autogen ${name} ANY http://127.0.0.1:${port}`,
+      `legacy.autogen ${name} ANY http://127.0.0.1:${port}`,
       `telegraf.autogen ${name} ANY http://127.0.0.1:${port}`,
       'telegraf.autogen other ALL http://elsewhere:2',
     ];
     await until('subscriptions re-synced', async () => (JSON.stringify(await subs(influx)) === JSON.stringify(want) ? true : undefined));
-    await until('num_subscriptions = 2', async () => ((await vars(d)).num_subscriptions === 2 ? true : undefined));
+    await until('num_subscriptions = 3', async () => ((await vars(d)).num_subscriptions === 3 ? true : undefined));
     // POST /kapacitor/v1/subscriptions syncs at once (Kapacitor's handleSubscriptions)
     await influx.query(`DROP SUBSCRIPTION "${name}" ON "later"."autogen"`);
     const r = await fetch(`${d.url}/kapacitor/v1/subscriptions`, { method: 'POST' });
@@ -136,5 +140,32 @@ describe('InfluxDB down at start', () => {
     await influx.query('CREATE DATABASE db1');
     await until('subscription after InfluxDB started', async () => ((await subs(influx)).length === 1 ? true : undefined));
     await until('num_subscriptions = 1', async () => ((await vars(d)).num_subscriptions === 1 ? true : undefined));
+  });
+});
+
+describe('subscription-protocol = "udp"', () => {
+  it('each db/rp gets its own UDP listener on udp-bind; InfluxDB writes reach the task through it', async (t) => {
+    const influx = await startInfluxd();
+    t.after(() => influx.stop());
+    await influx.query('CREATE DATABASE metrics');
+    const d = await daemonFor(influx.url, '  subscription-protocol = "udp"\n  udp-bind = "127.0.0.1"\n');
+    t.after(() => d.close());
+    const { cluster_id: id } = await vars(d);
+    const lines = await until('udp subscription', async () => { const s = await subs(influx); return s.length === 1 ? s : undefined; });
+    assert.match(lines[0]!, new RegExp(`^metrics\\.autogen kapacitor-${id} ANY udp://127\\.0\\.0\\.1:\\d+$`));
+    const r = await fetch(`${d.url}/kapacitor/v1/tasks`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'viaudp', type: 'stream', dbrps: [{ db: 'metrics', rp: 'autogen' }], status: 'enabled',
+        script: "stream\n    |from()\n        .measurement('mem')\n    |httpOut('out')\n",
+      }),
+    });
+    assert.equal(r.status, 200, await r.text());
+    await influx.write('metrics', 'mem,host=h2 free=42i 1700000000000000001');
+    const body = await until('the point in httpOut', async () => {
+      const j = (await (await fetch(`${d.url}/kapacitor/v1/tasks/viaudp/out`)).json()) as { series?: unknown[] };
+      return j.series && j.series.length > 0 ? j : undefined;
+    });
+    assert.deepEqual(body, { series: [{ name: 'mem', tags: { host: 'h2' }, columns: ['time', 'free'], values: [['2023-11-14T22:13:20.000000001Z', 42]] }] });
   });
 });
