@@ -4,6 +4,7 @@
  */
 import './alert.ts';
 import './barrier.ts';
+import './batch.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';
@@ -20,6 +21,7 @@ import './influxdb-out.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './log.ts';
 import './moving-average.ts';
+import './query.ts';
 import './sample.ts';
 import './shift.ts';
 import './stats.ts';
