@@ -22,6 +22,8 @@ import { KubernetesClients } from '../kube/index.ts';
 import { InfluxDBService } from '../influxdb/service.ts';
 import { LineProtocolParser } from './ingest/line-protocol.ts';
 import { subscriptionsRoutes } from './api/subscriptions-route.ts';
+import { StatsStream } from './stats-stream.ts';
+import { collectStatistics, memstats } from './api/debug-vars.ts';
 import type { AddressInfo } from 'node:net';
 import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
@@ -95,6 +97,24 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     lifecycle.onClose(closeStore, 'task store');
     lifecycle.onClose(() => taskMaster.stopAll(), 'task master');
 
+    // [stats]: the server's statistics into its own stream (_kapacitor.autogen), as Kapacitor's stats service
+    if (config.stats.enabled) {
+      const ingress = () => ingressStats.snapshot().map((st) => ({
+        database: st.tags.database, retentionPolicy: st.tags.retention_policy, measurement: st.tags.measurement,
+        pointsReceived: st.values.points_received,
+      }));
+      const statsStream = new StatsStream({
+        interval: config.stats.statsInterval, database: config.stats.database, retentionPolicy: config.stats.retentionPolicy,
+        sink: taskMaster, logger: logger.child({ component: 'stats' }), memstats,
+        statistics: () => collectStatistics({ tasks, base: '', clusterId, serverId, host: config.hostname, version: VERSION, ingress }),
+        global: () => {
+          const c = tasks.counts();
+          return { num_tasks: c.total, num_enabled_tasks: c.enabled, num_subscriptions: influxdb?.subscriptionCount() ?? 0 };
+        },
+      });
+      statsStream.start();
+      lifecycle.onClose(() => statsStream.stop(), 'stats');
+    }
     const { started, failed } = tasks.startEnabled();
     logger.info({ file: store.file, tasks: store.countTasks().total, started, failed }, 'task store opened, enabled tasks started');
 
