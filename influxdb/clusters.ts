@@ -38,6 +38,23 @@ export class InfluxDBClusterSet implements InfluxDBClusters {
     return c.client;
   }
 
+  private readonly pending = new Set<Promise<void>>();
+
+  trackPending(done: Promise<void>): void {
+    const p = done.catch(() => {}).finally(() => { this.pending.delete(p); });
+    this.pending.add(p);
+  }
+
+  /** Waits for tracked writes, at most `timeoutMs`; resolves with how many were still running then. */
+  async drain(timeoutMs: number): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); });
+    await Promise.race([Promise.all([...this.pending]), timeout]);
+    clearTimeout(timer);
+    return this.pending.size;
+  }
+
   close(): void {
     for (const c of this.clusters.values()) c.client.close();
   }

@@ -32,6 +32,7 @@ export class InfluxDBOutNode extends Node {
   /** db\0rp → lines waiting */
   private readonly pending = new Map<string, Pending>();
   private readonly queue: InfluxWriteQueue;
+  private readonly clusters: NonNullable<NodeContext['services']['influxdb']>;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly pointsWritten = this.counter('points_written');
   private readonly writeErrors = this.counter('write_errors');
@@ -42,6 +43,7 @@ export class InfluxDBOutNode extends Node {
     const d = ctx.def;
     const clusters = ctx.services.influxdb;
     if (!clusters) throw new Error(`${d.name}: no InfluxDB cluster configured cannot use the InfluxDBOutNode (add an enabled [[influxdb]] section)`);
+    this.clusters = clusters;
     const cluster = prop(d, 'cluster', '');
     let client;
     try { client = clusters.client(cluster); } catch (err) {
@@ -110,6 +112,8 @@ export class InfluxDBOutNode extends Node {
     clearInterval(this.flushTimer);
     this.flushAll();
     this.queue.stop();
+    // at shutdown the server waits for these last writes before it closes the InfluxDB clients
+    this.clusters.trackPending?.(this.queue.whenIdle());
   }
 
   /** For tests and shutdown: resolves when everything queued was written or given up on. */

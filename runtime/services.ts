@@ -19,6 +19,8 @@ export interface RuntimeServices {
 export interface InfluxDBClusters {
   /** the named cluster's client ('' = the default cluster); throws `no such InfluxDB config <name>` */
   client(cluster: string): InfluxDBClientPort;
+  /** a stopped node's last writes: the server waits for them (bounded) before closing the clients at shutdown */
+  trackPending?(done: Promise<void>): void;
 }
 
 /** Where a write goes: InfluxDB's /write query parameters. */

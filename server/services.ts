@@ -146,6 +146,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       ready: async (address?: AddressInfo) => { if (influxdb && address) influxdb.start(address.port); },
       close: async () => {
         taskMaster.stopAll();
+        if (influxdb) {
+          // influxDBOut's last buffered points go out before the clients close (bounded by [http] shutdown-timeout)
+          const left = await influxdb.clusters.drain(Number(config.http.shutdownTimeout / 1_000_000n));
+          if (left > 0) logger.warn({ writers: left }, 'InfluxDB writes still pending at shutdown were abandoned');
+        }
         closeStore();
       },
     };

@@ -133,3 +133,33 @@ describe('influxDBOut → real influxd', () => {
     assert.match(d, /errors="1"/);
   });
 });
+
+describe('influxDBOut at shutdown', () => {
+  it('points still buffered (flushInterval 1h, buffer 1000) are written before the server finishes closing', async () => {
+    const d2dir = mkdtempSync(join(tmpdir(), 'tickstream-influxout-close-'));
+    const conf = join(d2dir, 'kapacitor.conf');
+    writeFileSync(conf, `[[influxdb]]\n  urls = ["${influx.url}"]\n  disable-subscriptions = true\n`);
+    const config = loadConfig({ env: { KAPACITOR_DATA_DIR: join(d2dir, 'data'), KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0' }, path: conf });
+    const d2 = await startDaemon(config, silentLogger());
+    try {
+      await influx.query('CREATE DATABASE closedb');
+      const r = await fetch(`${d2.url}/kapacitor/v1/tasks`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'late', type: 'stream', dbrps: [{ db: 'src', rp: 'autogen' }], status: 'enabled',
+          script: "stream\n    |from()\n        .measurement('late')\n    |influxDBOut()\n        .database('closedb')\n        .flushInterval(1h)\n",
+        }),
+      });
+      assert.equal(r.status, 200, await r.text());
+      const w = await fetch(`${d2.url}/write?db=src&rp=autogen`, { method: 'POST', body: 'late v=1i 1700000000000000000' });
+      assert.equal(w.status, 204);
+      const before = await influx.query('SELECT v FROM late', 'closedb');
+      assert.equal(before.results[0]?.series, undefined, 'nothing written yet (buffered)');
+    } finally {
+      await d2.close();
+      rmSync(d2dir, { recursive: true, force: true });
+    }
+    const after = await influx.query('SELECT v FROM late', 'closedb');
+    assert.deepEqual(after.results[0]?.series?.[0]?.values, [['2023-11-14T22:13:20Z', 1]]);
+  });
+});
