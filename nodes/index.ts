@@ -6,6 +6,7 @@ import './alert.ts';
 import './barrier.ts';
 import './change-detect.ts';
 import './combine.ts';
+import './batch.ts';
 import './cumulative-sum.ts';
 import './default.ts';
 import './delete.ts';
@@ -21,12 +22,14 @@ import './http-post.ts';
 import './join.ts';
 import './k8s-autoscale.ts';
 import './swarm-autoscale.ts';
+import './influxdb-out.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit
 import './kapacitor-loopback.ts';
 import './log.ts';
 import './moving-average.ts';
 import './noop.ts';
+import './query.ts';
 import './sample.ts';
 import './shift.ts';
 import './sideload.ts';

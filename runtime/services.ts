@@ -33,6 +33,8 @@ export interface RuntimeServices {
   };
   /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
   loopback?: LoopbackSink;
+  /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */
+  influxdb?: InfluxDBClusters;
 }
 
 export interface AutoscaleObserver {
@@ -45,6 +47,44 @@ export interface AutoscaleObserver {
 /** Accepts points written back into the server by kapacitorLoopback (routed after the current write). */
 export interface LoopbackSink {
   write(p: Point): void;
+}
+
+/** The enabled `[[influxdb]]` clusters by name. */
+export interface InfluxDBClusters {
+  /** the named cluster's client ('' = the default cluster); throws `no such InfluxDB config <name>` */
+  client(cluster: string): InfluxDBClientPort;
+  /** a stopped node's last writes: the server waits for them (bounded) before closing the clients at shutdown */
+  trackPending?(done: Promise<void>): void;
+}
+
+/** Where a write goes: InfluxDB's /write query parameters. */
+export interface InfluxWriteTarget {
+  readonly db: string;
+  readonly rp: string;
+  /** n, ns, u, ms, s, m, h ('' = ns) */
+  readonly precision: string;
+  /** any, one, quorum, all or '' */
+  readonly consistency: string;
+}
+
+/** What nodes use of an InfluxDB client; rejected promises carry `retryable: boolean` (influxdb/client.ts). */
+export interface InfluxDBClientPort {
+  /** POST the line-protocol `body` (lines already in the target's precision) */
+  write(target: InfluxWriteTarget, body: string): Promise<void>;
+  /** one InfluxQL command; rejects with the first statement error */
+  query(command: string, db?: string): Promise<InfluxQueryResponse>;
+}
+
+export interface InfluxQueryResponse {
+  readonly results?: readonly { readonly statement_id?: number; readonly series?: readonly InfluxSeries[]; readonly error?: string }[];
+  readonly error?: string;
+}
+
+export interface InfluxSeries {
+  readonly name?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly columns: readonly string[];
+  readonly values?: readonly (readonly unknown[])[];
 }
 
 /** A configured `[[httppost]]` endpoint. */

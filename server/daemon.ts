@@ -51,7 +51,7 @@ export async function startDaemon(config: Config, logger: Logger, deps: DaemonDe
     : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ address: address.address, port: address.port, url }, `listening on ${address.address}:${address.port}`);
-  await services.ready();
+  await services.ready(address);
   lifecycle.markReady();
   logger.info('ready');
 

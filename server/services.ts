@@ -20,6 +20,12 @@ import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
+import { InfluxDBService } from '../influxdb/service.ts';
+import { LineProtocolParser } from './ingest/line-protocol.ts';
+import { subscriptionsRoutes } from './api/subscriptions-route.ts';
+import { StatsStream } from './stats-stream.ts';
+import { collectStatistics, memstats } from './api/debug-vars.ts';
+import type { AddressInfo } from 'node:net';
 import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
@@ -35,7 +41,7 @@ export interface Services {
   sink: PointSink;
   plugins: FastifyPluginAsync[];
   /** resolves when the services can take traffic (readyz turns 200 after it) */
-  ready(): Promise<void>;
+  ready(address?: AddressInfo): Promise<void>;
   /** called at shutdown after the HTTP server stopped accepting and finished in-flight requests */
   close(): Promise<void>;
 }
@@ -51,6 +57,15 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const kubernetes = new KubernetesClients(config.kubernetes);
     const clusterId = store.identity('cluster_id');
     const serverId = store.identity('server_id');
+    // enabled [[influxdb]] clusters (influxDBOut writes to them, subscriptions feed /write); none → no InfluxDB at all
+    let routeUdp = (_db: string, _rp: string, _data: Buffer): void => {};
+    const influxdb = config.influxdb.some((s) => s.enabled)
+      ? new InfluxDBService({
+        sections: config.influxdb, hostname: config.hostname, clusterId, serverId, userAgent: `tickstream/${VERSION}`,
+        logger: logger.child({ component: 'influxdb' }), onLines: (db, rp, data) => routeUdp(db, rp, data),
+      })
+      : undefined;
+    if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
     const taskMaster = new TaskMaster({
       // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
       logger: logger.child({ component: 'task_master' }),
@@ -62,22 +77,55 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         serverInfo: { hostname: config.hostname, clusterId, serverId },
         // decided replicas, cooldown clocks and decision records survive restarts (docs/autoscale.md)
         autoscaleState: store.autoscale,
+        influxdb: influxdb?.clusters,
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
     });
+    if (influxdb) {
+      // UDP subscription datagrams: parsed and routed like a /write body (bad lines logged and dropped)
+      const parser = new LineProtocolParser();
+      const udpLog = logger.child({ component: 'udp' });
+      routeUdp = (db, rp, data) => {
+        const { points, errors } = parser.parse(data, { db, rp, precision: '', now: nowNs() });
+        if (errors.length > 0) udpLog.error({ db, rp, errors: errors.slice(0, 5) }, 'bad line protocol in UDP subscription datagram');
+        if (points.length > 0) {
+          ingressStats.record(db, rp, points);
+          taskMaster.writePoints(db, rp, points);
+        }
+      };
+    }
     const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
     const templates = new TemplateService(tasks, nowNs);
     // hooks run newest first: stop the tasks, then close the store
     lifecycle.onClose(closeStore, 'task store');
     lifecycle.onClose(() => taskMaster.stopAll(), 'task master');
 
+    // [stats]: the server's statistics into its own stream (_kapacitor.autogen), as Kapacitor's stats service
+    if (config.stats.enabled) {
+      const ingress = () => ingressStats.snapshot().map((st) => ({
+        database: st.tags.database, retentionPolicy: st.tags.retention_policy, measurement: st.tags.measurement,
+        pointsReceived: st.values.points_received,
+      }));
+      const statsStream = new StatsStream({
+        interval: config.stats.statsInterval, database: config.stats.database, retentionPolicy: config.stats.retentionPolicy,
+        sink: taskMaster, logger: logger.child({ component: 'stats' }), memstats,
+        statistics: () => collectStatistics({ tasks, base: '', clusterId, serverId, host: config.hostname, version: VERSION, ingress }),
+        global: () => {
+          const c = tasks.counts();
+          return { num_tasks: c.total, num_enabled_tasks: c.enabled, num_subscriptions: influxdb?.subscriptionCount() ?? 0 };
+        },
+      });
+      statsStream.start();
+      lifecycle.onClose(() => statsStream.stop(), 'stats');
+    }
     const { started, failed } = tasks.startEnabled();
     logger.info({ file: store.file, tasks: store.countTasks().total, started, failed }, 'task store opened, enabled tasks started');
 
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
         tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,
+        subscriptions: influxdb ? () => influxdb.subscriptionCount() : undefined,
         ingress: () => ingressStats.snapshot().map((s) => ({
           database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
           pointsReceived: s.values.points_received,
@@ -92,12 +140,21 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(metricsRoutes, { metrics });
     };
+    const plugins = [api, metricsPlugin];
+    if (influxdb) plugins.push(async (app: FastifyInstance) => { await app.register(subscriptionsRoutes, { relink: () => influxdb.relink() }); });
     return {
       sink: taskMaster,
-      plugins: [api, metricsPlugin],
-      ready: async () => {},
+      plugins,
+      // subscriptions start once tickstream listens (their destination is the bound port); never awaited:
+      // InfluxDB being down must not keep tickstream from starting
+      ready: async (address?: AddressInfo) => { if (influxdb && address) influxdb.start(address.port); },
       close: async () => {
         taskMaster.stopAll();
+        if (influxdb) {
+          // influxDBOut's last buffered points go out before the clients close (bounded by [http] shutdown-timeout)
+          const left = await influxdb.clusters.drain(Number(config.http.shutdownTimeout / 1_000_000n));
+          if (left > 0) logger.warn({ writers: left }, 'InfluxDB writes still pending at shutdown were abandoned');
+        }
         closeStore();
       },
     };

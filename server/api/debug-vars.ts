@@ -39,7 +39,7 @@ export interface DebugVarsOptions {
   readonly subscriptions?: (() => number) | undefined;
 }
 
-interface Statistic {
+export interface Statistic {
   name: string;
   tags: Record<string, string>;
   values: Record<string, unknown>;
@@ -55,7 +55,7 @@ function hasGraph(rt: RunningTaskPort): rt is RunningTaskPort & NodeGraph {
   return Array.isArray((rt as unknown as NodeGraph).nodes);
 }
 
-function memstats(): Record<string, number> {
+export function memstats(): Record<string, number> {
   const m = process.memoryUsage();
   // Go runtime.MemStats names for the values Node can report
   return {

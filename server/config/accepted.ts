@@ -23,10 +23,10 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Sections schema.ts parses and checks (so KAPACITOR_INFLUXDB_0_ENABLED and friends work) but that change nothing:
- * tickstream never connects to InfluxDB and has no config-override API. Reported like the sections above.
+ * Sections schema.ts parses and checks but that change nothing: tickstream has no config-override API.
+ * Reported like the sections above.
  */
-export const PARSED_UNUSED_SECTIONS: ReadonlySet<string> = new Set(['influxdb', 'config-override']);
+export const PARSED_UNUSED_SECTIONS: ReadonlySet<string> = new Set(['config-override']);
 
 export function acceptedUnusedMessage(section: string): string {
   return `section [${section}] is accepted but not used by tickstream`;

@@ -2,6 +2,7 @@
  * loadConfig: defaults ← optional TOML file ← KAPACITOR_* environment ← command-line flags, then derived
  * defaults (paths under data_dir) and validation. Every error names the key (and env var) it is about.
  */
+import { applyInfluxdbDefaults } from './influxdb.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseDaemonArgs } from '../cli-args.ts';
@@ -175,6 +176,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   if (args?.logLevel !== undefined) applyFlag(draft, logging.keys.find((x) => x.toml === 'level')!, 'logging', args.logLevel, 'log-level');
   applyDerived(draft);
   const config = draft.values as unknown as Config;
+  applyInfluxdbDefaults(config.influxdb);
   validateConfig(config, (path) => draft.origins.get(path));
   for (const name of unused) opts.notice?.(acceptedUnusedMessage(name));
   if (config.load.enabled) {

@@ -98,7 +98,7 @@ export interface KubernetesSectionConfig {
   dryRun: boolean;
 }
 
-/** One [[influxdb]] section: accepted so Kapacitor configs and env vars work; tickstream never connects. */
+/** One [[influxdb]] section (Kapacitor 1.8 services/influxdb/config.go); server/config/influxdb.ts validates it. */
 export interface InfluxdbSectionConfig {
   enabled: boolean;
   name: string;
@@ -106,6 +106,10 @@ export interface InfluxdbSectionConfig {
   urls: string[];
   username: string;
   password: string;
+  /** InfluxDB 2.x / 1.8+ token authentication (`Authorization: Token <token>`) */
+  token: string;
+  /** JWT with the [http] shared secret: accepted for compatibility; true is a startup error */
+  httpSharedSecret: boolean;
   sslCa: string;
   sslCert: string;
   sslKey: string;
@@ -251,6 +255,8 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('urls', 'urls', 'strings', ['http://localhost:8086']),
       k('username', 'username', 'string', ''),
       k('password', 'password', 'string', ''),
+      k('token', 'token', 'string', ''),
+      k('http-shared-secret', 'httpSharedSecret', 'bool', false),
       k('ssl-ca', 'sslCa', 'string', ''),
       k('ssl-cert', 'sslCert', 'string', ''),
       k('ssl-key', 'sslKey', 'string', ''),
@@ -269,7 +275,8 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('subscription-path', 'subscriptionPath', 'string', ''),
       k('compression', 'compression', 'string', 'gzip'),
       k('subscriptions', 'subscriptions', 'dbrp-map', {}),
-      k('excluded-subscriptions', 'excludedSubscriptions', 'dbrp-map', {}),
+      // Kapacitor's Init(): its own statistics database is never subscribed to (it would read back its own writes)
+      k('excluded-subscriptions', 'excludedSubscriptions', 'dbrp-map', { _kapacitor: ['autogen'] }),
     ],
   },
   {

@@ -1,0 +1,176 @@
+/**
+ * An InfluxDB 1.x HTTP client (Kapacitor's influxdb/client.go): `/ping`, `/query`, `/write`, with basic or token
+ * authentication, TLS options, an optional timeout, gzip write bodies, and the configured URLs used round-robin
+ * (one URL per request, as Kapacitor does).
+ *
+ * Every error names the method and URL (`POST http://influx:8086/write: …`) and says whether trying again can help
+ * (`retryable`: transport errors, timeouts, 5xx, 429) — a wrong password or a missing database cannot.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { InfluxDBClientPort, InfluxQueryResponse, InfluxWriteTarget } from '../runtime/services.ts';
+import type { InfluxdbSectionConfig } from '../server/config/index.ts';
+
+/** A query answer larger than this is an error, not an out-of-memory crash. */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+export class InfluxDBError extends Error {
+  constructor(message: string, readonly status: number, readonly retryable: boolean) {
+    super(message);
+    this.name = 'InfluxDBError';
+  }
+}
+
+export interface InfluxClientOptions {
+  readonly urls: readonly string[];
+  readonly username?: string;
+  readonly password?: string;
+  readonly token?: string;
+  /** 0 = no timeout */
+  readonly timeoutMs?: number;
+  readonly gzip?: boolean;
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly insecureSkipVerify?: boolean;
+  readonly userAgent?: string;
+}
+
+interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+
+export class InfluxDBClient implements InfluxDBClientPort {
+  private index = 0;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly httpsAgent: https.Agent;
+  private readonly auth: string | undefined;
+
+  constructor(private readonly opts: InfluxClientOptions) {
+    if (opts.urls.length === 0) throw new Error('InfluxDB client needs at least one URL');
+    this.httpsAgent = new https.Agent({
+      keepAlive: true, maxSockets: 8, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipVerify,
+    });
+    if (opts.token) this.auth = 'Token ' + opts.token;
+    else if (opts.username) this.auth = 'Basic ' + Buffer.from(`${opts.username}:${opts.password ?? ''}`, 'utf8').toString('base64');
+  }
+
+  static fromConfig(c: InfluxdbSectionConfig, userAgent: string): InfluxDBClient {
+    return new InfluxDBClient({
+      urls: c.urls, username: c.username, password: c.password, token: c.token,
+      timeoutMs: Number(c.timeout / 1_000_000n), gzip: c.compression === 'gzip',
+      ca: c.sslCa ? readFileSync(c.sslCa) : undefined, cert: c.sslCert ? readFileSync(c.sslCert) : undefined,
+      key: c.sslKey ? readFileSync(c.sslKey) : undefined, insecureSkipVerify: c.insecureSkipVerify, userAgent,
+    });
+  }
+
+  get urls(): readonly string[] { return this.opts.urls; }
+
+  /** GET /ping; resolves with the server's version (X-Influxdb-Version). */
+  async ping(): Promise<string> {
+    const r = await this.request('GET', '/ping', new URLSearchParams(), undefined, {}, [204, 200]);
+    const v = r.headers['x-influxdb-version'];
+    return typeof v === 'string' ? v : '';
+  }
+
+  /** POST /query (POST: InfluxDB 1.x refuses CREATE/DROP through GET); throws the first statement error. */
+  async query(command: string, db?: string): Promise<InfluxQueryResponse> {
+    const params = new URLSearchParams({ q: command });
+    if (db !== undefined && db !== '') params.set('db', db);
+    const r = await this.request('POST', '/query', new URLSearchParams(), Buffer.from(params.toString()),
+      { 'Content-Type': 'application/x-www-form-urlencoded' }, [200]);
+    let parsed: InfluxQueryResponse;
+    try { parsed = JSON.parse(r.body.toString('utf8')) as InfluxQueryResponse; } catch (err) {
+      throw new InfluxDBError(`${r.url}: failed to decode JSON: ${(err as Error).message}`, r.status, false);
+    }
+    const stmtErr = parsed.error ?? parsed.results?.find((x) => x.error)?.error;
+    if (stmtErr) throw new InfluxDBError(`${r.url}: ${JSON.stringify(command)}: ${stmtErr}`, r.status, false);
+    return parsed;
+  }
+
+  /** POST /write?db=&rp=&precision=&consistency= (Kapacitor sends all four, empty ones included). */
+  async write(target: InfluxWriteTarget, body: string): Promise<void> {
+    const params = new URLSearchParams({
+      db: target.db, rp: target.rp, precision: target.precision === '' ? 'ns' : target.precision, consistency: target.consistency,
+    });
+    const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+    let payload = Buffer.from(body, 'utf8');
+    if (this.opts.gzip) {
+      payload = gzipSync(payload);
+      headers['Content-Encoding'] = 'gzip';
+    }
+    await this.request('POST', '/write', params, payload, headers, [204, 200]);
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private nextUrl(): string {
+    const urls = this.opts.urls;
+    this.index = (this.index + 1) % urls.length;
+    return urls[this.index]!;
+  }
+
+  private request(
+    method: string, path: string, params: URLSearchParams, body: Buffer | undefined,
+    headers: Record<string, string>, ok: readonly number[],
+  ): Promise<RawResponse & { url: string }> {
+    const base = this.nextUrl();
+    const u = new URL(path, base.endsWith('/') ? base : base + '/');
+    // keep a base path (`http://proxy/influx/`) in front of the endpoint
+    u.pathname = new URL(base).pathname.replace(/\/$/, '') + path;
+    const qs = params.toString();
+    if (qs !== '') u.search = qs;
+    const where = `${method} ${base.replace(/\/$/, '')}${path}`;
+    const h: Record<string, string> = { 'User-Agent': this.opts.userAgent ?? 'tickstream', ...headers };
+    if (this.auth) h.Authorization = this.auth;
+    if (body) h['Content-Length'] = String(body.length);
+    const isHttps = u.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      const req = (isHttps ? https : http).request(u, { method, headers: h, agent: isHttps ? this.httpsAgent : this.httpAgent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            req.destroy(new InfluxDBError(`${where}: response larger than ${MAX_RESPONSE_BYTES} bytes`, res.statusCode ?? 0, false));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (err) => reject(wrapTransport(where, err)));
+        res.on('end', () => {
+          let data = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (res.headers['content-encoding'] === 'gzip') {
+            try { data = gunzipSync(data); } catch (err) { reject(new InfluxDBError(`${where}: bad gzip response: ${(err as Error).message}`, status, true)); return; }
+          }
+          if (ok.includes(status)) { resolve({ status, headers: res.headers, body: data, url: where }); return; }
+          reject(statusError(where, status, data));
+        });
+      });
+      req.on('error', (err) => reject(err instanceof InfluxDBError ? err : wrapTransport(where, err)));
+      if (this.opts.timeoutMs && this.opts.timeoutMs > 0) {
+        req.setTimeout(this.opts.timeoutMs, () => req.destroy(new InfluxDBError(`${where}: timeout after ${this.opts.timeoutMs} ms`, 0, true)));
+      }
+      req.end(body);
+    });
+  }
+}
+
+function wrapTransport(where: string, err: Error): InfluxDBError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const text = code && !err.message.includes(code) ? `${code} ${err.message}` : err.message;
+  return new InfluxDBError(`${where}: ${text}`, 0, true);
+}
+
+/** Non-success answer: InfluxDB's `{"error": "..."}` text when there is one (as Kapacitor reports it). */
+function statusError(where: string, status: number, body: Buffer): InfluxDBError {
+  let msg = '';
+  try { msg = (JSON.parse(body.toString('utf8')) as { error?: string }).error ?? ''; } catch { msg = body.toString('utf8').trim().slice(0, 500); }
+  const auth = status === 401 || status === 403 ? 'authorization failed: ' : '';
+  const text = msg !== '' ? msg : `invalid response: code ${status}`;
+  return new InfluxDBError(`${where}: ${auth}${text} (HTTP ${status})`, status, status >= 500 || status === 429);
+}
