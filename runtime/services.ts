@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { GroupStat } from './node.ts';
+import type { AlertService } from '../alerting/service.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -11,6 +12,8 @@ export interface RuntimeServices {
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
   serverInfo?: ServerInfo;
+  /** topics, handler specs, inhibitors and persisted alert state (alerting/service.ts); alert nodes keep a private one without it */
+  alerts?: AlertService;
 }
 
 /** A configured `[[httppost]]` endpoint. */

@@ -15,6 +15,9 @@ import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
+import { SqliteAlertStore } from './store/alert-store.ts';
+import { AlertService } from '../alerting/service.ts';
+import { topicHandlerFactory } from '../alerting/handlers/index.ts';
 import { TaskService, TemplateService, taskApi } from './api/index.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
@@ -50,6 +53,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const kubernetes = new KubernetesClients(config.kubernetes);
     const clusterId = store.identity('cluster_id');
     const serverId = store.identity('server_id');
+    // topics, handler specs and persisted alert state (docs/alerting.md); loaded before tasks start
+    const alertLogger = logger.child({ component: 'alert' });
+    const alerts = new AlertService({
+      logger: alertLogger,
+      persistence: new SqliteAlertStore(store.database),
+      persistTopics: config.alert.persistTopics,
+      factory: topicHandlerFactory({ config, logger: alertLogger }),
+    });
+    alerts.open();
+    lifecycle.onClose(() => alerts.close(), 'alert service');
     const taskMaster = new TaskMaster({
       // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
       logger: logger.child({ component: 'task_master' }),
@@ -58,6 +71,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
+        alerts,
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,

@@ -138,6 +138,14 @@ export interface HttpPostSectionConfig {
   rowTemplateFile: string;
 }
 
+/** [alert] (Kapacitor services/alert/config.go) */
+export interface AlertConfig {
+  /** keep non-OK topic event states in the store so a restart restores them */
+  persistTopics: boolean;
+  /** events queued per handler before new ones are dropped (minimum 1000; smaller means the default 5000) */
+  topicBufferLength: number;
+}
+
 export interface Config {
   hostname: string;
   dataDir: string;
@@ -153,6 +161,7 @@ export interface Config {
   kubernetes: KubernetesSectionConfig[];
   influxdb: InfluxdbSectionConfig[];
   httppost: HttpPostSectionConfig[];
+  alert: AlertConfig;
 }
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
@@ -267,6 +276,12 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('alert-template-file', 'alertTemplateFile', 'string', ''),
       k('row-template', 'rowTemplate', 'string', ''),
       k('row-template-file', 'rowTemplateFile', 'string', ''),
+    ],
+  },
+  {
+    toml: 'alert', prop: 'alert', kind: 'table', keys: [
+      k('persist-topics', 'persistTopics', 'bool', true),
+      k('topic-buffer-length', 'topicBufferLength', 'int', 5000),
     ],
   },
 ];

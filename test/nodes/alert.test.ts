@@ -208,7 +208,4 @@ test('batch input with .all(): the lowest level of the batch decides (every poin
   assert.deepEqual(lv, ['WARNING', 'OK']);
 });
 
-test('.topic() and .inhibit() are rejected at task start rather than silently ignored', (t) => {
-  assert.throws(() => run(`stream|from()|alert().topic('ops')`, t), /alert property "topic" .* is not supported yet/);
-  assert.throws(() => run(`stream|from()|alert().inhibit('cat', 'host')`, t), /alert property "inhibit" .* is not supported yet/);
-});
+// .topic(), .inhibit() and .category(): test/alerting/node-topics.test.ts

@@ -54,7 +54,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
-      'alert', 'tls', 'config-override', 'task', 'deadman', 'influxdb', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
+      'tls', 'config-override', 'task', 'deadman', 'influxdb', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
       'pagerduty2', 'pushover', 'slack', 'telegram', 'hipchat', 'kafka', 'alerta', 'sensu', 'reporting', 'udf',
       'talk', 'mqtt', 'swarm', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
