@@ -36,6 +36,11 @@ export interface AlertPersistence {
   deleteHandlerSpec(topic: string, id: string): void;
 }
 
+/** A spec whose kind or options cannot make a handler (the API answers 400). */
+export class HandlerSpecError extends Error {
+  override name = 'HandlerSpecError';
+}
+
 /** Creates the handler a spec describes; throws Error naming the bad option. */
 export type HandlerFactory = (spec: HandlerSpec) => TopicHandler;
 
@@ -257,8 +262,23 @@ export class AlertService {
   // ---- internals ---------------------------------------------------------------------------------------
 
   private build(spec: HandlerSpec): TopicHandler {
-    if (!this.factory) throw new Error(`unsupported action kind ${JSON.stringify(spec.kind)}`);
-    return this.factory(spec);
+    if (!this.factory) throw new HandlerSpecError(`unsupported action kind ${JSON.stringify(spec.kind)}`);
+    try {
+      return this.factory(spec);
+    } catch (err) {
+      throw new HandlerSpecError((err as Error).message);
+    }
+  }
+
+  /** Delivery counters of every defined handler, by topic and id (debug vars). */
+  handlerStats(): { topic: string; id: string; kind: string; stats: unknown }[] {
+    const out: { topic: string; id: string; kind: string; stats: unknown }[] = [];
+    for (const m of this.specs.values()) {
+      for (const e of m.values()) {
+        out.push({ topic: e.spec.topic, id: e.spec.id, kind: e.spec.kind, stats: (e.handler as { stats?: unknown }).stats ?? {} });
+      }
+    }
+    return out;
   }
 
   private addSpec(spec: HandlerSpec, h: TopicHandler): void {
