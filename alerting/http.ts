@@ -17,6 +17,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>;
   readonly method?: string;
   readonly timeoutMs?: number;
+  /** statuses that count as success (default: any 2xx) */
+  readonly okStatuses?: readonly number[];
 }
 
 /** Sends the request; resolves with the (truncated) response text on 2xx, throws HttpHandlerError otherwise. */
@@ -33,7 +35,7 @@ export async function send(req: HttpRequest): Promise<string> {
       throw new HttpHandlerError(`${req.method ?? 'POST'} ${req.url}: ${(ac.signal.aborted ? (ac.signal.reason as Error).message : cause ?? (err as Error).message)}`);
     }
     const text = await readLimited(res);
-    if (res.status < 200 || res.status > 299) {
+    if (req.okStatuses ? !req.okStatuses.includes(res.status) : res.status < 200 || res.status > 299) {
       throw new HttpHandlerError(`${req.method ?? 'POST'} ${req.url}: status code ${res.status}${text ? `: ${text}` : ''}`, res.status, text);
     }
     return text;

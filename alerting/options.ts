@@ -5,7 +5,7 @@
  */
 import { parseDuration } from '../server/config/duration.ts';
 
-export type OptionType = 'string' | 'int' | 'float' | 'bool' | 'strings' | 'duration' | 'string-map' | 'map';
+export type OptionType = 'string' | 'int' | 'float' | 'bool' | 'strings' | 'duration' | 'string-map' | 'map' | 'links';
 
 export type OptionSchema = Readonly<Record<string, OptionType>>;
 
@@ -49,6 +49,11 @@ export function decodeOptions(goType: string, options: Readonly<Record<string, u
         break;
       case 'map':
         if (typeof v !== 'object' || Array.isArray(v)) bad();
+        out[name] = v;
+        break;
+      case 'links': // pagerduty2 [{href, text}]
+        if (!Array.isArray(v) || !v.every((l) => l !== null && typeof l === 'object' && typeof (l as { href?: unknown }).href === 'string' &&
+          ['undefined', 'string'].includes(typeof (l as { text?: unknown }).text))) bad();
         out[name] = v;
         break;
     }

@@ -12,6 +12,7 @@ import type { HandlerSpec } from '../handler-spec.ts';
 import { decodeOptions } from '../options.ts';
 import type { TopicHandler } from '../topic.ts';
 import { execKind, logKind, postKind, tcpKind } from './basic.ts';
+import { discordKind, pagerDuty2Kind, slackKind, teamsKind, telegramKind, victorOpsKind } from './chat.ts';
 import type { HandlerDeps, HandlerImpl, HandlerKind } from './types.ts';
 
 export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
@@ -19,6 +20,12 @@ export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
   tcp: tcpKind,
   exec: execKind,
   post: postKind,
+  slack: slackKind,
+  teams: teamsKind,
+  discord: discordKind,
+  victorops: victorOpsKind,
+  pagerduty2: pagerDuty2Kind,
+  telegram: telegramKind,
 };
 
 /** A synchronous local handler (log): failures are counted and logged like queued ones. */
@@ -57,8 +64,15 @@ export function createHandler(kind: string, options: Readonly<Record<string, unk
   return new DeliveryQueue(kind, impl.deliver, log, delivery);
 }
 
+export function handlerDeps(config: Config): HandlerDeps {
+  // Kapacitor's httpd URL(): the listener address ("[::]" for an empty host) + /kapacitor/v1
+  const bind = config.http.bindAddress;
+  const host = bind.startsWith(':') ? '[::]' + bind : bind;
+  return { config, httpPost: httpPostEndpoints(config.httppost), clientUrl: `http://${host}/kapacitor/v1` };
+}
+
 export function topicHandlerFactory(opts: FactoryOptions): (spec: HandlerSpec) => TopicHandler {
-  const deps: HandlerDeps = { config: opts.config, httpPost: httpPostEndpoints(opts.config.httppost) };
+  const deps = handlerDeps(opts.config);
   const buf = opts.config.alert.topicBufferLength;
   const delivery: DeliveryOptions = { ...DEFAULT_DELIVERY, bufferLength: buf >= 1000 ? buf : DEFAULT_DELIVERY.bufferLength, ...opts.delivery };
   return (spec) => {

@@ -8,6 +8,8 @@ import type { OptionSchema } from '../options.ts';
 export interface HandlerDeps {
   readonly config: Config;
   readonly httpPost: ReadonlyMap<string, HttpPostEndpoint>;
+  /** the server's API URL (`http://<bind address>/kapacitor/v1`), sent by pagerduty2 as client_url */
+  readonly clientUrl: string;
 }
 
 /** Either an async delivery (queued, retried) or a synchronous local action. */

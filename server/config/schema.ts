@@ -6,6 +6,7 @@
  */
 import { hostname as osHostname, homedir } from 'node:os';
 import { join } from 'node:path';
+import { ALERT_HANDLER_SECTIONS, type AlertHandlerConfigs } from './alert-sections.ts';
 
 /**
  * `strings` = array of strings; `string-map` = table of strings (`headers = { X = "y" }`); `dbrp-map` = table of
@@ -146,7 +147,7 @@ export interface AlertConfig {
   topicBufferLength: number;
 }
 
-export interface Config {
+export interface Config extends AlertHandlerConfigs {
   hostname: string;
   dataDir: string;
   defaultRetentionPolicy: string;
@@ -284,6 +285,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('topic-buffer-length', 'topicBufferLength', 'int', 5000),
     ],
   },
+  ...ALERT_HANDLER_SECTIONS,
 ];
 
 /** Env-var spelling of a TOML name: upper case, `-` → `_` (Kapacitor's applyEnvOverrides). */
