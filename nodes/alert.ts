@@ -19,6 +19,8 @@ import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript
 import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
 import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from './alert-template.ts';
 import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
+import { buildScriptHandlers, SCRIPT_HANDLER_PROPS } from './alert-script-handlers.ts';
+import type { TopicHandler } from '../alerting/topic.ts';
 import { AlertEvent, type EventData, type EventState } from '../alerting/event.ts';
 import { Inhibitor } from '../alerting/inhibit.ts';
 import type { Level } from '../alerting/levels.ts';
@@ -41,7 +43,7 @@ const DETAILS_FIELDS = [...MSG_FIELDS, 'Message'];
 
 const ALERT_PROPS = new Set(['id', 'message', 'details', 'info', 'warn', 'crit', 'infoReset', 'warnReset', 'critReset',
   'history', 'levelTag', 'levelField', 'messageField', 'durationField', 'idTag', 'idField', 'all', 'noRecoveries',
-  'stateChangesOnly', 'flapping', 'quiet', 'category', 'topic', 'inhibit', ...HANDLER_PROPS]);
+  'stateChangesOnly', 'flapping', 'quiet', 'category', 'topic', 'inhibit', ...HANDLER_PROPS, ...SCRIPT_HANDLER_PROPS]);
 
 /** Nagios-style flap weights (alert.go percentChange): older changes weigh 0.8, the newest 1.2. */
 const MAX_WEIGHT = 1.2;
@@ -93,7 +95,7 @@ export class AlertNode extends Node {
   private readonly idField: string;
   private readonly durationField: string;
   private readonly serverInfo: GoStruct;
-  private readonly handlers: AlertHandler[];
+  private readonly handlers: (AlertHandler | TopicHandler)[];
   private readonly groups = this.groupState<GroupState>();
   private readonly alerts: AlertService;
   /** `main:<task>:<node>`, used when the script names handlers */
@@ -171,7 +173,8 @@ export class AlertNode extends Node {
       this.inhibits.push({ category: cat, tags: tags as string[] });
     }
     const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
-    this.handlers = buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc());
+    this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc()),
+      ...buildScriptHandlers(d, ctx.services.alertHandlers)];
     // without a server (unit harnesses) the node keeps a private, memory-only service
     this.alerts = ctx.services.alerts ?? new AlertService({ logger: this.log });
     this.anonTopic = anonTopicPrefix(this.taskId) + this.name;
@@ -184,7 +187,7 @@ export class AlertNode extends Node {
 
   /** For tests and shutdown: resolves when every handler finished its queued work. */
   async whenIdle(): Promise<void> {
-    await Promise.all(this.handlers.map((h) => h.whenIdle()));
+    await Promise.all(this.handlers.map((h) => h.whenIdle?.()));
   }
 
   override stop(): void {

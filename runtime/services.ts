@@ -14,6 +14,8 @@ export interface RuntimeServices {
   serverInfo?: ServerInfo;
   /** topics, handler specs, inhibitors and persisted alert state (alerting/service.ts); alert nodes keep a private one without it */
   alerts?: AlertService;
+  /** builds a handler written in a script (`.slack()`, `.tcp(addr)`, …) from its options (alerting/handlers) */
+  alertHandlers?: (kind: string, options: Record<string, unknown>) => import('../alerting/topic.ts').TopicHandler;
 }
 
 /** A configured `[[httppost]]` endpoint. */

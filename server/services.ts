@@ -17,7 +17,7 @@ import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
 import { SqliteAlertStore } from './store/alert-store.ts';
 import { AlertService } from '../alerting/service.ts';
-import { topicHandlerFactory } from '../alerting/handlers/index.ts';
+import { scriptHandlerFactory, topicHandlerFactory } from '../alerting/handlers/index.ts';
 import { TaskService, TemplateService, taskApi } from './api/index.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
@@ -72,6 +72,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
         alerts,
+        alertHandlers: scriptHandlerFactory({ config, logger: alertLogger }),
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,

@@ -71,10 +71,21 @@ export function handlerDeps(config: Config): HandlerDeps {
   return { config, httpPost: httpPostEndpoints(config.httppost), clientUrl: `http://${host}/kapacitor/v1` };
 }
 
+function deliveryOptions(opts: FactoryOptions): DeliveryOptions {
+  const buf = opts.config.alert.topicBufferLength;
+  return { ...DEFAULT_DELIVERY, bufferLength: buf >= 1000 ? buf : DEFAULT_DELIVERY.bufferLength, ...opts.delivery };
+}
+
+/** Handlers written in scripts (`.slack()` …): the same kinds and options as topic handler specs. */
+export function scriptHandlerFactory(opts: FactoryOptions): (kind: string, options: Record<string, unknown>) => TopicHandler {
+  const deps = handlerDeps(opts.config);
+  const delivery = deliveryOptions(opts);
+  return (kind, options) => createHandler(kind, options, deps, opts.logger.child({ handler: kind }), delivery);
+}
+
 export function topicHandlerFactory(opts: FactoryOptions): (spec: HandlerSpec) => TopicHandler {
   const deps = handlerDeps(opts.config);
-  const buf = opts.config.alert.topicBufferLength;
-  const delivery: DeliveryOptions = { ...DEFAULT_DELIVERY, bufferLength: buf >= 1000 ? buf : DEFAULT_DELIVERY.bufferLength, ...opts.delivery };
+  const delivery = deliveryOptions(opts);
   return (spec) => {
     if (spec.match !== '') throw new Error('match expressions are not supported by tickstream yet');
     return createHandler(spec.kind, spec.options, deps, opts.logger.child({ topic: spec.topic, handler: spec.id }), delivery);
