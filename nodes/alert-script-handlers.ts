@@ -8,7 +8,7 @@ import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 
 /** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
-const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link']> }> = {
+const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link' | 'list']> }> = {
   tcp: { kind: 'tcp', props: {} },
   exec: { kind: 'exec', props: {} },
   slack: { kind: 'slack', props: { workspace: ['workspace', 'string'], channel: ['channel', 'string'], username: ['username', 'string'], iconEmoji: ['icon-emoji', 'string'] } },
@@ -16,6 +16,11 @@ const KINDS: Record<string, { kind: string; props: Record<string, [string, 'stri
   discord: { kind: 'discord', props: { workspace: ['workspace', 'string'], username: ['username', 'string'], avatarURL: ['avatar-url', 'string'], embedTitle: ['embed-title', 'string'] } },
   victorOps: { kind: 'victorops', props: { routingKey: ['routing-key', 'string'] } },
   pagerDuty2: { kind: 'pagerduty2', props: { routingKey: ['routing-key', 'string'], link: ['links', 'link'] } },
+  opsGenie2: { kind: 'opsgenie2', props: { teams: ['teams-list', 'list'], recipients: ['recipients-list', 'list'] } },
+  pushover: {
+    kind: 'pushover',
+    props: { userKey: ['user-key', 'string'], device: ['device', 'string'], title: ['title', 'string'], uRL: ['url', 'string'], uRLTitle: ['url-title', 'string'], sound: ['sound', 'string'] },
+  },
   telegram: {
     kind: 'telegram',
     props: { chatId: ['chat-id', 'string'], parseMode: ['parse-mode', 'string'], disableWebPagePreview: ['disable-web-page-preview', 'flag'], disableNotification: ['disable-notification', 'flag'] },
@@ -54,6 +59,7 @@ export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | u
     if (!prop || !cur) continue;
     const [name, type] = prop;
     if (type === 'flag') cur.options[name] = true;
+    else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
     else if (type === 'string') cur.options[name] = str(c.method.slice(dot + 1), c.args[0]);
     else {
       const link: Record<string, string> = { href: str('link', c.args[0]) };

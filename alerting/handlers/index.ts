@@ -12,6 +12,7 @@ import type { HandlerSpec } from '../handler-spec.ts';
 import { decodeOptions } from '../options.ts';
 import type { TopicHandler } from '../topic.ts';
 import { execKind, logKind, postKind, tcpKind } from './basic.ts';
+import { opsGenie2Kind, pushoverKind } from './incident.ts';
 import { discordKind, pagerDuty2Kind, slackKind, teamsKind, telegramKind, victorOpsKind } from './chat.ts';
 import type { HandlerDeps, HandlerImpl, HandlerKind } from './types.ts';
 
@@ -26,6 +27,8 @@ export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
   victorops: victorOpsKind,
   pagerduty2: pagerDuty2Kind,
   telegram: telegramKind,
+  opsgenie2: opsGenie2Kind,
+  pushover: pushoverKind,
 };
 
 /** A synchronous local handler (log): failures are counted and logged like queued ones. */

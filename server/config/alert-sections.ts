@@ -24,6 +24,9 @@ export interface TelegramConfig {
   disableNotification: boolean; global: boolean; stateChangesOnly: boolean;
 }
 
+export interface OpsGenie2Config { enabled: boolean; apiKey: string; teams: string[]; recipients: string[]; url: string; recoveryAction: string; global: boolean; details: boolean }
+export interface PushoverConfig { enabled: boolean; token: string; userKey: string; url: string }
+
 export interface AlertHandlerConfigs {
   slack: SlackConfig[];
   teams: TeamsConfig;
@@ -31,6 +34,8 @@ export interface AlertHandlerConfigs {
   victorops: VictorOpsConfig;
   pagerduty2: PagerDuty2Config;
   telegram: TelegramConfig;
+  opsgenie2: OpsGenie2Config;
+  pushover: PushoverConfig;
 }
 
 const tls = [k('ssl-ca', 'sslCa', 'string', ''), k('ssl-cert', 'sslCert', 'string', ''), k('ssl-key', 'sslKey', 'string', ''),
@@ -80,6 +85,19 @@ export const ALERT_HANDLER_SECTIONS: readonly SectionSpec[] = [
       k('global', 'global', 'bool', false), k('state-changes-only', 'stateChangesOnly', 'bool', false),
     ],
   },
+  {
+    toml: 'opsgenie2', prop: 'opsgenie2', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('api-key', 'apiKey', 'string', ''), k('teams', 'teams', 'strings', []),
+      k('recipients', 'recipients', 'strings', []), k('url', 'url', 'string', 'https://api.opsgenie.com/v2/alerts'),
+      k('recovery_action', 'recoveryAction', 'string', 'notes'), k('global', 'global', 'bool', false), k('details', 'details', 'bool', false),
+    ],
+  },
+  {
+    toml: 'pushover', prop: 'pushover', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('token', 'token', 'string', ''), k('user-key', 'userKey', 'string', ''),
+      k('url', 'url', 'string', 'https://api.pushover.net/1/messages.json'),
+    ],
+  },
 ];
 
 /** Checks that parse but cannot work; errors name the key (and the variable it came from). */
@@ -112,4 +130,6 @@ export function validateAlertHandlers(c: AlertHandlerConfigs, origin: KeyOrigin)
   common('victorops', undefined, c.victorops as unknown as Record<string, unknown>, 'url', 'url');
   common('pagerduty2', undefined, c.pagerduty2 as unknown as Record<string, unknown>, 'url', 'url');
   common('telegram', undefined, c.telegram as unknown as Record<string, unknown>, 'url', 'url');
+  common('opsgenie2', undefined, c.opsgenie2 as unknown as Record<string, unknown>, 'url', 'url');
+  common('pushover', undefined, c.pushover as unknown as Record<string, unknown>, 'url', 'url');
 }

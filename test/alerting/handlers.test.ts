@@ -195,3 +195,26 @@ test('faults: 500 then success is retried; a hanging endpoint times out; a huge 
   const one = await deliver('post', { url: hang.url, timeout: '50ms' }, {});
   assert.deepEqual(one, { sent: 0, errors: 3, failed: 1, dropped: 0 });
 });
+
+test('opsgenie2: alert with alias, priority, details and responders; recovery note to <url>/<alias>/<action>', async (t) => {
+  const f = await fake(t, () => [202, '{"result":"Request will be processed"}']);
+  const env = { KAPACITOR_OPSGENIE2_ENABLED: 'true', KAPACITOR_OPSGENIE2_URL: `${f.url}/v2/alerts`, KAPACITOR_OPSGENIE2_API_KEY: 'gk', KAPACITOR_OPSGENIE2_TEAMS: 'ops' };
+  await deliver('opsgenie2', { 'recipients-list': ['bob'] }, env);
+  assert.equal(f.reqs[0]!.url, '/v2/alerts');
+  assert.equal(f.reqs[0]!.headers['authorization'], 'GenieKey gk');
+  // alias = base64.URLEncoding("cpu:host=a") = "Y3B1Omhvc3Q9YQ=="
+  assert.equal(f.reqs[0]!.body, `{"alias":"Y3B1Omhvc3Q9YQ==","description":${JSON.stringify(`{"series":[${ROW}]}`)},` +
+    '"details":{"Kapacitor Task Name":"cpu","Level":"CRITICAL","Monitoring Tool":"Kapacitor","host":"a"},"entity":"cpu:host=a",' +
+    '"message":"cpu:host=a is CRITICAL","note":"","priority":"P1","responders":[{"name":"ops","type":"team"},{"type":"user","username":"bob"}]}\n');
+  await deliver('opsgenie2', { recovery_action: 'close' }, env, event(0, 'recovered'));
+  assert.equal(f.reqs[1]!.url, '/v2/alerts/Y3B1Omhvc3Q9YQ==/close?identifierType=alias');
+  assert.equal(f.reqs[1]!.body, '{"note":"recovered"}\n');
+});
+
+test('pushover: form body with Go url.Values encoding, priority per level', async (t) => {
+  const f = await fake(t);
+  const env = { KAPACITOR_PUSHOVER_ENABLED: 'true', KAPACITOR_PUSHOVER_URL: `${f.url}/1/messages.json`, KAPACITOR_PUSHOVER_TOKEN: 'tk', KAPACITOR_PUSHOVER_USER_KEY: 'uk' };
+  await deliver('pushover', { title: 'a b', sound: 'siren' }, env, event(2, 'cpu* ~high&'));
+  assert.equal(f.reqs[0]!.headers['content-type'], 'application/x-www-form-urlencoded');
+  assert.equal(f.reqs[0]!.body, 'message=cpu%2A+~high%26&priority=0&sound=siren&title=a+b&token=tk&user=uk');
+});
