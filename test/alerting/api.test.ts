@@ -162,3 +162,18 @@ test('handlers: create, list, show, replace, patch, delete; errors; specs persis
   assert.equal((await get(app, `${H}/tcp2`)).status, 404);
   assert.deepEqual(make().handlerSpecs('ops', '').map((s) => s.id), ['log1']);
 });
+
+test('debug vars: a `topics` statistic per topic (collected) and an `alert_handlers` statistic per handler', async (t) => {
+  const { alerts } = setup(t);
+  const { collectStatistics } = await import('../../server/api/debug-vars.ts');
+  alerts.registerHandlerSpec({ topic: 'ops', id: 'tcp1', kind: 'tcp', options: { address: '127.0.0.1:1' }, match: '' });
+  alerts.collect(ev('ops', 'a', 2, 0n));
+  const stats = collectStatistics({
+    tasks: { store: { listTasks: () => [] }, runner: { getTask: () => undefined } } as never,
+    base: '/kapacitor/v1', clusterId: 'c', serverId: 's', host: 'h', version: 'v', alerts,
+  });
+  assert.deepEqual(stats.find((s) => s.name === 'topics'), { name: 'topics', tags: { cluster_id: 'c', server_id: 's', host: 'h', id: 'ops' }, values: { collected: 1 } });
+  const h = stats.find((s) => s.name === 'alert_handlers')!;
+  assert.deepEqual(h.tags, { cluster_id: 'c', server_id: 's', host: 'h', topic: 'ops', handler: 'tcp1', kind: 'tcp' });
+  assert.deepEqual(Object.keys(h.values), ['sent', 'errors', 'failed', 'dropped']);
+});
