@@ -8,7 +8,7 @@ import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 
 /** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
-const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link' | 'list']> }> = {
+const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link' | 'list' | 'entry']> }> = {
   tcp: { kind: 'tcp', props: {} },
   exec: { kind: 'exec', props: {} },
   slack: { kind: 'slack', props: { workspace: ['workspace', 'string'], channel: ['channel', 'string'], username: ['username', 'string'], iconEmoji: ['icon-emoji', 'string'] } },
@@ -21,6 +21,7 @@ const KINDS: Record<string, { kind: string; props: Record<string, [string, 'stri
     kind: 'pushover',
     props: { userKey: ['user-key', 'string'], device: ['device', 'string'], title: ['title', 'string'], uRL: ['url', 'string'], uRLTitle: ['url-title', 'string'], sound: ['sound', 'string'] },
   },
+  sensu: { kind: 'sensu', props: { source: ['source', 'string'], handlers: ['handlers', 'list'], metadata: ['metadata', 'entry'] } },
   telegram: {
     kind: 'telegram',
     props: { chatId: ['chat-id', 'string'], parseMode: ['parse-mode', 'string'], disableWebPagePreview: ['disable-web-page-preview', 'flag'], disableNotification: ['disable-notification', 'flag'] },
@@ -60,6 +61,12 @@ export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | u
     const [name, type] = prop;
     if (type === 'flag') cur.options[name] = true;
     else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
+    else if (type === 'entry') {
+      // .metadata(key, value): string, int, float or bool values
+      const v = c.args[1];
+      const val = v === undefined ? undefined : v.type === 'int' ? Number(v.value) : 'value' in v ? v.value : undefined;
+      ((cur.options[name] ??= {}) as Record<string, unknown>)[str(c.method.slice(dot + 1), c.args[0])] = val;
+    }
     else if (type === 'string') cur.options[name] = str(c.method.slice(dot + 1), c.args[0]);
     else {
       const link: Record<string, string> = { href: str('link', c.args[0]) };

@@ -13,6 +13,7 @@ import { decodeOptions } from '../options.ts';
 import type { TopicHandler } from '../topic.ts';
 import { execKind, logKind, postKind, tcpKind } from './basic.ts';
 import { opsGenie2Kind, pushoverKind } from './incident.ts';
+import { sensuKind } from './sensu.ts';
 import { discordKind, pagerDuty2Kind, slackKind, teamsKind, telegramKind, victorOpsKind } from './chat.ts';
 import type { HandlerDeps, HandlerImpl, HandlerKind } from './types.ts';
 
@@ -29,6 +30,7 @@ export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
   telegram: telegramKind,
   opsgenie2: opsGenie2Kind,
   pushover: pushoverKind,
+  sensu: sensuKind,
 };
 
 /** A synchronous local handler (log): failures are counted and logged like queued ones. */

@@ -11,7 +11,7 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   'task', 'reporting', 'udf', 'deadman', 'fluxtask', 'tls', 'auth',
   // alert handlers
   'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
-  'sensu', 'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',
+  'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'swarm', 'triton',

@@ -27,6 +27,8 @@ export interface TelegramConfig {
 export interface OpsGenie2Config { enabled: boolean; apiKey: string; teams: string[]; recipients: string[]; url: string; recoveryAction: string; global: boolean; details: boolean }
 export interface PushoverConfig { enabled: boolean; token: string; userKey: string; url: string }
 
+export interface SensuConfig { enabled: boolean; addr: string; source: string; handlers: string[] }
+
 export interface AlertHandlerConfigs {
   slack: SlackConfig[];
   teams: TeamsConfig;
@@ -36,6 +38,7 @@ export interface AlertHandlerConfigs {
   telegram: TelegramConfig;
   opsgenie2: OpsGenie2Config;
   pushover: PushoverConfig;
+  sensu: SensuConfig;
 }
 
 const tls = [k('ssl-ca', 'sslCa', 'string', ''), k('ssl-cert', 'sslCert', 'string', ''), k('ssl-key', 'sslKey', 'string', ''),
@@ -96,6 +99,12 @@ export const ALERT_HANDLER_SECTIONS: readonly SectionSpec[] = [
     toml: 'pushover', prop: 'pushover', kind: 'table', keys: [
       k('enabled', 'enabled', 'bool', false), k('token', 'token', 'string', ''), k('user-key', 'userKey', 'string', ''),
       k('url', 'url', 'string', 'https://api.pushover.net/1/messages.json'),
+    ],
+  },
+  {
+    toml: 'sensu', prop: 'sensu', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('addr', 'addr', 'string', ''), k('source', 'source', 'string', 'Kapacitor'),
+      k('handlers', 'handlers', 'strings', []),
     ],
   },
 ];

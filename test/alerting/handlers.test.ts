@@ -218,3 +218,25 @@ test('pushover: form body with Go url.Values encoding, priority per level', asyn
   assert.equal(f.reqs[0]!.headers['content-type'], 'application/x-www-form-urlencoded');
   assert.equal(f.reqs[0]!.body, 'message=cpu%2A+~high%26&priority=0&sound=siren&title=a+b&token=tk&user=uk');
 });
+
+test('sensu: check result on the client socket, metadata never overrides, answer must be "ok"; ids must be names', async (t) => {
+  const got: string[] = [];
+  const srv = net.createServer((s) => {
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d;
+      if (buf.endsWith('\n')) { got.push(buf); s.end(got.length === 1 ? 'ok' : 'bad things'); }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => srv.close());
+  const env = { KAPACITOR_SENSU_ENABLED: 'true', KAPACITOR_SENSU_ADDR: `127.0.0.1:${(srv.address() as AddressInfo).port}`, KAPACITOR_SENSU_HANDLERS: 'h1' };
+  const named = (): AlertEvent => { const e = event(); return new AlertEvent('ops', { ...e.state, id: 'cpu_a' }, e.data); };
+  const st = await deliver('sensu', { source: '{{ .TaskName }}', metadata: { zone: 'eu', status: 9 } }, env, named());
+  assert.equal(st.sent, 1);
+  assert.equal(got[0], '{"handlers":["h1"],"name":"cpu_a","output":"cpu:host=a is CRITICAL","source":"cpu_alert","status":2,"zone":"eu"}\n');
+  const refused = await deliver('sensu', {}, env, named());
+  assert.deepEqual([refused.sent, refused.failed], [0, 1], 'an answer other than "ok" is a failure');
+  const badName = await deliver('sensu', {}, env);
+  assert.deepEqual([badName.sent, badName.failed], [0, 1], '"cpu:host=a" is not a valid Sensu check name');
+});
