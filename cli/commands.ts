@@ -17,6 +17,7 @@ import { collect, parseFlags, UsageError } from './flags.ts';
 import { parseDBRP, readTaskFile, readText, readVarsFile, type TaskFile } from './inputs.ts';
 import { USAGES } from './usage.ts';
 import { versionLine } from './version.ts';
+import { deleteTopicHandlers, deleteTopics, listTopicHandlersCmd, listTopicsCmd } from './topics.ts';
 
 export interface Io {
   out(s: string): void;
@@ -159,6 +160,10 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
     for (const p of patterns) for (const t of await listTasks(c, p, ['link'])) await c.call('DELETE', hrefOf(t, taskPath));
   } else if (kind === 'templates') {
     for (const p of patterns) for (const t of await listTemplates(c, p, ['link'])) await c.call('DELETE', hrefOf(t, templatePath));
+  } else if (kind === 'topics') {
+    await deleteTopics(patterns, ctx);
+  } else if (kind === 'topic-handlers') {
+    await deleteTopicHandlers(patterns, ctx);
   } else if (DELETE_KINDS.includes(kind)) {
     throw new CliError(`deleting ${kind} is not supported by tickstream (no ${kind} API)`);
   } else {
@@ -169,7 +174,7 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
 // ---- list / show ---------------------------------------------------------------------------------------
 
 export async function list(args: string[], ctx: Ctx): Promise<void> {
-  if (args.length < 1) throw new UsageError("Must specify 'tasks' or 'templates'", 'list');
+  if (args.length < 1) throw new UsageError("Must specify 'tasks', 'templates', 'topics', or 'topic-handlers'", 'list');
   const [kind, ...rest] = args as [string, ...string[]];
   const patterns = rest.length ? rest : [''];
   const c = ctx.client();
@@ -181,8 +186,12 @@ export async function list(args: string[], ctx: Ctx): Promise<void> {
     const seen = new Map<string, TemplateJson>();
     for (const p of patterns) for (const t of await listTemplates(c, p, ['type', 'vars'])) seen.set(t.id, t);
     ctx.io.out(formatTemplateList([...seen.values()]));
+  } else if (kind === 'topics') {
+    await listTopicsCmd(patterns, ctx);
+  } else if (kind === 'topic-handlers') {
+    await listTopicHandlersCmd(patterns, ctx);
   } else {
-    throw new CliError(`cannot list '${kind}' did you mean 'tasks' or 'templates'?`);
+    throw new CliError(`cannot list '${kind}' did you mean 'tasks', 'templates', 'topics' or 'topic-handlers'?`);
   }
 }
 

@@ -5,6 +5,7 @@
 import { Client, CliError } from './client.ts';
 import * as cmd from './commands.ts';
 import { whatif } from './whatif.ts';
+import * as topics from './topics.ts';
 import { goFlagsToCommander, wantsHelp } from './flags.ts';
 import { MAIN_USAGE, USAGES } from './usage.ts';
 
@@ -20,6 +21,9 @@ const COMMANDS: Record<string, Handler> = {
   list: cmd.list,
   show: cmd.show,
   'show-template': cmd.showTemplateCmd,
+  'define-topic-handler': topics.defineTopicHandler,
+  'show-topic': topics.showTopic,
+  'show-topic-handler': topics.showTopicHandler,
   stats: cmd.stats,
   vars: cmd.vars,
   version: cmd.version,

@@ -6,13 +6,16 @@ Commands:
 
 	define          Create/update a task.
 	define-template Create/update a template.
+	define-topic-handler  Create/update an alert handler for a topic.
 	enable          Enable and start running a task with live data.
 	disable         Stop running a task.
 	reload          Reload a running task with an updated task definition.
-	delete          Delete tasks or templates.
-	list            List information about tasks or templates.
+	delete          Delete tasks, templates, topics or topic-handlers.
+	list            List information about tasks, templates, topics or topic-handlers.
 	show            Display detailed information about a task.
 	show-template   Display detailed information about a template.
+	show-topic-handler    Display detailed information about an alert handler for a topic.
+	show-topic            Display detailed information about an alert topic.
 	level           Sets the logging level on the kapacitord server.
 	stats           Display various stats about Kapacitor.
 	version         Displays the Kapacitor version info.
@@ -78,13 +81,49 @@ Options:
 
 	Disable then enable a running task. Arguments are glob patterns.
 `,
-  delete: `Usage: kapacitor delete (tasks|templates) [task ID | template ID | pattern]...
+  delete: `Usage: kapacitor delete (tasks|templates|topics|topic-handlers) [task ID | template ID | topic ID | pattern]...
 
-	Delete tasks or templates. Arguments are glob patterns.
+	Delete tasks, templates, topics or topic handlers. Arguments are glob patterns.
+
+	Deleting handlers requires that the topic ID be given before the handler patterns:
+
+		$ kapacitor delete topic-handlers [topic ID] [handler ID or pattern]...
 `,
-  list: `Usage: kapacitor list (tasks|templates) [ID or pattern]...
+  list: `Usage: kapacitor list (tasks|templates|topics|topic-handlers) [ID or pattern]...
 
-	List tasks or templates, optionally only those whose ID matches one of the glob patterns.
+	List tasks, templates, topics or handlers, optionally only those whose ID matches one of the glob patterns.
+
+	Listing handlers requires that the topic ID or pattern be specified before the handler patterns.
+
+		$ kapacitor list topic-handlers [topicID or pattern] [ID or pattern]
+
+	For example list all handlers in the system topic
+
+		$ kapacitor list topic-handlers system
+
+	For example list all email* handlers in the system topic
+
+		$ kapacitor list topic-handlers system email*
+`,
+  'define-topic-handler': `Usage: kapacitor define-topic-handler <path to handler spec file>
+
+	Create or update a handler.
+
+	A handler is defined via a JSON or YAML file.
+
+For example:
+
+	Define a handler using the slack.yaml file:
+
+		$ kapacitor define-topic-handler slack.yaml
+`,
+  'show-topic-handler': `Usage: kapacitor show-topic-handler [topic ID] [handler ID]
+
+	Show details about a specific handler.
+`,
+  'show-topic': `Usage: kapacitor show-topic [topic ID]
+
+	Show details about a specific topic.
 `,
   whatif: `Usage: kapacitor whatif -task <task ID> (-recording <recording ID> | -file <line protocol> [-db <db>] [-rp <rp>] [-precision <n|u|ms|s|m|h>]) [-compare <task ID>]... [-initial-replicas <n>] [-pod-capacity <n>] [-startup <duration>] [-load-field <field>] [-html <path>]
 

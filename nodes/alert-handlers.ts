@@ -9,12 +9,12 @@ import { isAbsolute } from 'node:path';
 import type { Logger } from 'pino';
 import type { HttpPostEndpoint } from '../runtime/services.ts';
 import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
+import type { AlertEvent } from '../alerting/event.ts';
+import type { TopicHandler } from '../alerting/topic.ts';
 import { PostQueue } from './post-queue.ts';
 
-export interface AlertHandler {
-  /** `json` already ends with a newline */
-  handle(json: string): void;
-  stop(): void;
+/** A handler written in the script: registered on the node's anonymous topic (alerting/service.ts). */
+export interface AlertHandler extends TopicHandler {
   /** resolves when queued work finished (tests, shutdown) */
   whenIdle(): Promise<void>;
 }
@@ -23,11 +23,11 @@ export class LogFileHandler implements AlertHandler {
   mode = 0o600;
   constructor(readonly path: string, private readonly log: Logger) {}
 
-  handle(json: string): void {
+  handle(event: AlertEvent): void {
     let fd: number | undefined;
     try {
       fd = openSync(this.path, 'a', this.mode);
-      writeSync(fd, json);
+      writeSync(fd, event.alertDataJson());
     } catch (err) {
       this.log.error({ err, path: this.path }, 'failed to write alert to log file');
     } finally {
@@ -35,7 +35,7 @@ export class LogFileHandler implements AlertHandler {
     }
   }
 
-  stop(): void {}
+  close(): void {}
   whenIdle(): Promise<void> { return Promise.resolve(); }
 }
 
@@ -59,11 +59,11 @@ export class PostHandler implements AlertHandler {
       });
   }
 
-  handle(json: string): void {
-    if (!this.queue!.enqueue(json, undefined)) this.onDrop();
+  handle(event: AlertEvent): void {
+    if (!this.queue!.enqueue(event.alertDataJson(), undefined)) this.onDrop();
   }
 
-  stop(): void { this.queue?.stop(); }
+  close(): void { this.queue?.stop(); }
   whenIdle(): Promise<void> { return this.queue ? this.queue.whenIdle() : Promise.resolve(); }
 }
 

@@ -1,19 +1,31 @@
 /**
  * `alert()` (SPEC 3.15, Kapacitor 1.8 `alert.go`, `alert/types.go`). Per group: level determination with reset
  * expressions, a history ring, stateChangesOnly([maxInterval]), noRecoveries, flapping(low, high); events render
- * the id/message/details templates (nodes/alert-template.ts), go to the `.log()`/`.post()` handlers as alert JSON
- * and pass the triggering point (optionally with level/id tags and level/message/id/duration fields) to children.
+ * the id/message/details templates (nodes/alert-template.ts) and pass the triggering point (optionally with
+ * level/id tags and level/message/id/duration fields) to children.
  * Batches: each point gets a level (from the group's current level); the highest (lowest with `.all()`) decides.
+ *
+ * Events go through the alert service (alerting/service.ts) as in Kapacitor: to the node's anonymous topic
+ * `main:<task>:<node>` when the script names handlers (`.log()`, `.post()`, …), and to `.topic(name)`. A group's
+ * first message restores its level from those topics (persisted across restarts), so a restart neither re-fires
+ * a `.stateChangesOnly()` alert nor forgets one. `.inhibit(category, tags...)` and `.category()` use the
+ * service's inhibitors (an inhibited event is counted as `alerts_inhibited`, not sent; children still get it).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import { goJsonString, timeJson } from '../runtime/json.ts';
 import type { Batch, BatchPoint, Fields, Point, Tags } from '../runtime/point.ts';
 import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';
 import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
 import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from './alert-template.ts';
 import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
+import { buildScriptHandlers, SCRIPT_HANDLER_PROPS } from './alert-script-handlers.ts';
+import type { TopicHandler } from '../alerting/topic.ts';
+import { AlertEvent, type EventData, type EventState } from '../alerting/event.ts';
+import { Inhibitor } from '../alerting/inhibit.ts';
+import type { Level } from '../alerting/levels.ts';
+import { AlertService, anonTopicPrefix } from '../alerting/service.ts';
+import { groupTags } from '../runtime/point.ts';
 import { batchRow, pointRow } from './http-out.ts';
 import { registerNode } from './registry.ts';
 
@@ -31,7 +43,7 @@ const DETAILS_FIELDS = [...MSG_FIELDS, 'Message'];
 
 const ALERT_PROPS = new Set(['id', 'message', 'details', 'info', 'warn', 'crit', 'infoReset', 'warnReset', 'critReset',
   'history', 'levelTag', 'levelField', 'messageField', 'durationField', 'idTag', 'idField', 'all', 'noRecoveries',
-  'stateChangesOnly', 'flapping', 'quiet', 'category', ...HANDLER_PROPS]);
+  'stateChangesOnly', 'flapping', 'quiet', 'category', 'topic', 'inhibit', ...HANDLER_PROPS, ...SCRIPT_HANDLER_PROPS]);
 
 /** Nagios-style flap weights (alert.go percentChange): older changes weigh 0.8, the newest 1.2. */
 const MAX_WEIGHT = 1.2;
@@ -49,6 +61,8 @@ interface GroupState {
   /** evaluators per level (index 1..3) and per reset, created per group (stateful lambda functions) */
   readonly levels: (LambdaEvaluator | undefined)[];
   readonly resets: (LambdaEvaluator | undefined)[];
+  /** one per `.inhibit()` call, holding this group's values of its tags */
+  readonly inhibitors: Inhibitor[];
 }
 
 /** The triggering message, whatever the edge type. */
@@ -81,13 +95,24 @@ export class AlertNode extends Node {
   private readonly idField: string;
   private readonly durationField: string;
   private readonly serverInfo: GoStruct;
-  private readonly handlers: AlertHandler[];
+  private readonly handlers: (AlertHandler | TopicHandler)[];
   private readonly groups = this.groupState<GroupState>();
+  private readonly alerts: AlertService;
+  /** `main:<task>:<node>`, used when the script names handlers */
+  private readonly anonTopic: string;
+  private readonly hasAnonTopic: boolean;
+  /** `.topic(name)`, '' when absent */
+  private readonly topic: string;
+  private readonly category: string;
+  private readonly inhibits: { category: string; tags: string[] }[] = [];
+  private stopped = false;
 
   private readonly alertsTriggered = this.counter('alerts_triggered');
   private readonly alertsInhibited = this.counter('alerts_inhibited');
   private readonly levelCounters = [this.counter('oks_triggered'), this.counter('infos_triggered'),
     this.counter('warns_triggered'), this.counter('crits_triggered')];
+  /** events the service refused (logged); not a node stat, as Kapacitor 1.8 does not publish it either */
+  private eventsDropped = 0;
 
   constructor(ctx: NodeContext) {
     super(ctx);
@@ -139,32 +164,56 @@ export class AlertNode extends Node {
     this.serverInfo = new GoStruct({
       Hostname: si?.hostname ?? 'localhost', ClusterID: si?.clusterId ?? '', ServerID: si?.serverId ?? '',
     });
+    this.topic = prop(d, 'topic', '');
+    this.category = prop(d, 'category', '');
+    for (const c of d.calls) {
+      if (c.method !== 'inhibit') continue;
+      const [cat, ...tags] = c.args.map((a) => (a.type === 'string' ? a.value : undefined));
+      if (cat === undefined || tags.some((t) => t === undefined)) throw new Error(`${d.name}: .inhibit() expects a category and tag names (strings)`);
+      this.inhibits.push({ category: cat, tags: tags as string[] });
+    }
     const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
-    this.handlers = buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc());
-    void this.alertsInhibited; // `.inhibit()` is not supported: the counter stays 0 (SPEC 7.2 lists it)
+    this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc()),
+      ...buildScriptHandlers(d, ctx.services.alertHandlers)];
+    // without a server (unit harnesses) the node keeps a private, memory-only service
+    this.alerts = ctx.services.alerts ?? new AlertService({ logger: this.log });
+    this.anonTopic = anonTopicPrefix(this.taskId) + this.name;
+    this.hasAnonTopic = this.handlers.length > 0;
+    if (this.hasAnonTopic) {
+      for (const h of this.handlers) this.alerts.registerAnonHandler(this.anonTopic, h);
+      this.alerts.restoreTopic(this.anonTopic);
+    }
   }
 
   /** For tests and shutdown: resolves when every handler finished its queued work. */
   async whenIdle(): Promise<void> {
-    await Promise.all(this.handlers.map((h) => h.whenIdle()));
+    await Promise.all(this.handlers.map((h) => h.whenIdle?.()));
   }
 
   override stop(): void {
-    for (const h of this.handlers) h.stop();
+    if (this.stopped) return;
+    this.stopped = true;
+    // Kapacitor closes the anonymous topic (its state stays stored) and deregisters the handlers
+    if (this.hasAnonTopic) this.alerts.closeTopic(this.anonTopic);
+    for (const h of this.handlers) {
+      this.alerts.deregisterAnonHandler(this.anonTopic, h);
+      h.close();
+    }
+    for (const g of this.groups.values()) for (const i of g.inhibitors) this.alerts.inhibitors.remove(i);
   }
 
   protected override onPoint(p: Point): void {
-    const g = this.state(p.group);
+    const g = this.groups.get(p.group) ?? this.newState(p, p.time);
     const level = this.determineLevel(g, p, g.history[g.idx]!, p.group);
-    const ev = this.update(g, level, p.time);
-    if (ev === undefined) return;
-    const out = this.fire(g, level, ev, p, p);
+    if (!this.update(g, level, p.time)) return;
+    const out = this.fire(g, level, p, p);
     this.emitPoint(this.augmentPoint(p, out));
   }
 
   protected override onBatch(b: Batch): void {
     if (b.points.length === 0) return;
-    const g = this.state(b.group);
+    const g = this.groups.get(b.group) ?? this.newState(
+      { name: b.name, group: b.group, time: b.points[0]!.time, tags: b.tags, fields: b.points[0]!.fields }, b.points[0]!.time);
     const current = g.history[g.idx]!;
     let level = -1;
     let trig: BatchPoint | undefined;
@@ -172,24 +221,64 @@ export class AlertNode extends Node {
       const l = this.determineLevel(g, bp, current, b.group);
       if (trig === undefined || (this.all ? l < level : l > level)) { level = l; trig = bp; }
     }
-    const ev = this.update(g, level, trig!.time);
-    if (ev === undefined) return;
+    if (!this.update(g, level, trig!.time)) return;
     const t: Trigger = { name: b.name, group: b.group, time: trig!.time, tags: trig!.tags, fields: trig!.fields };
-    const out = this.fire(g, level, ev, t, b);
+    const out = this.fire(g, level, t, b);
     this.emitBatch(this.augmentBatch(b, out));
   }
 
-  private state(group: string): GroupState {
-    let g = this.groups.get(group);
-    if (g === undefined) {
-      g = {
-        history: new Uint8Array(this.historyLen), idx: 0, changed: false, expired: false, flapping: false,
-        firstTriggered: 0n, lastTriggered: undefined,
-        levels: this.levels.map((c) => c?.newEvaluator()), resets: this.resets.map((c) => c?.newEvaluator()),
-      };
-      this.groups.set(group, g);
+  /**
+   * A group's state, created at its first message (Kapacitor NewGroup + restoreEventState): inhibitors for the
+   * group's tags, and the level its event last had in the anonymous topic or `.topic()` (the anonymous topic
+   * wins; a difference is copied to the other topic). A restored non-OK level is recorded as if an event at
+   * the first message's time had it, triggered at the stored event's time.
+   */
+  private newState(first: Trigger & { dims?: Point['dims'] }, t: bigint): GroupState {
+    const tags = 'dims' in first && first.dims ? groupTags(first.tags, first.dims) : first.tags;
+    const inhibitors = this.inhibits.map((spec) => {
+      const set: Tags = {};
+      for (const k of spec.tags) set[k] = tags[k] ?? '';
+      const i = new Inhibitor(spec.category, set);
+      this.alerts.inhibitors.add(i);
+      return i;
+    });
+    const g: GroupState = {
+      history: new Uint8Array(this.historyLen), idx: 0, changed: false, expired: false, flapping: false,
+      firstTriggered: 0n, lastTriggered: undefined,
+      levels: this.levels.map((c) => c?.newEvaluator()), resets: this.resets.map((c) => c?.newEvaluator()), inhibitors,
+    };
+    this.groups.set(first.group, g);
+    const restored = this.restoreEvent(first);
+    if (restored !== undefined && restored.level !== OK) {
+      this.addEvent(g, restored.level, t);
+      this.triggered(g, restored.time);
     }
     return g;
+  }
+
+  private restoreEvent(first: Trigger): EventState | undefined {
+    const anon = this.hasAnonTopic && this.alerts.hasEvents(this.anonTopic);
+    const named = this.topic !== '' && this.alerts.hasEvents(this.topic);
+    if (!anon && !named) return undefined;
+    let id: string;
+    try {
+      id = this.renderId(first);
+    } catch (err) {
+      this.reportError('failed to render alert id to restore its state', first.group, err);
+      return undefined;
+    }
+    const a = anon ? this.alerts.eventState(this.anonTopic, id) : undefined;
+    const n = named ? this.alerts.eventState(this.topic, id) : undefined;
+    if ((a?.level ?? OK) !== (n?.level ?? OK)) {
+      if (a && n) this.alerts.updateEvent(this.topic, a);
+      else if (n && this.hasAnonTopic) this.alerts.updateEvent(this.anonTopic, n);
+    }
+    return a ?? n;
+  }
+
+  private renderId(t: Trigger): string {
+    const group = t.group === '' ? 'nil' : t.group;
+    return this.idTpl.render(new GoStruct({ Name: t.name, TaskName: this.taskId, Group: group, Tags: t.tags, ServerInfo: this.serverInfo }));
   }
 
   private test(ev: LambdaEvaluator, scope: LambdaScope, group: string, what: string): boolean | undefined {
@@ -216,14 +305,9 @@ export class AlertNode extends Node {
     return OK;
   }
 
-  /**
-   * Record the level in the group's history and decide whether an event is sent (alert.go Point): returns the
-   * previous level when it is, undefined when the event is suppressed.
-   */
-  private update(g: GroupState, level: number, t: bigint): number | undefined {
-    const prev = g.history[g.idx]!;
-    g.changed = prev !== level;
-    g.expired = !g.changed && this.scoInterval !== 0n && (g.lastTriggered === undefined || t - g.lastTriggered >= this.scoInterval);
+  /** Record a level in the group's history (alert.go addEvent): changed, flapping, expired. */
+  private addEvent(g: GroupState, level: number, t: bigint): void {
+    g.changed = g.history[g.idx]! !== level;
     g.idx = (g.idx + 1) % g.history.length;
     g.history[g.idx] = level;
     if (this.useFlapping) {
@@ -231,38 +315,70 @@ export class AlertNode extends Node {
       if (g.flapping && pc < this.flapLow) g.flapping = false;
       else if (!g.flapping && pc > this.flapHigh) g.flapping = true;
     }
-    if ((this.useFlapping && g.flapping) || (this.stateChangesOnly && !g.changed && !g.expired)) return undefined;
-    if (level === OK && !g.changed) return undefined;
-    // triggered(t): the alert started when the previous level was OK
-    g.lastTriggered = t;
-    if (prev === OK) g.firstTriggered = t;
-    if (this.noRecoveries && level === OK) return undefined;
-    return prev;
+    g.expired = !g.changed && this.scoInterval !== 0n && (g.lastTriggered === undefined || t - g.lastTriggered >= this.scoInterval);
   }
 
-  /** Render the event, count it, hand it to the handlers; returns id/message/duration for the output message. */
-  private fire(g: GroupState, level: number, prevLevel: number, t: Trigger, m: Point | Batch): { id: string; message: string; duration: bigint } {
+  /** The alert was triggered at t (alert.go triggered): it started when the previous level was OK. */
+  private triggered(g: GroupState, t: bigint): void {
+    g.lastTriggered = t;
+    const prev = g.history[g.idx === 0 ? g.history.length - 1 : g.idx - 1]!;
+    if (prev === OK) g.firstTriggered = t;
+    const inhibited = g.history[g.idx]! !== OK;
+    for (const i of g.inhibitors) i.inhibited = inhibited;
+  }
+
+  /** Record the level and decide whether an event is sent (alert.go Point); false when it is suppressed. */
+  private update(g: GroupState, level: number, t: bigint): boolean {
+    this.addEvent(g, level, t);
+    if ((this.useFlapping && g.flapping) || (this.stateChangesOnly && !g.changed && !g.expired)) return false;
+    if (level === OK && !g.changed) return false;
+    this.triggered(g, t);
+    return !(this.noRecoveries && level === OK);
+  }
+
+  /**
+   * Render the event and hand it to the alert service (alert.go handleEvent): dropped and counted as inhibited
+   * when an inhibitor matches `.category()` and the tags; otherwise counted per level and collected into the
+   * anonymous topic and `.topic()`. Returns id/message/duration for the output message.
+   */
+  private fire(g: GroupState, level: number, t: Trigger, m: Point | Batch): { id: string; message: string; duration: bigint } {
     const duration = g.lastTriggered! - g.firstTriggered;
     const group = t.group === '' ? 'nil' : t.group;
-    const id = this.idTpl.render(new GoStruct({ Name: t.name, TaskName: this.taskId, Group: group, Tags: t.tags, ServerInfo: this.serverInfo }));
-    this.alertsTriggered.inc();
-    this.levelCounters[level]!.inc();
-    // message and details are only observable through handlers (and .messageField()): render them only then
-    if (this.handlers.length === 0 && this.messageField === '') return { id, message: '', duration };
+    const id = this.renderId(t);
+    const collects = this.hasAnonTopic || this.topic !== '';
+    // message and details are only observable through topics (and .messageField()): render them only then
+    if (!collects && this.messageField === '' && this.inhibits.length === 0 && this.category === '') {
+      this.alertsTriggered.inc();
+      this.levelCounters[level]!.inc();
+      return { id, message: '', duration };
+    }
     const info: Record<string, TemplateValue> = {
       Name: t.name, TaskName: this.taskId, Group: group, Tags: t.tags, ServerInfo: this.serverInfo,
       ID: id, Fields: t.fields, Level: LEVEL_NAMES[level]!, Time: new GoTime(t.time), Duration: new GoDuration(duration),
     };
     const message = this.messageTpl.render(new GoStruct(info));
-    if (this.handlers.length > 0) {
-      info['Message'] = message; // detailsInfo = messageInfo + Message
-      const details = this.detailsTpl.render(new GoStruct(info));
-      const row = this.batchInput ? batchRow(m as Batch) : pointRow(m as Point);
-      // alert.AlertData (SPEC 3.15), encoded as Go's json.Encoder does (trailing newline)
-      const json = '{"id":' + goJsonString(id) + ',"message":' + goJsonString(message) + ',"details":' + goJsonString(details) +
-        ',"time":' + timeJson(t.time) + ',"duration":' + duration + ',"level":"' + LEVEL_NAMES[level] +
-        '","data":{"series":[' + row + ']},"previousLevel":"' + LEVEL_NAMES[prevLevel] + '","recoverable":' + !this.noRecoveries + '}\n';
-      for (const h of this.handlers) h.handle(json);
+    if (this.alerts.inhibitors.isInhibited(this.category, t.tags)) {
+      this.alertsInhibited.inc();
+      return { id, message, duration };
+    }
+    this.alertsTriggered.inc();
+    this.levelCounters[level]!.inc();
+    if (!collects) return { id, message, duration };
+    info['Message'] = message; // detailsInfo = messageInfo + Message
+    const details = this.detailsTpl.render(new GoStruct(info));
+    const state: EventState = { id, message, details, time: t.time, duration, level: level as Level };
+    const data: EventData = {
+      name: t.name, taskName: this.taskId, category: this.category, group, tags: t.tags, fields: t.fields,
+      recoverable: !this.noRecoveries, rowJson: this.batchInput ? batchRow(m as Batch) : pointRow(m as Point),
+    };
+    for (const topic of [this.hasAnonTopic ? this.anonTopic : '', this.topic]) {
+      if (topic === '') continue;
+      try {
+        this.alerts.collect(new AlertEvent(topic, state, data));
+      } catch (err) {
+        this.eventsDropped++;
+        this.reportError('encountered error collecting event', t.group, err);
+      }
     }
     return { id, message, duration };
   }

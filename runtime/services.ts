@@ -7,6 +7,7 @@ import type { GroupStat } from './node.ts';
 import type { Point } from './point.ts';
 import type { DecisionRecord } from '../autoscale/types.ts';
 import type { DBRP } from '../tickscript/pipeline.ts';
+import type { AlertService } from '../alerting/service.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -35,6 +36,10 @@ export interface RuntimeServices {
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */
   influxdb?: InfluxDBClusters;
+  /** topics, handler specs, inhibitors and persisted alert state (alerting/service.ts); alert nodes keep a private one without it */
+  alerts?: AlertService;
+  /** builds a handler written in a script (`.slack()`, `.tcp(addr)`, …) from its options (alerting/handlers) */
+  alertHandlers?: (kind: string, options: Record<string, unknown>) => import('../alerting/topic.ts').TopicHandler;
 }
 
 export interface AutoscaleObserver {

@@ -79,6 +79,11 @@ export class TaskMaster implements PointSink {
     task.stop();
   }
 
+  /** A deleted task's anonymous alert topics are deleted with it (Kapacitor's deleteAlertHook). */
+  taskDeleted(id: string): void {
+    this.services.alerts?.deleteTaskTopics(id);
+  }
+
   getTask(id: string): RunningTask | undefined {
     return this.tasks.get(id);
   }

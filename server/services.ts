@@ -15,6 +15,9 @@ import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
+import { SqliteAlertStore } from './store/alert-store.ts';
+import { AlertService } from '../alerting/service.ts';
+import { scriptHandlerFactory, topicHandlerFactory } from '../alerting/handlers/index.ts';
 import { TaskService, TemplateService, taskApi } from './api/index.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
@@ -66,6 +69,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       })
       : undefined;
     if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
+    // topics, handler specs and persisted alert state (docs/alerting.md); loaded before tasks start
+    const alertLogger = logger.child({ component: 'alert' });
+    const alerts = new AlertService({
+      logger: alertLogger,
+      persistence: new SqliteAlertStore(store.database),
+      persistTopics: config.alert.persistTopics,
+      factory: topicHandlerFactory({ config, logger: alertLogger }),
+    });
+    alerts.open();
+    lifecycle.onClose(() => alerts.close(), 'alert service');
     const taskMaster = new TaskMaster({
       // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
       logger: logger.child({ component: 'task_master' }),
@@ -78,6 +91,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // decided replicas, cooldown clocks and decision records survive restarts (docs/autoscale.md)
         autoscaleState: store.autoscale,
         influxdb: influxdb?.clusters,
+        alerts,
+        alertHandlers: scriptHandlerFactory({ config, logger: alertLogger }),
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
@@ -124,7 +139,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
-        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,
+        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, alerts,
         subscriptions: influxdb ? () => influxdb.subscriptionCount() : undefined,
         ingress: () => ingressStats.snapshot().map((s) => ({
           database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,

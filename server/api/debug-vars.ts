@@ -37,6 +37,11 @@ export interface DebugVarsOptions {
   readonly ingress?: (() => Iterable<IngressStat>) | undefined;
   /** number of InfluxDB subscriptions (none: tickstream receives writes directly) */
   readonly subscriptions?: (() => number) | undefined;
+  /** alert topics (`topics` statistics, as Kapacitor) and per-handler delivery counters (`alert_handlers`) */
+  readonly alerts?: {
+    topicStates(pattern: string, minLevel: 0): readonly { id: string; collected: number }[];
+    handlerStats(): readonly { topic: string; id: string; kind: string; stats: unknown }[];
+  } | undefined;
 }
 
 export interface Statistic {
@@ -73,6 +78,12 @@ export function collectStatistics(opts: DebugVarsOptions): Statistic[] {
       tags: { ...common, task_master: 'main', database: i.database, retention_policy: i.retentionPolicy, measurement: i.measurement },
       values: { points_received: i.pointsReceived },
     });
+  }
+  for (const t of opts.alerts?.topicStates('', 0) ?? []) {
+    stats.push({ name: 'topics', tags: { ...common, id: t.id }, values: { collected: t.collected } });
+  }
+  for (const h of opts.alerts?.handlerStats() ?? []) {
+    stats.push({ name: 'alert_handlers', tags: { ...common, topic: h.topic, handler: h.id, kind: h.kind }, values: { ...(h.stats as object) } });
   }
   for (const t of opts.tasks.store.listTasks()) {
     const rt = opts.tasks.runner.getTask(t.id);

@@ -11,6 +11,8 @@ import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
 import { logLevelRoutes } from './loglevel-routes.ts';
 import { sideloadRoutes } from './sideload-routes.ts';
+import { alertsRoutes } from './alerts-routes.ts';
+import type { AlertService } from '../../alerting/service.ts';
 import { TaskService } from './task-service.ts';
 import { TemplateService } from './template-service.ts';
 
@@ -25,6 +27,8 @@ export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'>
   readonly templates: TemplateService;
   /** the server logger whose level `POST /loglevel` sets; the route is absent without it */
   readonly logger?: { level: string } | undefined;
+  /** the alert service whose topics and handlers /alerts serves; the routes are absent without it */
+  readonly alerts?: AlertService | undefined;
 }
 
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
@@ -36,5 +40,6 @@ export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promi
     await app.register(debugVarsRoutes, { ...opts, base });
     if (opts.logger) await app.register(logLevelRoutes, { base, logger: opts.logger });
     await app.register(sideloadRoutes, { base });
+    if (opts.alerts) await app.register(alertsRoutes, { base, alerts: opts.alerts });
   }
 }

@@ -34,6 +34,8 @@ export interface TaskRunnerPort {
   /** throws Error (e.g. `node "alert" is not supported yet`) when the task cannot start */
   startTask(id: string, pipeline: Pipeline, dbrps: readonly DBRP[]): RunningTaskPort;
   stopTask(id: string): void;
+  /** a task was deleted: what outlives its runs goes too (its anonymous alert topics) */
+  taskDeleted?(id: string): void;
   getTask(id: string): RunningTaskPort | undefined;
   /** cached httpOut body of a running task's endpoint, undefined when the task has no such endpoint */
   httpOut(taskId: string, endpoint: string): string | undefined;

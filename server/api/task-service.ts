@@ -163,7 +163,7 @@ export class TaskService {
   /** DELETE: stops a running task first; unknown ids are not an error (204 either way). */
   delete(id: string): void {
     if (this.runner.getTask(id)) this.stopQuietly(id);
-    this.store.deleteTask(id);
+    if (this.store.deleteTask(id)) this.runner.taskDeleted?.(id);
   }
 
   /**

@@ -8,10 +8,10 @@
  */
 export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   // core services tickstream does not have (tasks persist in the SQLite store; no UDFs, no topics, no auth)
-  'task', 'alert', 'reporting', 'udf', 'deadman', 'fluxtask', 'tls', 'auth',
+  'task', 'reporting', 'udf', 'deadman', 'fluxtask', 'tls', 'auth',
   // alert handlers
-  'alerta', 'bigpanda', 'discord', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'opsgenie2', 'pagerduty', 'pagerduty2',
-  'pushover', 'sensu', 'servicenow', 'slack', 'smtp', 'snmptrap', 'talk', 'teams', 'telegram', 'victorops', 'zenoss',
+  'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
+  'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'triton',

@@ -6,6 +6,7 @@
  */
 import { hostname as osHostname, homedir } from 'node:os';
 import { join } from 'node:path';
+import { ALERT_HANDLER_SECTIONS, type AlertHandlerConfigs } from './alert-sections.ts';
 
 /**
  * `strings` = array of strings; `string-map` = table of strings (`headers = { X = "y" }`); `dbrp-map` = table of
@@ -144,7 +145,15 @@ export interface HttpPostSectionConfig {
   rowTemplateFile: string;
 }
 
-export interface Config {
+/** [alert] (Kapacitor services/alert/config.go) */
+export interface AlertConfig {
+  /** keep non-OK topic event states in the store so a restart restores them */
+  persistTopics: boolean;
+  /** events queued per handler before new ones are dropped (minimum 1000; smaller means the default 5000) */
+  topicBufferLength: number;
+}
+
+export interface Config extends AlertHandlerConfigs {
   hostname: string;
   dataDir: string;
   defaultRetentionPolicy: string;
@@ -160,6 +169,7 @@ export interface Config {
   influxdb: InfluxdbSectionConfig[];
   httppost: HttpPostSectionConfig[];
   swarm: SwarmSectionConfig[];
+  alert: AlertConfig;
 }
 
 /** One [[swarm]] section (Kapacitor's services/swarm/config.go). */
@@ -303,6 +313,13 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
     ],
   },
+  {
+    toml: 'alert', prop: 'alert', kind: 'table', keys: [
+      k('persist-topics', 'persistTopics', 'bool', true),
+      k('topic-buffer-length', 'topicBufferLength', 'int', 5000),
+    ],
+  },
+  ...ALERT_HANDLER_SECTIONS,
 ];
 
 /** Env-var spelling of a TOML name: upper case, `-` → `_` (Kapacitor's applyEnvOverrides). */

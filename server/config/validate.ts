@@ -4,6 +4,7 @@ import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import { validateInfluxdb } from './influxdb.ts';
+import { validateAlertHandlers } from './alert-sections.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
@@ -37,6 +38,7 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
     }
   });
   validateInfluxdb(c.influxdb, origin);
+  validateAlertHandlers(c, origin);
   // The per-value [kubernetes] checks run here too, where the variable a value came from is still known
   // (KAPACITOR_KUBERNETES_API_SERVERS=localhost:8001); kube/ checks the section as a whole when the clients start.
   c.kubernetes.forEach((k, i) => {

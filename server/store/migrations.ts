@@ -81,6 +81,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'alert topic event states and topic handler specs',
+    up(db) {
+      db.exec(`
+        -- the latest non-OK state of each event of each topic (an OK event deletes its row, as in Kapacitor)
+        CREATE TABLE alert_events (
+          topic    TEXT NOT NULL,
+          event_id TEXT NOT NULL,
+          level    INTEGER NOT NULL CHECK (level BETWEEN 0 AND 3),
+          message  TEXT NOT NULL,
+          details  TEXT NOT NULL,
+          time     INTEGER NOT NULL,  -- ns since the Unix epoch
+          duration INTEGER NOT NULL,  -- ns
+          PRIMARY KEY (topic, event_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE alert_handlers (
+          topic   TEXT NOT NULL,
+          id      TEXT NOT NULL,
+          kind    TEXT NOT NULL,
+          options TEXT NOT NULL,  -- JSON object
+          match   TEXT NOT NULL,
+          PRIMARY KEY (topic, id)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -235,6 +235,11 @@ export class TaskStore {
     return this.stmts.deleteTemplate.run(id).changes === 1;
   }
 
+  /** The open database, for stores of other services sharing this file (server/store/alert-store.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   /** Runs `fn` in one transaction (for callers combining several changes). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

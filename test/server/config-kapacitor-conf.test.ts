@@ -58,8 +58,8 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
-      'alert', 'tls', 'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'opsgenie2', 'victorops', 'pagerduty',
-      'pagerduty2', 'pushover', 'slack', 'telegram', 'hipchat', 'kafka', 'alerta', 'sensu', 'reporting', 'udf',
+      'tls', 'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
+      'hipchat', 'kafka', 'alerta', 'reporting', 'udf',
       'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
@@ -94,19 +94,19 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
 describe('unused sections vs real mistakes', () => {
   it('unused sections: keys unchecked, both [x] and [[x]] forms, no notice when absent', () => {
-    const { notices } = load(file('[slack]\nwhatever-key = 3\n[[discord]]\nenabled = false\n[[discord]]\nx = 1\n'));
-    assert.deepEqual(notices, ['section [slack] is accepted but not used by tickstream', 'section [discord] is accepted but not used by tickstream']);
+    const { notices } = load(file('[smtp]\nwhatever-key = 3\n[[kafka]]\nenabled = false\n[[kafka]]\nx = 1\n'));
+    assert.deepEqual(notices, ['section [smtp] is accepted but not used by tickstream', 'section [kafka] is accepted but not used by tickstream']);
     assert.deepEqual(load(file('[http]\nbind-address = ":1"\n')).notices, []);
   });
 
   it('KAPACITOR_* variables for unused sections are reported too, once per section, file and env together', () => {
-    const { notices, warnings } = load(file('[slack]\nenabled = false\n'), {
-      KAPACITOR_SLACK_ENABLED: 'true', KAPACITOR_SLACK_0_CHANNEL: '#x', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
-      KAPACITOR_PAGERDUTY2_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
+    const { notices, warnings } = load(file('[smtp]\nenabled = false\n'), {
+      KAPACITOR_SMTP_ENABLED: 'true', KAPACITOR_SMTP_0_FROM: 'x@y', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
+      KAPACITOR_SERVICENOW_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
     });
     assert.deepEqual(notices, [
-      'section [slack] is accepted but not used by tickstream',
-      'section [pagerduty2] is accepted but not used by tickstream',
+      'section [smtp] is accepted but not used by tickstream',
+      'section [servicenow] is accepted but not used by tickstream',
       'section [static-discovery] is accepted but not used by tickstream',
     ]);
     assert.deepEqual(warnings, []);

@@ -1,0 +1,93 @@
+/**
+ * Handlers written in a script beyond `.log()` and `.post()` (Kapacitor pipeline/alert.go): `.tcp(addr)`,
+ * `.exec(prog, args...)`, `.slack()`, `.teams()`, `.discord()`, `.victorOps()`, `.pagerDuty2()`, `.telegram()`,
+ * each with its properties. They become the same option sets a topic handler spec uses and are built by the
+ * server's handler factory (alerting/handlers), so both paths send identical requests.
+ */
+import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
+import type { TopicHandler } from '../alerting/topic.ts';
+
+/** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
+const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link' | 'list' | 'entry']> }> = {
+  tcp: { kind: 'tcp', props: {} },
+  exec: { kind: 'exec', props: {} },
+  slack: { kind: 'slack', props: { workspace: ['workspace', 'string'], channel: ['channel', 'string'], username: ['username', 'string'], iconEmoji: ['icon-emoji', 'string'] } },
+  teams: { kind: 'teams', props: { channelURL: ['channel-url', 'string'] } },
+  discord: { kind: 'discord', props: { workspace: ['workspace', 'string'], username: ['username', 'string'], avatarURL: ['avatar-url', 'string'], embedTitle: ['embed-title', 'string'] } },
+  victorOps: { kind: 'victorops', props: { routingKey: ['routing-key', 'string'] } },
+  pagerDuty2: { kind: 'pagerduty2', props: { routingKey: ['routing-key', 'string'], link: ['links', 'link'] } },
+  opsGenie2: { kind: 'opsgenie2', props: { teams: ['teams-list', 'list'], recipients: ['recipients-list', 'list'] } },
+  pushover: {
+    kind: 'pushover',
+    props: { userKey: ['user-key', 'string'], device: ['device', 'string'], title: ['title', 'string'], uRL: ['url', 'string'], uRLTitle: ['url-title', 'string'], sound: ['sound', 'string'] },
+  },
+  sensu: { kind: 'sensu', props: { source: ['source', 'string'], handlers: ['handlers', 'list'], metadata: ['metadata', 'entry'] } },
+  telegram: {
+    kind: 'telegram',
+    props: { chatId: ['chat-id', 'string'], parseMode: ['parse-mode', 'string'], disableWebPagePreview: ['disable-web-page-preview', 'flag'], disableNotification: ['disable-notification', 'flag'] },
+  },
+};
+
+/** The property methods this file handles (alert.ts accepts them). */
+export const SCRIPT_HANDLER_PROPS: ReadonlySet<string> = new Set(Object.entries(KINDS).flatMap(([m, k]) => [m, ...Object.keys(k.props).map((p) => `${m}.${p}`)]));
+
+export type HandlerFactory = (kind: string, options: Record<string, unknown>) => TopicHandler;
+
+/** Builds the script's handlers, in script order; throws a clear error for a bad value or a missing factory. */
+export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | undefined): TopicHandler[] {
+  const specs: { method: string; kind: string; options: Record<string, unknown> }[] = [];
+  const str = (m: string, v: TickValue | undefined): string => {
+    if (!v || v.type !== 'string') throw new Error(`${d.name}: .${m}() expects a string, got ${v ? v.type : 'nothing'}`);
+    return v.value;
+  };
+  for (const c of d.calls) {
+    const top = KINDS[c.method];
+    if (top) {
+      const options: Record<string, unknown> = {};
+      if (c.method === 'tcp') options['address'] = str('tcp', c.args[0]);
+      if (c.method === 'exec') {
+        options['prog'] = str('exec', c.args[0]);
+        options['args'] = c.args.slice(1).map((a) => str('exec', a));
+      }
+      specs.push({ method: c.method, kind: top.kind, options });
+      continue;
+    }
+    const dot = c.method.indexOf('.');
+    if (dot < 0) continue;
+    const owner = KINDS[c.method.slice(0, dot)];
+    const prop = owner?.props[c.method.slice(dot + 1)];
+    const cur = specs.at(-1);
+    if (!prop || !cur) continue;
+    const [name, type] = prop;
+    if (type === 'flag') cur.options[name] = true;
+    else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
+    else if (type === 'entry') {
+      // .metadata(key, value): string, int, float or bool values
+      const v = c.args[1];
+      const val = v === undefined ? undefined : v.type === 'int' ? Number(v.value) : 'value' in v ? v.value : undefined;
+      ((cur.options[name] ??= {}) as Record<string, unknown>)[str(c.method.slice(dot + 1), c.args[0])] = val;
+    }
+    else if (type === 'string') cur.options[name] = str(c.method.slice(dot + 1), c.args[0]);
+    else {
+      const link: Record<string, string> = { href: str('link', c.args[0]) };
+      if (c.args[1] !== undefined) link['text'] = str('link', c.args[1]);
+      ((cur.options[name] ??= []) as unknown[]).push(link);
+    }
+  }
+  if (specs.length === 0) return [];
+  if (!factory) throw new Error(`${d.name}: .${specs[0]!.method}() needs the server's handler configuration`);
+  const out: TopicHandler[] = [];
+  try {
+    for (const s of specs) {
+      try {
+        out.push(factory(s.kind, s.options));
+      } catch (err) {
+        throw new Error(`${d.name}: .${s.method}(): ${(err as Error).message}`);
+      }
+    }
+  } catch (err) {
+    for (const h of out) h.close();
+    throw err;
+  }
+  return out;
+}
