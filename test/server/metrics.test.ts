@@ -237,8 +237,13 @@ test('k8sAutoscale node counters: increase_events, decrease_events, cooldown_dro
   // node-specific families hold only the nodes that have that counter
   assert.deepEqual(family(s, 'tickstream_node_increase_events_total'), [series('tickstream_node_increase_events_total')]);
   // autoscale families (docs/metrics.md): decided replicas per resource, decisions by reason, API events
-  s = await scrape(app);
   const res = 'task="scaler",node="k8s_autoscale2",resource="default/deployments/app"';
+  // the fake cluster holds 2 before the actuator has read the answer: scrape until the applied gauge follows (bounded)
+  s = await scrape(app);
+  while (s.samples.get(`tickstream_autoscale_applied_replicas{${res}}`) !== 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    s = await scrape(app);
+  }
   assert.equal(s.samples.get(`tickstream_autoscale_desired_replicas{${res}}`), 2);
   assert.equal(s.samples.get(`tickstream_autoscale_applied_replicas{${res}}`), 2);
   const reason = (r: string): number | undefined => s.samples.get(`tickstream_autoscale_decisions_total{task="scaler",node="k8s_autoscale2",reason="${r}"}`);
