@@ -33,7 +33,7 @@ export async function startDaemon(config: Config, logger: Logger, deps: DaemonDe
   mkdirSync(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle();
   const services = await (deps.createServices ?? createServices)({ config, logger, lifecycle });
-  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle });
+  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle, auth: services.auth });
   const bind = parseBindAddress(config.http.bindAddress);
   if ('error' in bind) throw new Error(`invalid [http] bind-address ${JSON.stringify(config.http.bindAddress)}: ${bind.error}`);
   try {

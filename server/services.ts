@@ -23,6 +23,7 @@ import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
+import { AuthService, AuthStats, UserStore, usersRoutes } from './auth/index.ts';
 
 export interface ServicesOptions {
   config: Config;
@@ -37,6 +38,8 @@ export interface Services {
   ready(): Promise<void>;
   /** called at shutdown after the HTTP server stopped accepting and finished in-flight requests */
   close(): Promise<void>;
+  /** the authentication gate's parts, when [auth] enabled */
+  auth?: { service: AuthService; stats: AuthStats };
 }
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
@@ -88,9 +91,26 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(metricsRoutes, { metrics });
     };
+    const plugins = [api, metricsPlugin];
+    let auth: Services['auth'];
+    if (config.auth.enabled) {
+      const service = new AuthService({
+        users: new UserStore(store.connection), bcryptCost: config.auth.bcryptCost,
+        cacheExpirationMs: Number(config.auth.cacheExpiration / 1_000_000n),
+      });
+      if (config.auth.bootstrapUser !== '' && await service.bootstrap(config.auth.bootstrapUser, config.auth.bootstrapPassword)) {
+        logger.info({ user: config.auth.bootstrapUser }, 'bootstrap admin user created');
+      }
+      auth = { service, stats: new AuthStats() };
+      plugins.push(async (app: FastifyInstance) => {
+        for (const base of ['/kapacitor/v1', '/kapacitor/v1preview']) await app.register(usersRoutes, { service, base });
+      });
+      if (!config.http.authEnabled) logger.warn('[auth] is enabled but [http] auth-enabled is false: requests are not authenticated');
+    }
     return {
       sink: taskMaster,
-      plugins: [api, metricsPlugin],
+      plugins,
+      auth,
       ready: async () => {},
       close: async () => {
         taskMaster.stopAll();

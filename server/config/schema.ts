@@ -47,7 +47,7 @@ export interface HttpConfig {
   gzip: boolean;
   /** ns */
   shutdownTimeout: bigint;
-  /** accepted for compatibility; true is a startup error (tickstream has no authentication) */
+  /** every request must authenticate (basic auth, `u`/`p` parameters or a JWT bearer token); needs [auth] enabled */
   authEnabled: boolean;
   /** accepted for compatibility and ignored (Go's pprof has no Node equivalent) */
   pprofEnabled: boolean;
@@ -55,7 +55,29 @@ export interface HttpConfig {
   httpsEnabled: boolean;
   httpsCertificate: string;
   httpsPrivateKey: string;
+  /** HMAC key for JWT bearer tokens (HS256/384/512); empty = bearer tokens are refused */
   sharedSecret: string;
+}
+
+/** [auth] (Kapacitor's services/auth/config.go): local users in the SQLite store. */
+export interface AuthConfig {
+  enabled: boolean;
+  /** ns; how long a looked-up user (and its privileges) is cached */
+  cacheExpiration: bigint;
+  bcryptCost: number;
+  /** tickstream addition: an admin user created once, when the store has no users yet */
+  bootstrapUser: string;
+  bootstrapPassword: string;
+  /** InfluxDB Enterprise meta users: accepted so packaged configs load; must stay empty when enabled */
+  metaAddr: string;
+  metaUsername: string;
+  metaPassword: string;
+  metaInternalSharedSecret: string;
+  metaUseTls: boolean;
+  metaCa: string;
+  metaCert: string;
+  metaKey: string;
+  metaInsecureSkipVerify: boolean;
 }
 
 export interface LoggingConfig {
@@ -144,6 +166,7 @@ export interface Config {
   defaultRetentionPolicy: string;
   skipConfigOverrides: boolean;
   http: HttpConfig;
+  auth: AuthConfig;
   configOverride: ConfigOverrideConfig;
   logging: LoggingConfig;
   storage: StorageConfig;
@@ -185,6 +208,24 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('https-certificate', 'httpsCertificate', 'string', '/etc/ssl/kapacitor.pem'),
       k('https-private-key', 'httpsPrivateKey', 'string', ''),
       k('shared-secret', 'sharedSecret', 'string', ''),
+    ],
+  },
+  {
+    toml: 'auth', prop: 'auth', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('cache-expiration', 'cacheExpiration', 'duration', 600_000_000_000n),
+      k('bcrypt-cost', 'bcryptCost', 'int', 10),
+      k('bootstrap-user', 'bootstrapUser', 'string', ''),
+      k('bootstrap-password', 'bootstrapPassword', 'string', ''),
+      k('meta-addr', 'metaAddr', 'string', ''),
+      k('meta-username', 'metaUsername', 'string', ''),
+      k('meta-password', 'metaPassword', 'string', ''),
+      k('meta-internal-shared-secret', 'metaInternalSharedSecret', 'string', ''),
+      k('meta-use-tls', 'metaUseTls', 'bool', false),
+      k('meta-ca', 'metaCa', 'string', ''),
+      k('meta-cert', 'metaCert', 'string', ''),
+      k('meta-key', 'metaKey', 'string', ''),
+      k('meta-insecure-skip-verify', 'metaInsecureSkipVerify', 'bool', false),
     ],
   },
   { toml: 'config-override', prop: 'configOverride', kind: 'table', keys: [k('enabled', 'enabled', 'bool', true)] },

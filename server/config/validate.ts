@@ -3,6 +3,7 @@ import { parseBindAddress } from './bind-address.ts';
 import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
+import { validateAuth } from './auth.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
@@ -22,10 +23,8 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   }
   if (c.stats.timingMovavgSize < 1) fail('stats.timingMovavgSize', 'stats.timing-movavg-size', `must be >= 1, got ${c.stats.timingMovavgSize}`);
   if (c.dataDir === '') fail('dataDir', 'data_dir', 'must not be empty');
+  validateAuth(c, origin);
   // Accepted so Kapacitor configs load, but refusing is safer than serving without the protection they ask for.
-  if (c.http.authEnabled) {
-    fail('http.authEnabled', 'http.auth-enabled', 'authentication is not supported by tickstream; set it to false and restrict access in front of the server');
-  }
   if (c.http.httpsEnabled) {
     fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
   }

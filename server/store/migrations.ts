@@ -50,6 +50,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // versions 2 and 3 are reserved for work on other branches; migrate() skips versions a build does not have
+  {
+    version: 4,
+    description: 'local users for [auth] (server/auth)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE users (
+          name       TEXT PRIMARY KEY,
+          hash       TEXT NOT NULL,                         -- bcrypt hash, never the password
+          admin      INTEGER NOT NULL CHECK (admin IN (0, 1)),
+          privileges TEXT NOT NULL                          -- JSON {resource: ["read", "write", ...]}
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

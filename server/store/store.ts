@@ -224,6 +224,11 @@ export class TaskStore {
     return this.stmts.deleteTemplate.run(id).changes === 1;
   }
 
+  /** The open connection, for stores that keep their tables in the same file (server/auth's users). */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   /** Runs `fn` in one transaction (for callers combining several changes). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

@@ -129,8 +129,8 @@ describe('unused sections vs real mistakes', () => {
     assert.deepEqual(notices, []);
   });
 
-  it('auth-enabled and https-enabled refuse to start rather than run unprotected', () => {
-    assert.throws(() => load(file('[http]\nauth-enabled = true\n')), /^ConfigError: config: key "http.auth-enabled": authentication is not supported by tickstream/);
+  it('auth-enabled without [auth] enabled, and https-enabled, refuse to start rather than run unprotected', () => {
+    assert.throws(() => load(file('[http]\nauth-enabled = true\n')), /^ConfigError: config: key "http.auth-enabled": needs \[auth\] enabled = true/);
     assert.throws(() => load(file('[http]\nhttps-enabled = true\n')), /key "http.https-enabled": HTTPS is not supported by tickstream/);
     assert.throws(() => load(file(''), { KAPACITOR_HTTP_HTTPS_ENABLED: 'true' }), /key "http.https-enabled"/);
   });
