@@ -31,7 +31,24 @@ test('a new store is migrated to the current schema and runs in WAL mode', (t) =
   assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  assert.deepEqual(tables, ['meta', 'tasks', 'templates']);
+  // users: migration 4 (server/auth)
+  assert.deepEqual(tables, ['meta', 'tasks', 'templates', 'users']);
+});
+
+test('a version-1 store (before users) is upgraded to the current schema keeping its tasks', (t) => {
+  const dir = tmp(t);
+  const s1 = new TaskStore(dir);
+  s1.createTask(task('kept'));
+  s1.close();
+  const db = new Database(join(dir, STORE_FILE));
+  db.exec('DROP TABLE users');
+  db.pragma('user_version = 1');
+  db.close();
+  const s2 = new TaskStore(dir);
+  t.after(() => s2.close());
+  assert.deepEqual(s2.listTasks().map((x) => x.id), ['kept']);
+  assert.equal(Number(s2.connection.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+  assert.equal(s2.connection.prepare('SELECT count(*) FROM users').pluck().get(), 0n);
 });
 
 test('tasks, templates and ids survive a restart exactly (ns times, vars, never-enabled)', (t) => {
@@ -62,7 +79,7 @@ test('a store written by a newer schema is refused with a clear error', (t) => {
   const db = new Database(join(dir, STORE_FILE));
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  assert.throws(() => new TaskStore(dir), /schema version 2, newer than this tickstream supports \(1\)/);
+  assert.throws(() => new TaskStore(dir), new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this tickstream supports \\(${SCHEMA_VERSION}\\)`));
 });
 
 test('multi-step changes are atomic: a failed rename or template update changes nothing', () => {
