@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { authGate, type AuthGateOptions } from './auth/hook.ts';
+import type { HttpsOptions } from './http/https.ts';
 import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
@@ -40,6 +41,8 @@ export interface BuildAppOptions {
   clock?: () => bigint;
   /** the authentication gate's parts; required when [http] auth-enabled (buildApp refuses to build without) */
   auth?: Omit<AuthGateOptions, 'sharedSecret' | 'pprofEnabled'>;
+  /** serve HTTPS with these ([http] https-enabled; server/http/https.ts reads them) */
+  https?: HttpsOptions;
 }
 
 /** The access log must not carry the `p` (password) query parameter InfluxDB clients may send. */
@@ -54,6 +57,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const { config, logger } = opts;
   const lifecycle = opts.lifecycle ?? readyLifecycle();
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => timeUuid(),

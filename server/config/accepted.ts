@@ -8,7 +8,7 @@
  */
 export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   // core services tickstream does not have (tasks persist in the SQLite store; no UDFs, no topics)
-  'task', 'alert', 'reporting', 'udf', 'deadman', 'fluxtask', 'tls',
+  'task', 'alert', 'reporting', 'udf', 'deadman', 'fluxtask',
   // alert handlers
   'alerta', 'bigpanda', 'discord', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'opsgenie2', 'pagerduty', 'pagerduty2',
   'pushover', 'sensu', 'servicenow', 'slack', 'smtp', 'snmptrap', 'talk', 'teams', 'telegram', 'victorops', 'zenoss',

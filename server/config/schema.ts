@@ -51,12 +51,19 @@ export interface HttpConfig {
   authEnabled: boolean;
   /** accepted for compatibility and ignored (Go's pprof has no Node equivalent) */
   pprofEnabled: boolean;
-  /** accepted for compatibility; true is a startup error (terminate TLS in front of tickstream) */
+  /** serve HTTPS with https-certificate and https-private-key (empty key = the key is in the certificate file) */
   httpsEnabled: boolean;
   httpsCertificate: string;
   httpsPrivateKey: string;
   /** HMAC key for JWT bearer tokens (HS256/384/512); empty = bearer tokens are refused */
   sharedSecret: string;
+}
+
+/** [tls] (Kapacitor's tlsconfig): cipher suites by Go name, `tls1.2`-style versions; empty = defaults. */
+export interface TlsConfig {
+  ciphers: string[];
+  minVersion: string;
+  maxVersion: string;
 }
 
 /** [auth] (Kapacitor's services/auth/config.go): local users in the SQLite store. */
@@ -167,6 +174,7 @@ export interface Config {
   skipConfigOverrides: boolean;
   http: HttpConfig;
   auth: AuthConfig;
+  tls: TlsConfig;
   configOverride: ConfigOverrideConfig;
   logging: LoggingConfig;
   storage: StorageConfig;
@@ -226,6 +234,13 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('meta-cert', 'metaCert', 'string', ''),
       k('meta-key', 'metaKey', 'string', ''),
       k('meta-insecure-skip-verify', 'metaInsecureSkipVerify', 'bool', false),
+    ],
+  },
+  {
+    toml: 'tls', prop: 'tls', kind: 'table', keys: [
+      k('ciphers', 'ciphers', 'strings', []),
+      k('min-version', 'minVersion', 'string', ''),
+      k('max-version', 'maxVersion', 'string', ''),
     ],
   },
   { toml: 'config-override', prop: 'configOverride', kind: 'table', keys: [k('enabled', 'enabled', 'bool', true)] },

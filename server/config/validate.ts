@@ -4,6 +4,7 @@ import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import { validateAuth } from './auth.ts';
+import { validateTls } from './tls.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
@@ -24,10 +25,7 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   if (c.stats.timingMovavgSize < 1) fail('stats.timingMovavgSize', 'stats.timing-movavg-size', `must be >= 1, got ${c.stats.timingMovavgSize}`);
   if (c.dataDir === '') fail('dataDir', 'data_dir', 'must not be empty');
   validateAuth(c, origin);
-  // Accepted so Kapacitor configs load, but refusing is safer than serving without the protection they ask for.
-  if (c.http.httpsEnabled) {
-    fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
-  }
+  validateTls(c, origin);
   validateHttpPost(c.httppost, origin);
   // The per-value [kubernetes] checks run here too, where the variable a value came from is still known
   // (KAPACITOR_KUBERNETES_API_SERVERS=localhost:8001); kube/ checks the section as a whole when the clients start.

@@ -34,7 +34,7 @@ describe('env-var value errors name the variable', () => {
     ['KAPACITOR_STATS_TIMING_MOVAVG_SIZE', '0', 'stats.timing-movavg-size', /must be >= 1/],
     // Kapacitor would authenticate everyone as admin here (services/noauth); tickstream refuses
     ['KAPACITOR_HTTP_AUTH_ENABLED', 'true', 'http.auth-enabled', /needs \[auth\] enabled = true/],
-    ['KAPACITOR_HTTP_HTTPS_ENABLED', 'true', 'http.https-enabled', /not supported/],
+    ['KAPACITOR_TLS_MIN_VERSION', 'ssl3', 'tls.min-version', /unknown tls version: "ssl3"/],
   ];
   for (const [name, value, label, what] of cases) {
     it(`${name}=${value}`, () => {
