@@ -140,7 +140,10 @@ export class AlertNode extends Node {
       Hostname: si?.hostname ?? 'localhost', ClusterID: si?.clusterId ?? '', ServerID: si?.serverId ?? '',
     });
     const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
-    this.handlers = buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc());
+    this.handlers = buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc(), {
+      guard: ctx.services.outboundGuard, disabled: ctx.services.disabledHandlers,
+      onError: (message, err) => this.reportError(message, '', err),
+    });
     void this.alertsInhibited; // `.inhibit()` is not supported: the counter stays 0 (SPEC 7.2 lists it)
   }
 

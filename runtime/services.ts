@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { GroupStat } from './node.ts';
+import type { OutboundGuard } from './outbound/guard.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -11,6 +12,10 @@ export interface RuntimeServices {
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
   serverInfo?: ServerInfo;
+  /** addresses outbound handlers may not reach (`-blacklist-cidrs`); default: none */
+  outboundGuard?: OutboundGuard;
+  /** alert handler kinds that may not be used (`-disable-handlers`); a task using one fails at start */
+  disabledHandlers?: ReadonlySet<string>;
 }
 
 /** A configured `[[httppost]]` endpoint. */

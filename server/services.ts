@@ -23,6 +23,7 @@ import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
+import { OutboundGuard } from '../runtime/outbound/guard.ts';
 import { AuthService, AuthStats, UserStore, usersRoutes } from './auth/index.ts';
 
 export interface ServicesOptions {
@@ -61,6 +62,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
+        // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
+        outboundGuard: new OutboundGuard(config.blacklistCidrs),
+        disabledHandlers: new Set(config.disableHandlers),
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,

@@ -172,6 +172,10 @@ export interface Config {
   dataDir: string;
   defaultRetentionPolicy: string;
   skipConfigOverrides: boolean;
+  /** kapacitord -blacklist-cidrs: `private` or comma-separated CIDRs outbound handlers may not reach; "" = none */
+  blacklistCidrs: string;
+  /** kapacitord -disable-handlers: alert handler kinds tasks may not use */
+  disableHandlers: string[];
   http: HttpConfig;
   auth: AuthConfig;
   tls: TlsConfig;
@@ -199,6 +203,8 @@ export const TOP_LEVEL_KEYS: readonly KeySpec[] = [
   k('data_dir', 'dataDir', 'string', undefined, () => defaultDataDir()),
   k('default-retention-policy', 'defaultRetentionPolicy', 'string', ''),
   k('skip-config-overrides', 'skipConfigOverrides', 'bool', false),
+  k('blacklist-cidrs', 'blacklistCidrs', 'string', ''),
+  k('disable-handlers', 'disableHandlers', 'strings', []),
 ];
 
 export const SECTIONS: readonly SectionSpec[] = [

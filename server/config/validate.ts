@@ -4,6 +4,7 @@ import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import { validateAuth } from './auth.ts';
+import { OutboundGuard } from '../../runtime/outbound/guard.ts';
 import { validateTls } from './tls.ts';
 import type { Config } from './schema.ts';
 
@@ -24,6 +25,11 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   }
   if (c.stats.timingMovavgSize < 1) fail('stats.timingMovavgSize', 'stats.timing-movavg-size', `must be >= 1, got ${c.stats.timingMovavgSize}`);
   if (c.dataDir === '') fail('dataDir', 'data_dir', 'must not be empty');
+  try {
+    new OutboundGuard(c.blacklistCidrs);
+  } catch (err) {
+    fail('blacklistCidrs', 'blacklist-cidrs', (err as Error).message);
+  }
   validateAuth(c, origin);
   validateTls(c, origin);
   validateHttpPost(c.httppost, origin);
