@@ -88,8 +88,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       });
     };
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
+    const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION,
+      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
@@ -105,7 +106,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       if (config.auth.bootstrapUser !== '' && await service.bootstrap(config.auth.bootstrapUser, config.auth.bootstrapPassword)) {
         logger.info({ user: config.auth.bootstrapUser }, 'bootstrap admin user created');
       }
-      auth = { service, stats: new AuthStats() };
+      auth = { service, stats: authStats! };
       plugins.push(async (app: FastifyInstance) => {
         for (const base of ['/kapacitor/v1', '/kapacitor/v1preview']) await app.register(usersRoutes, { service, base });
       });

@@ -53,6 +53,14 @@ it('bootstrap admin, CLI with and without credentials, no password in logs, crea
     assert.equal(wrong.code, 3);
     assert.equal(wrong.err, 'Error: authorization failed\n');
 
+    // the two refusals above are counted for Prometheus (/metrics itself needs credentials)
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Basic ' + Buffer.from('admin:s3cret-Pw').toString('base64') } });
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /^tickstream_http_auth_refused_total\{reason="unauthenticated"\} 2$/m);
+    assert.match(text, /^tickstream_http_auth_refused_total\{reason="forbidden"\} 0$/m);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 401);
+
     // a write with u/p parameters, then the access log must not show the password
     const w = await fetch(`http://127.0.0.1:${port}/write?db=x&u=admin&p=s3cret-Pw`, { method: 'POST', body: 'm v=1 1\n' });
     assert.equal(w.status, 204);
