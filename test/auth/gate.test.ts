@@ -140,6 +140,19 @@ describe('authorization: 403 for a missing privilege', () => {
     assert.equal(get.body, compactError('user writer does not have "read" privilege for API endpoint "/kapacitor/v1/users"'));
   });
 
+  it('write on /api/write without write on the database: 401 in plain text after parsing (Kapacitor serveWriteLine)', async () => {
+    // only reachable with a stored privilege map (the users API always pairs /api/write with /database)
+    const { default: bcrypt } = await import('bcryptjs');
+    a.service['users'].create({ name: 'half', hash: await bcrypt.hash('half-pw', 4), admin: false, privileges: { '/api/write': ['all'], '/database/other_clean': ['write'] } });
+    const before = a.sink.points;
+    const res = await a.app.inject({ method: 'POST', url: '/write?db=mydb', payload: LINE, headers: { authorization: basic('half', 'half-pw') } });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.body, '"half" user is not authorized to write to database "mydb"\n');
+    assert.equal(a.sink.points, before);
+    const other = await a.app.inject({ method: 'POST', url: '/write?db=other', payload: LINE, headers: { authorization: basic('half', 'half-pw') } });
+    assert.equal(other.statusCode, 204);
+  });
+
   it('a user with no permissions is refused everything but may authenticate', async () => {
     const ping = await pingAs(basic('nobody', 'nobody-pw'));
     assert.deepEqual(ping, { status: 403, body: compactError('user nobody does not have "read" privilege for API endpoint "/kapacitor/v1/ping"') });
