@@ -28,6 +28,17 @@ export interface Response {
   body: string;
 }
 
+/**
+ * The URL with its password replaced by `xxxxx`, as Go's url.Redacted prints it in transport errors: credentials
+ * given as `http://user:pass@host:9092` (sent as basic auth by node:http, as Go's client does) never reach output.
+ */
+export function redacted(url: string): string {
+  const u = new URL(url);
+  if (u.password === '') return url;
+  u.password = 'xxxxx';
+  return u.href;
+}
+
 export class Client {
   readonly base: URL;
 
@@ -69,7 +80,7 @@ export class Client {
       const reason = err.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
         : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
           : err.message;
-      throw new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
+      throw new CliError(`${verb} ${JSON.stringify(redacted(url))}: ${reason}`);
     }
   }
 

@@ -40,7 +40,17 @@ export interface RunEnv {
 export async function run(argv: readonly string[], { env, io }: RunEnv): Promise<number> {
   // global flags, Go style: they must precede the command
   let url = env['KAPACITOR_URL'] || 'http://localhost:9092';
-  let skipVerify = env['KAPACITOR_UNSAFE_SSL'] === 'true';
+  let skipVerify = false;
+  const unsafe = env['KAPACITOR_UNSAFE_SSL'];
+  if (unsafe !== undefined && unsafe !== '') {
+    const parsed = parseGoBool(unsafe);
+    if (parsed === undefined) {
+      // Kapacitor's CLI prints strconv's error and exits 1
+      io.err(`strconv.ParseBool: parsing ${JSON.stringify(unsafe)}: invalid syntax\n`);
+      return 1;
+    }
+    skipVerify = parsed;
+  }
   let i = 0;
   for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
     const a = goFlagsToCommander([argv[i]!])[0]!;
@@ -93,6 +103,13 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     io.err(`Error: ${(e as Error).message ?? String(e)}\n`);
     return 3;
   }
+}
+
+/** Go's strconv.ParseBool. */
+function parseGoBool(s: string): boolean | undefined {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  return undefined;
 }
 
 function usageError(io: cmd.Io, message: string, usage: string): number {

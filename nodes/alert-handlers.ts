@@ -11,6 +11,7 @@ import type { HttpPostEndpoint } from '../runtime/services.ts';
 import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { AlertEvent } from '../alerting/event.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
+import type { OutboundGuard } from '../runtime/outbound/guard.ts';
 import { PostQueue } from './post-queue.ts';
 
 /** A handler written in the script: registered on the node's anonymous topic (alerting/service.ts). */
@@ -46,14 +47,17 @@ export class PostHandler implements AlertHandler {
   captureResponse = false;
   private queue: PostQueue<undefined> | undefined;
 
-  constructor(private readonly log: Logger, private readonly onDrop: () => void) {}
+  constructor(private readonly log: Logger, private readonly onDrop: () => void, private readonly opts: HandlerOptions = {}) {}
 
   /** Called once all `post.*` properties were read. */
   start(): void {
-    this.queue = new PostQueue({ url: this.url, headers: this.headers, timeoutMs: this.timeoutMs, captureResponse: this.captureResponse },
+    this.queue = new PostQueue({ url: this.url, headers: this.headers, timeoutMs: this.timeoutMs, captureResponse: this.captureResponse, guard: this.opts.guard },
       (r) => {
-        if (r.error) this.log.error({ err: r.error, url: this.url }, 'failed to POST alert data');
-        else if (r.code < 200 || r.code > 299) {
+        // transport errors, timeouts and addresses refused by the guard are the node's errors (counted and logged)
+        if (r.error) {
+          if (this.opts.onError) this.opts.onError('failed to POST alert data', r.error);
+          else this.log.error({ err: r.error, url: this.url }, 'failed to POST alert data');
+        } else if (r.code < 200 || r.code > 299) {
           this.log.error({ code: r.code, url: this.url, body: r.body }, 'POST alert data returned non 2xx status code');
         }
       });
@@ -67,6 +71,19 @@ export class PostHandler implements AlertHandler {
   whenIdle(): Promise<void> { return this.queue ? this.queue.whenIdle() : Promise.resolve(); }
 }
 
+/** What the alert node hands its handlers from the server: the SSRF guard, disabled kinds, error counting. */
+export interface HandlerOptions {
+  readonly guard?: OutboundGuard;
+  /** handler kinds refused at task start (`kapacitord -disable-handlers`) */
+  readonly disabled?: ReadonlySet<string>;
+  readonly onError?: (message: string, err: Error) => void;
+}
+
+/** Kapacitor's alert handler kinds (pipeline/alert.go), the names `-disable-handlers` takes. */
+export const HANDLER_KINDS: ReadonlySet<string> = new Set(['alerta', 'bigpanda', 'discord', 'email', 'exec', 'hipChat', 'kafka', 'log',
+  'mqtt', 'opsGenie', 'opsGenie2', 'pagerDuty', 'pagerDuty2', 'post', 'pushover', 'sensu', 'serviceNow', 'slack', 'snmpTrap',
+  'talk', 'tcp', 'teams', 'telegram', 'victorOps', 'zenoss']);
+
 /** Handler property methods this runtime implements (everything else is rejected at task start). */
 export const HANDLER_PROPS = new Set(['log', 'log.mode', 'post', 'post.header', 'post.captureResponse', 'post.timeout',
   'post.endpoint', 'post.skipSSLVerification']);
@@ -74,7 +91,13 @@ export const HANDLER_PROPS = new Set(['log', 'log.mode', 'post', 'post.header', 
 /** Build the handlers from the alert node's calls, in script order. */
 export function buildHandlers(
   d: PipelineNode, log: Logger, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined, onDrop: () => void,
+  opts: HandlerOptions = {},
 ): AlertHandler[] {
+  for (const c of d.calls) {
+    if (HANDLER_KINDS.has(c.method) && opts.disabled?.has(c.method)) {
+      throw new Error(`${d.name}: alert handler "${c.method}" is disabled on this server (kapacitord -disable-handlers)`);
+    }
+  }
   const out: AlertHandler[] = [];
   let lastLog: LogFileHandler | undefined;
   let lastPost: PostHandler | undefined;
@@ -114,7 +137,7 @@ export function buildHandlers(
       case 'post': {
         finishPost();
         if (c.args.length > 1) throw new Error(`${d.name}: .post() takes at most one URL, got ${c.args.length}`);
-        lastPost = new PostHandler(log, onDrop);
+        lastPost = new PostHandler(log, onDrop, opts);
         endpointName = undefined;
         if (c.args.length === 1) lastPost.url = str('post', c.args[0]);
         out.push(lastPost);

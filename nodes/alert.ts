@@ -173,7 +173,10 @@ export class AlertNode extends Node {
       this.inhibits.push({ category: cat, tags: tags as string[] });
     }
     const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
-    this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc()),
+    this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc(), {
+      guard: ctx.services.outboundGuard, disabled: ctx.services.disabledHandlers,
+      onError: (message, err) => this.reportError(message, '', err),
+    }),
       ...buildScriptHandlers(d, ctx.services.alertHandlers)];
     // without a server (unit harnesses) the node keeps a private, memory-only service
     this.alerts = ctx.services.alerts ?? new AlertService({ logger: this.log });

@@ -57,7 +57,7 @@ export class HttpPostNode extends Node {
       timeoutMs = Number(v.value / 1_000_000n) || (v.value > 0n ? 1 : 0);
     }
     if (hasCall(d, 'skipSSLVerification')) this.log.warn('httpPost: .skipSSLVerification() is ignored; TLS certificates are verified');
-    const target: PostTarget = { url, headers, timeoutMs, captureResponse: hasCall(d, 'captureResponse') };
+    const target: PostTarget = { url, headers, timeoutMs, captureResponse: hasCall(d, 'captureResponse'), guard: ctx.services.outboundGuard };
     this.queue = new PostQueue(target, (r, m) => this.finished(r, m));
   }
 

@@ -4,6 +4,8 @@
  * at a time, so a receiver sees bodies in emission order (as Kapacitor's synchronous POSTs deliver them). When
  * `capacity` bodies are waiting, new ones are dropped and counted by the caller. `stop()` aborts everything.
  */
+import { OPEN_GUARD, type OutboundGuard } from '../runtime/outbound/guard.ts';
+import { outboundRequest } from '../runtime/outbound/http-client.ts';
 
 export interface PostTarget {
   readonly url: string;
@@ -13,9 +15,11 @@ export interface PostTarget {
   readonly timeoutMs: number;
   /** read the response body (used for non-2xx error texts) */
   readonly captureResponse: boolean;
+  /** addresses that may not be reached (kapacitord -blacklist-cidrs); default: none */
+  readonly guard?: OutboundGuard;
 }
 
-/** What happened to one POST: `code` 0 = transport error / timeout (then `error` is set). */
+/** What happened to one POST: `code` 0 = transport error / timeout / address refused by the guard (then `error` is set). */
 export interface PostResult {
   readonly code: number;
   readonly body: string | undefined;
@@ -98,15 +102,12 @@ export class PostQueue<C> {
     this.abort = ac;
     const timer = t.timeoutMs > 0 ? setTimeout(() => ac.abort(new Error(`timeout after ${t.timeoutMs}ms`)), t.timeoutMs) : undefined;
     try {
-      const res = await fetch(t.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...t.headers },
-        body,
-        signal: ac.signal,
+      // the response body is always read, so the connection can be reused
+      const res = await outboundRequest({
+        url: t.url, method: 'POST', headers: { 'Content-Type': 'application/json', ...t.headers }, body,
+        guard: t.guard ?? OPEN_GUARD, signal: ac.signal,
       });
-      // Always consume the body so the connection can be reused.
-      const text = await res.text();
-      return { code: res.status, body: t.captureResponse ? text : undefined, error: undefined };
+      return { code: res.status, body: t.captureResponse ? res.text : undefined, error: undefined };
     } catch (err) {
       const e = ac.signal.aborted && ac.signal.reason instanceof Error ? ac.signal.reason : err instanceof Error ? err : new Error(String(err));
       const cause = (e as { cause?: unknown }).cause;

@@ -8,6 +8,7 @@ import type { Point } from './point.ts';
 import type { DecisionRecord } from '../autoscale/types.ts';
 import type { DBRP } from '../tickscript/pipeline.ts';
 import type { AlertService } from '../alerting/service.ts';
+import type { OutboundGuard } from './outbound/guard.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -40,6 +41,10 @@ export interface RuntimeServices {
   alerts?: AlertService;
   /** builds a handler written in a script (`.slack()`, `.tcp(addr)`, …) from its options (alerting/handlers) */
   alertHandlers?: (kind: string, options: Record<string, unknown>) => import('../alerting/topic.ts').TopicHandler;
+  /** addresses outbound handlers may not reach (`-blacklist-cidrs`); default: none */
+  outboundGuard?: OutboundGuard;
+  /** alert handler kinds that may not be used (`-disable-handlers`); a task using one fails at start */
+  disabledHandlers?: ReadonlySet<string>;
 }
 
 export interface AutoscaleObserver {

@@ -11,6 +11,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, 
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
+import { authGate, type AuthGateOptions } from './auth/hook.ts';
+import type { HttpsOptions } from './http/https.ts';
 import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
@@ -37,6 +39,15 @@ export interface BuildAppOptions {
   parser?: LineProtocolParser;
   /** receive-time clock in ns for lines without a timestamp */
   clock?: () => bigint;
+  /** the authentication gate's parts; required when [http] auth-enabled (buildApp refuses to build without) */
+  auth?: Omit<AuthGateOptions, 'sharedSecret' | 'pprofEnabled'>;
+  /** serve HTTPS with these ([http] https-enabled; server/http/https.ts reads them) */
+  https?: HttpsOptions;
+}
+
+/** The access log must not carry the `p` (password) query parameter InfluxDB clients may send. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]p=)[^&]*/g, '$1[REDACTED]');
 }
 
 /** Responses smaller than this are sent as they are even when the client accepts gzip. */
@@ -46,6 +57,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const { config, logger } = opts;
   const lifecycle = opts.lifecycle ?? readyLifecycle();
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => timeUuid(),
@@ -59,9 +71,14 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance; // pino's Logger type is wider than FastifyBaseLogger
 
   app.addHook('onRequest', commonHeadersHook);
+  if (config.http.authEnabled) {
+    if (!opts.auth) throw new Error('[http] auth-enabled is true but no authentication service was given');
+    app.decorateRequest('authUser', undefined);
+    app.addHook('onRequest', authGate({ ...opts.auth, sharedSecret: config.http.sharedSecret, pprofEnabled: config.http.pprofEnabled }));
+  }
   if (config.http.logEnabled) {
     app.addHook('onResponse', (req, reply, done) => {
-      req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'http request');
+      req.log.info({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'http request');
       done();
     });
   }

@@ -12,6 +12,8 @@ export interface DaemonArgs {
   pidfile?: string;
   logFile?: string;
   logLevel?: string;
+  blacklistCidrs?: string;
+  disableHandlers?: string;
 }
 
 const FLAGS: Record<string, keyof Omit<DaemonArgs, 'command'>> = {
@@ -20,6 +22,8 @@ const FLAGS: Record<string, keyof Omit<DaemonArgs, 'command'>> = {
   pidfile: 'pidfile',
   'log-file': 'logFile',
   'log-level': 'logLevel',
+  'blacklist-cidrs': 'blacklistCidrs',
+  'disable-handlers': 'disableHandlers',
 };
 
 export class UsageError extends Error {}
@@ -38,6 +42,11 @@ Flags (run and config):
     -pidfile <path>     write the process id to this file (run only)
     -log-file <path>    override [logging] file
     -log-level <level>  override [logging] level (debug, info, warn, error, off)
+    -blacklist-cidrs <CIDR1,CIDR2,...|private>
+                        addresses httpPost and alert .post() may not reach, checked after DNS
+                        resolution and on every redirect (also KAPACITOR_BLACKLIST_CIDRS)
+    -disable-handlers <handler1,handler2,...>
+                        alert handlers tasks may not use, e.g. post (also KAPACITOR_DISABLE_HANDLERS)
 `;
 
 export function parseDaemonArgs(argv: readonly string[]): DaemonArgs {

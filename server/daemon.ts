@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
+import { httpsOptions } from './http/https.ts';
 import { parseBindAddress, type Config } from './config/index.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createServices, type Services } from './services.ts';
@@ -30,10 +31,12 @@ export interface DaemonDeps {
 }
 
 export async function startDaemon(config: Config, logger: Logger, deps: DaemonDeps = {}): Promise<Daemon> {
+  // certificate problems stop the start before anything is opened
+  const https = httpsOptions(config);
   mkdirSync(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle();
   const services = await (deps.createServices ?? createServices)({ config, logger, lifecycle });
-  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle });
+  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle, auth: services.auth, https });
   const bind = parseBindAddress(config.http.bindAddress);
   if ('error' in bind) throw new Error(`invalid [http] bind-address ${JSON.stringify(config.http.bindAddress)}: ${bind.error}`);
   try {
@@ -49,7 +52,7 @@ export async function startDaemon(config: Config, logger: Logger, deps: DaemonDe
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`)
     : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${https ? 'https' : 'http'}://${host}:${address.port}`;
   logger.info({ address: address.address, port: address.port, url }, `listening on ${address.address}:${address.port}`);
   await services.ready(address);
   lifecycle.markReady();

@@ -33,6 +33,8 @@ import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
+import { OutboundGuard } from '../runtime/outbound/guard.ts';
+import { AuthService, AuthStats, UserStore, usersRoutes } from './auth/index.ts';
 
 export interface ServicesOptions {
   config: Config;
@@ -47,6 +49,8 @@ export interface Services {
   ready(address?: AddressInfo): Promise<void>;
   /** called at shutdown after the HTTP server stopped accepting and finished in-flight requests */
   close(): Promise<void>;
+  /** the authentication gate's parts, when [auth] enabled */
+  auth?: { service: AuthService; stats: AuthStats };
 }
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
@@ -93,6 +97,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         influxdb: influxdb?.clusters,
         alerts,
         alertHandlers: scriptHandlerFactory({ config, logger: alertLogger }),
+        // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
+        outboundGuard: new OutboundGuard(config.blacklistCidrs),
+        disabledHandlers: new Set(config.disableHandlers),
       },
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
@@ -148,8 +155,9 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       });
     };
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
+    const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION,
+      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
@@ -157,9 +165,25 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     };
     const plugins = [api, metricsPlugin];
     if (influxdb) plugins.push(async (app: FastifyInstance) => { await app.register(subscriptionsRoutes, { relink: () => influxdb.relink() }); });
+    let auth: Services['auth'];
+    if (config.auth.enabled) {
+      const service = new AuthService({
+        users: new UserStore(store.database), bcryptCost: config.auth.bcryptCost,
+        cacheExpirationMs: Number(config.auth.cacheExpiration / 1_000_000n),
+      });
+      if (config.auth.bootstrapUser !== '' && await service.bootstrap(config.auth.bootstrapUser, config.auth.bootstrapPassword)) {
+        logger.info({ user: config.auth.bootstrapUser }, 'bootstrap admin user created');
+      }
+      auth = { service, stats: authStats! };
+      plugins.push(async (app: FastifyInstance) => {
+        for (const base of ['/kapacitor/v1', '/kapacitor/v1preview']) await app.register(usersRoutes, { service, base });
+      });
+      if (!config.http.authEnabled) logger.warn('[auth] is enabled but [http] auth-enabled is false: requests are not authenticated');
+    }
     return {
       sink: taskMaster,
       plugins,
+      auth,
       // subscriptions start once tickstream listens (their destination is the bound port); never awaited:
       // InfluxDB being down must not keep tickstream from starting
       ready: async (address?: AddressInfo) => { if (influxdb && address) influxdb.start(address.port); },

@@ -7,8 +7,8 @@
  * Anything else outside schema.ts stays an unknown-key startup error.
  */
 export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
-  // core services tickstream does not have (tasks persist in the SQLite store; no UDFs, no topics, no auth)
-  'task', 'reporting', 'udf', 'deadman', 'fluxtask', 'tls', 'auth',
+  // core services tickstream does not have (tasks persist in the SQLite store; no UDFs)
+  'task', 'reporting', 'udf', 'deadman', 'fluxtask',
   // alert handlers
   'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
   'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',

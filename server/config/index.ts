@@ -1,7 +1,7 @@
 /** The server configuration: Kapacitor's kapacitor.conf layout, KAPACITOR_* env overrides, typed result. */
 export type {
   Config, HttpConfig, LoggingConfig, StorageConfig, ReplayConfig, LoadConfig, StatsConfig,
-  KubernetesSectionConfig, InfluxdbSectionConfig, ConfigOverrideConfig, HttpPostSectionConfig, BasicAuth,
+  KubernetesSectionConfig, InfluxdbSectionConfig, ConfigOverrideConfig, HttpPostSectionConfig, BasicAuth, AuthConfig, TlsConfig,
 } from './schema.ts';
 export { loadConfig, resolveConfigPath, type LoadConfigOptions } from './load.ts';
 export { configToToml } from './print.ts';

@@ -17,7 +17,7 @@ import { validateConfig } from './validate.ts';
 import { fromEnv, fromToml, tomlTypeName } from './values.ts';
 
 export interface LoadConfigOptions {
-  /** kapacitord arguments (after the program name): `-config`, `-hostname`, `-log-file`, `-log-level` are honoured */
+  /** kapacitord arguments (after the program name): `-config`, `-hostname`, `-log-file`, `-log-level`, `-blacklist-cidrs`, `-disable-handlers` */
   argv?: readonly string[];
   /** environment (default process.env) */
   env?: Record<string, string | undefined>;
@@ -174,6 +174,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const logging = SECTIONS.find((s) => s.toml === 'logging')!;
   if (args?.logFile !== undefined) applyFlag(draft, logging.keys.find((x) => x.toml === 'file')!, 'logging', args.logFile, 'log-file');
   if (args?.logLevel !== undefined) applyFlag(draft, logging.keys.find((x) => x.toml === 'level')!, 'logging', args.logLevel, 'log-level');
+  const top = (toml: string): KeySpec => TOP_LEVEL_KEYS.find((x) => x.toml === toml)!;
+  if (args?.blacklistCidrs !== undefined) applyFlag(draft, top('blacklist-cidrs'), undefined, args.blacklistCidrs, 'blacklist-cidrs');
+  if (args?.disableHandlers !== undefined) applyFlag(draft, top('disable-handlers'), undefined, args.disableHandlers, 'disable-handlers');
   applyDerived(draft);
   const config = draft.values as unknown as Config;
   applyInfluxdbDefaults(config.influxdb);

@@ -48,15 +48,44 @@ export interface HttpConfig {
   gzip: boolean;
   /** ns */
   shutdownTimeout: bigint;
-  /** accepted for compatibility; true is a startup error (tickstream has no authentication) */
+  /** every request must authenticate (basic auth, `u`/`p` parameters or a JWT bearer token); needs [auth] enabled */
   authEnabled: boolean;
   /** accepted for compatibility and ignored (Go's pprof has no Node equivalent) */
   pprofEnabled: boolean;
-  /** accepted for compatibility; true is a startup error (terminate TLS in front of tickstream) */
+  /** serve HTTPS with https-certificate and https-private-key (empty key = the key is in the certificate file) */
   httpsEnabled: boolean;
   httpsCertificate: string;
   httpsPrivateKey: string;
+  /** HMAC key for JWT bearer tokens (HS256/384/512); empty = bearer tokens are refused */
   sharedSecret: string;
+}
+
+/** [tls] (Kapacitor's tlsconfig): cipher suites by Go name, `tls1.2`-style versions; empty = defaults. */
+export interface TlsConfig {
+  ciphers: string[];
+  minVersion: string;
+  maxVersion: string;
+}
+
+/** [auth] (Kapacitor's services/auth/config.go): local users in the SQLite store. */
+export interface AuthConfig {
+  enabled: boolean;
+  /** ns; how long a looked-up user (and its privileges) is cached */
+  cacheExpiration: bigint;
+  bcryptCost: number;
+  /** tickstream addition: an admin user created once, when the store has no users yet */
+  bootstrapUser: string;
+  bootstrapPassword: string;
+  /** InfluxDB Enterprise meta users: accepted so packaged configs load; must stay empty when enabled */
+  metaAddr: string;
+  metaUsername: string;
+  metaPassword: string;
+  metaInternalSharedSecret: string;
+  metaUseTls: boolean;
+  metaCa: string;
+  metaCert: string;
+  metaKey: string;
+  metaInsecureSkipVerify: boolean;
 }
 
 export interface LoggingConfig {
@@ -158,7 +187,13 @@ export interface Config extends AlertHandlerConfigs {
   dataDir: string;
   defaultRetentionPolicy: string;
   skipConfigOverrides: boolean;
+  /** kapacitord -blacklist-cidrs: `private` or comma-separated CIDRs outbound handlers may not reach; "" = none */
+  blacklistCidrs: string;
+  /** kapacitord -disable-handlers: alert handler kinds tasks may not use */
+  disableHandlers: string[];
   http: HttpConfig;
+  auth: AuthConfig;
+  tls: TlsConfig;
   configOverride: ConfigOverrideConfig;
   logging: LoggingConfig;
   storage: StorageConfig;
@@ -196,6 +231,8 @@ export const TOP_LEVEL_KEYS: readonly KeySpec[] = [
   k('data_dir', 'dataDir', 'string', undefined, () => defaultDataDir()),
   k('default-retention-policy', 'defaultRetentionPolicy', 'string', ''),
   k('skip-config-overrides', 'skipConfigOverrides', 'bool', false),
+  k('blacklist-cidrs', 'blacklistCidrs', 'string', ''),
+  k('disable-handlers', 'disableHandlers', 'strings', []),
 ];
 
 export const SECTIONS: readonly SectionSpec[] = [
@@ -213,6 +250,31 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('https-certificate', 'httpsCertificate', 'string', '/etc/ssl/kapacitor.pem'),
       k('https-private-key', 'httpsPrivateKey', 'string', ''),
       k('shared-secret', 'sharedSecret', 'string', ''),
+    ],
+  },
+  {
+    toml: 'auth', prop: 'auth', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('cache-expiration', 'cacheExpiration', 'duration', 600_000_000_000n),
+      k('bcrypt-cost', 'bcryptCost', 'int', 10),
+      k('bootstrap-user', 'bootstrapUser', 'string', ''),
+      k('bootstrap-password', 'bootstrapPassword', 'string', ''),
+      k('meta-addr', 'metaAddr', 'string', ''),
+      k('meta-username', 'metaUsername', 'string', ''),
+      k('meta-password', 'metaPassword', 'string', ''),
+      k('meta-internal-shared-secret', 'metaInternalSharedSecret', 'string', ''),
+      k('meta-use-tls', 'metaUseTls', 'bool', false),
+      k('meta-ca', 'metaCa', 'string', ''),
+      k('meta-cert', 'metaCert', 'string', ''),
+      k('meta-key', 'metaKey', 'string', ''),
+      k('meta-insecure-skip-verify', 'metaInsecureSkipVerify', 'bool', false),
+    ],
+  },
+  {
+    toml: 'tls', prop: 'tls', kind: 'table', keys: [
+      k('ciphers', 'ciphers', 'strings', []),
+      k('min-version', 'minVersion', 'string', ''),
+      k('max-version', 'maxVersion', 'string', ''),
     ],
   },
   { toml: 'config-override', prop: 'configOverride', kind: 'table', keys: [k('enabled', 'enabled', 'bool', true)] },

@@ -5,6 +5,9 @@ import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import { validateInfluxdb } from './influxdb.ts';
 import { validateAlertHandlers } from './alert-sections.ts';
+import { validateAuth } from './auth.ts';
+import { OutboundGuard } from '../../runtime/outbound/guard.ts';
+import { validateTls } from './tls.ts';
 import type { Config } from './schema.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
@@ -24,13 +27,13 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   }
   if (c.stats.timingMovavgSize < 1) fail('stats.timingMovavgSize', 'stats.timing-movavg-size', `must be >= 1, got ${c.stats.timingMovavgSize}`);
   if (c.dataDir === '') fail('dataDir', 'data_dir', 'must not be empty');
-  // Accepted so Kapacitor configs load, but refusing is safer than serving without the protection they ask for.
-  if (c.http.authEnabled) {
-    fail('http.authEnabled', 'http.auth-enabled', 'authentication is not supported by tickstream; set it to false and restrict access in front of the server');
+  try {
+    new OutboundGuard(c.blacklistCidrs);
+  } catch (err) {
+    fail('blacklistCidrs', 'blacklist-cidrs', (err as Error).message);
   }
-  if (c.http.httpsEnabled) {
-    fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
-  }
+  validateAuth(c, origin);
+  validateTls(c, origin);
   validateHttpPost(c.httppost, origin);
   c.swarm.forEach((s, i) => {
     if (s.enabled && s.servers.length === 0) {

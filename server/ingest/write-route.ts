@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { precisionMultiplier } from '../../runtime/time.ts';
 import type { Config } from '../config/index.ts';
 import { sendPlainError } from '../http/errors.ts';
+import { WRITE, databaseResource } from '../auth/privileges.ts';
+import '../auth/hook.ts'; // FastifyRequest.authUser
 import { BodyError, TOO_LARGE, effectiveLimit, inflateGzip, isGzip } from './body.ts';
 import { LineProtocolParser } from './line-protocol.ts';
 import { receiveTimeNs } from './receive-clock.ts';
@@ -110,6 +112,12 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
     const { points, errors } = parser.parse(body, { db, rp, precision, now: clock() });
     if (errors.length > 0) return sendPlainError(reply, 400, errors.join('\n'));
     if (db === '') return sendPlainError(reply, 400, 'database is required');
+    // with [http] auth-enabled the gate has checked write on /api/write; the database is checked here, after
+    // parsing, as Kapacitor does (401, plain text)
+    const user = req.authUser;
+    if (user !== undefined && user.missingPrivilege(databaseResource(db), WRITE) !== undefined) {
+      return sendPlainError(reply, 401, `${JSON.stringify(user.name)} user is not authorized to write to database ${JSON.stringify(db)}`);
+    }
     if (points.length > 0) {
       ingress.record(db, rp, points);
       try {

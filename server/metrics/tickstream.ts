@@ -19,6 +19,8 @@ export interface MetricsSources {
   readonly writes: WriteStats;
   readonly tasks: TaskSource;
   readonly version: string;
+  /** requests refused by the authentication gate (present when [auth] is enabled) */
+  readonly auth?: { readonly unauthenticated: number; readonly forbidden: number };
   /** add the Node.js process metrics (default true) */
   readonly processMetrics?: boolean;
 }
@@ -73,6 +75,15 @@ export class TickstreamMetrics {
         for (const [code, n] of [...sources.writes.responses].sort((a, b) => a[0] - b[0])) this.inc({ code: String(code) }, n);
       },
     });
+    if (sources.auth) {
+      const auth = sources.auth;
+      new Counter({
+        name: 'tickstream_http_auth_refused_total',
+        help: 'Requests refused by authentication (401, reason unauthenticated) or authorization (403, reason forbidden).',
+        labelNames: ['reason'], registers,
+        collect() { this.reset(); this.inc({ reason: 'unauthenticated' }, auth.unauthenticated); this.inc({ reason: 'forbidden' }, auth.forbidden); },
+      });
+    }
     new Counter({
       name: 'tickstream_write_received_bytes_total', help: 'Request body bytes received by the write endpoints, as sent (before gunzip).',
       registers,

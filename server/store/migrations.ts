@@ -109,6 +109,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'local users for [auth] (server/auth)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE users (
+          name       TEXT PRIMARY KEY,
+          hash       TEXT NOT NULL,                         -- bcrypt hash, never the password
+          admin      INTEGER NOT NULL CHECK (admin IN (0, 1)),
+          privileges TEXT NOT NULL                          -- JSON {resource: ["read", "write", ...]}
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -235,7 +235,7 @@ export class TaskStore {
     return this.stmts.deleteTemplate.run(id).changes === 1;
   }
 
-  /** The open database, for stores of other services sharing this file (server/store/alert-store.ts). */
+  /** The open database, for stores of other services sharing this file (server/store/alert-store.ts, server/auth users). */
   get database(): Database.Database {
     return this.db;
   }

@@ -58,7 +58,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
-      'tls', 'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
+      'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
       'hipchat', 'kafka', 'alerta', 'reporting', 'udf',
       'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
@@ -134,10 +134,15 @@ describe('unused sections vs real mistakes', () => {
     assert.deepEqual(notices, []);
   });
 
-  it('auth-enabled and https-enabled refuse to start rather than run unprotected', () => {
-    assert.throws(() => load(file('[http]\nauth-enabled = true\n')), /^ConfigError: config: key "http.auth-enabled": authentication is not supported by tickstream/);
-    assert.throws(() => load(file('[http]\nhttps-enabled = true\n')), /key "http.https-enabled": HTTPS is not supported by tickstream/);
-    assert.throws(() => load(file(''), { KAPACITOR_HTTP_HTTPS_ENABLED: 'true' }), /key "http.https-enabled"/);
+  it('auth-enabled without [auth] enabled refuses to start rather than accept any password', () => {
+    assert.throws(() => load(file('[http]\nauth-enabled = true\n')), /^ConfigError: config: key "http.auth-enabled": needs \[auth\] enabled = true/);
+    assert.equal(load(file('[http]\nauth-enabled = true\n[auth]\nenabled = true\n')).config.http.authEnabled, true);
+  });
+
+  it('[tls] is read (Kapacitor tlsconfig keys)', () => {
+    const c = load(file('[tls]\nciphers = ["TLS_AES_128_GCM_SHA256"]\nmin-version = "tls1.3"\n')).config;
+    assert.deepEqual(c.tls, { ciphers: ['TLS_AES_128_GCM_SHA256'], minVersion: 'tls1.3', maxVersion: '' });
+    assert.throws(() => load(file('[tls]\nmin-version = "tls9"\n')), /key "tls.min-version": unknown tls version: "tls9"/);
   });
 
   it('durations: a bare 0 is accepted, other bare integers are not (Go time.ParseDuration)', () => {

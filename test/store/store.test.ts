@@ -31,8 +31,24 @@ test('a new store is migrated to the current schema and runs in WAL mode', (t) =
   assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  // migration 1: meta, tasks, templates; 2: autoscale; 3: the alert tables (other migrations may add more)
-  for (const name of ['alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates']) assert.ok(tables.includes(name), name);
+  // migration 1: meta, tasks, templates; 2: autoscale; 3: the alert tables; 4: users (server/auth)
+  for (const name of ['alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates', 'users']) assert.ok(tables.includes(name), name);
+});
+
+test('a version-1 store (before users) is upgraded to the current schema keeping its tasks', (t) => {
+  const dir = tmp(t);
+  const s1 = new TaskStore(dir);
+  s1.createTask(task('kept'));
+  s1.close();
+  const db = new Database(join(dir, STORE_FILE));
+  db.exec('DROP TABLE users');
+  db.pragma('user_version = 1');
+  db.close();
+  const s2 = new TaskStore(dir);
+  t.after(() => s2.close());
+  assert.deepEqual(s2.listTasks().map((x) => x.id), ['kept']);
+  assert.equal(Number(s2.database.pragma('user_version', { simple: true })), SCHEMA_VERSION);
+  assert.equal(s2.database.prepare('SELECT count(*) FROM users').pluck().get(), 0n);
 });
 
 test('tasks, templates and ids survive a restart exactly (ns times, vars, never-enabled)', (t) => {
