@@ -35,13 +35,14 @@ test('a new store is migrated to the current schema and runs in WAL mode', (t) =
   for (const name of ['alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates', 'users']) assert.ok(tables.includes(name), name);
 });
 
-test('a version-1 store (before users) is upgraded to the current schema keeping its tasks', (t) => {
+test('a version-1 store (before autoscale, alerts, users) is upgraded to the current schema keeping its tasks', (t) => {
   const dir = tmp(t);
   const s1 = new TaskStore(dir);
   s1.createTask(task('kept'));
   s1.close();
   const db = new Database(join(dir, STORE_FILE));
-  db.exec('DROP TABLE users');
+  // back to what version 1 had: drop every table a later migration creates
+  for (const name of ['users', 'alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources']) db.exec(`DROP TABLE ${name}`);
   db.pragma('user_version = 1');
   db.close();
   const s2 = new TaskStore(dir);
