@@ -163,10 +163,21 @@ function defaultTaskId(file: string): string {
 export function loadFixture(file: string): Fixture {
   const text = readFile(file, 'fixture', file);
   const lines = new LineCounter();
+  if (/\.json$/i.test(file)) {
+    // YAML would accept some broken JSON (`"a": }` is a null): hold .json files to JSON's own syntax
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const at = /at position (\d+)/.exec(msg);
+      const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+      throw new FixtureError(file, `not valid JSON: ${msg}`, line);
+    }
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new FixtureError(file, `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, e.linePos?.[0]?.line);
+    throw new FixtureError(file, `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, lines.linePos(e.pos[0]).line);
   }
   const src = new Source(file, doc, lines);
   const root = doc.toJS({ maxAliasCount: 100 }) as unknown;
