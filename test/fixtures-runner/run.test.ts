@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixtureError, loadFixture } from '../../fixtures-runner/fixture.ts';
 import { runFixture } from '../../fixtures-runner/run.ts';
-import { formatResult } from '../../cli/test-command.ts';
+import { formatResult, testCommand } from '../../cli/test-command.ts';
 
 let dir: string;
 before(() => { dir = mkdtempSync(join(tmpdir(), 'fixtures-runner-')); });
@@ -174,6 +174,38 @@ expect:
     assert.equal(failed[0]!.diff, ['--- expected', '+++ actual', '@@ -1,4 +1,5 @@', ' [', '   4,', '+  6,', '   3', ' ]'].join('\n'));
   });
 
+  it('alert levels: the alert counters and the last event through httpOut with levelField', async () => {
+    // SPEC 3.15: levels OK(50) WARNING(75) CRITICAL(95) CRITICAL(96) OK(10); with stateChangesOnly only changes
+    // are events (the first OK is no change from OK): WARNING, CRITICAL, OK = 3 events. httpOut keeps the last
+    // point the alert passed on (SPEC 3.12), with the level as a string field.
+    const file = write('alert.fixture.yaml', `tickscript: |
+  stream
+    |from().measurement('cpu')
+    |alert()
+      .warn(lambda: "usage" > 70.0)
+      .crit(lambda: "usage" > 90.0)
+      .stateChangesOnly()
+      .levelField('level')
+    |httpOut('alerts')
+dbrp: db.rp
+input:
+  precision: s
+  lines: |
+    cpu usage=50.0 1
+    cpu usage=75.0 2
+    cpu usage=95.0 3
+    cpu usage=96.0 4
+    cpu usage=10.0 5
+expect:
+  stats:
+    alert2: {alerts_triggered: 3, warns_triggered: 1, crits_triggered: 1, oks_triggered: 1}
+  httpOut:
+    alerts: {series: [{name: cpu, columns: [time, level, usage], values: [["1970-01-01T00:00:05Z", OK, 10]]}]}
+`);
+    const r = await runFixture(loadFixture(file));
+    assert.equal(r.passed, true, formatResult(r));
+  });
+
   it('k8sAutoscale with a workload missing from the simulated cluster: errors and the log say so', async () => {
     // SPEC 4.2 step 2: the first read fails → the point is dropped and counted as an error
     const file = write('unseeded.fixture.yaml', `tickscript: "stream|from().measurement('load')|k8sAutoscale().resourceName('web').replicas(lambda: int(\\"want\\"))"
@@ -285,5 +317,21 @@ describe('bad fixture files', () => {
     // the runtime has no slack handler (nodes/alert-handlers.ts HANDLER_PROPS): the task fails at start
     const s = write('slack.fixture.yaml', `tickscript: "stream|from()|alert().crit(lambda: TRUE).slack()"\n${REST}`);
     await badFixture(s, `${s}: the task cannot start: alert2: alert property "slack" (line 1) is not supported yet`);
+  });
+});
+
+describe('testCommand', () => {
+  it('a fixture that fails to load for any reason is reported and the next one still runs', async () => {
+    // an alias bomb: the yaml package refuses to expand it (resource exhaustion guard), not a FixtureError
+    let yaml = 'a: &a [x, x]\n';
+    for (let i = 1, prev = 'a'; i < 12; prev = `b${i}`, i++) yaml += `b${i}: &b${i} [*${prev}, *${prev}, *${prev}]\n`;
+    const bomb = write('bomb.fixture.yaml', yaml);
+    const ok = write('ok.fixture.yaml', WINDOW_MEAN.replace('MEAN', '2'));
+    let out = '';
+    let err = '';
+    const code = await testCommand([bomb, ok], { out: (s) => { out += s; }, err: (s) => { err += s; } });
+    assert.equal(code, 2);
+    assert.equal(err, '');
+    assert.equal(out, `ERROR ${bomb}: Excessive alias count indicates a resource exhaustion attack\nPASS ${ok}: 2 expectations met\n\n2 fixtures: 1 passed, 0 failed, 1 bad\n`);
   });
 });
