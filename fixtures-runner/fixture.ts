@@ -35,6 +35,8 @@ export interface Fixture {
   readonly script: string;
   /** the file named in script errors (the .tick file or the fixture) */
   readonly scriptFile: string;
+  /** inline script in a block scalar: the fixture line of the script's line 1 (maps script errors to the fixture) */
+  readonly scriptFirstLine: number | undefined;
   /** Kapacitor's task vars JSON form `{name: {type, value}}` (validated when the task is built) */
   readonly vars: Record<string, unknown>;
   /** undefined: the script must declare its dbrp */
@@ -188,6 +190,7 @@ export function loadFixture(file: string): Fixture {
   // the script: inline or a file next to the fixture
   let script: string;
   let scriptFile = file;
+  let scriptFirstLine: number | undefined;
   if (root['script'] !== undefined && root['tickscript'] !== undefined) {
     throw src.error(['tickscript'], 'give either script (a path) or tickscript (inline), not both', true);
   }
@@ -197,6 +200,7 @@ export function loadFixture(file: string): Fixture {
     script = readFile(scriptFile, 'script', file, src.line(['script']));
   } else if (root['tickscript'] !== undefined) {
     script = str(src, root['tickscript'], ['tickscript']);
+    scriptFirstLine = src.blockStart(['tickscript']);
   } else {
     throw new FixtureError(file, 'missing the TICKscript: add script: <path relative to the fixture> or tickscript: <inline script>', 1);
   }
@@ -235,7 +239,7 @@ export function loadFixture(file: string): Fixture {
   }
 
   return {
-    file, name, taskId, script, scriptFile, vars, input, initialReplicas,
+    file, name, taskId, script, scriptFile, scriptFirstLine, vars, input, initialReplicas,
     dbrp: root['dbrp'] === undefined ? undefined : dbrp(src, root['dbrp']),
     expect: expectations(src, root['expect']),
   };

@@ -52,7 +52,9 @@ function pipelineOf(f: Fixture): Pipeline {
     return Object.keys(vars).length > 0 ? tickscriptPort.evaluate(f.script, vars) : evaluateScript(f.script);
   } catch (e) {
     const inline = f.scriptFile === f.file;
-    const line = e instanceof TickscriptError && !inline ? e.line : undefined;
+    const scriptLine = e instanceof TickscriptError ? e.line : undefined;
+    // an inline script's lines are counted from its first line: map them into the fixture when it is a block
+    const line = scriptLine === undefined ? undefined : !inline ? scriptLine : f.scriptFirstLine === undefined ? undefined : f.scriptFirstLine + scriptLine - 1;
     throw new FixtureError(f.scriptFile, `${inline ? 'tickscript: ' : ''}invalid TICKscript: ${(e as Error).message}`, line);
   }
 }

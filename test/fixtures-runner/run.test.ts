@@ -305,6 +305,9 @@ describe('bad fixture files', () => {
     await badFixture(f, new RegExp(`^${join(dir, 'broken.tick')}:5: invalid TICKscript: parser: unexpected EOF line 5 char 1`));
     const g = write('inlinebroken.fixture.yaml', `tickscript: "stream|from()|nosuchnode()"\n${REST}`);
     await badFixture(g, new RegExp(`^${g}: tickscript: invalid TICKscript: `));
+    // inline in a block scalar: script line 1 is fixture line 3, so the script's line 3 is fixture line 5
+    const b = write('inlineblock.fixture.yaml', `name: x\ntickscript: |\n  stream\n    |from()\n    |window().perid(10s)\n${REST}`);
+    await badFixture(b, `${b}:5: tickscript: invalid TICKscript: line 3 char 13: no method or property "perid" on *pipeline.WindowNode; hint: did you mean "period"?`);
     const h = write('nodbrp.fixture.yaml', `${SCRIPT}input: {lines: "m v=1 1"}\nexpect: {stats: {from1: {emitted: 1}}}\n`);
     await badFixture(h, `${h}: missing dbrp: add dbrp: "db.rp" (the database and retention policy the input is written to)`);
     const k = write('twodbrp.fixture.yaml', `tickscript: "dbrp \\"a\\".\\"b\\"\\nstream|from()"\n${REST}`);
