@@ -8,7 +8,7 @@ import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
 import type { RunningTask } from '../runtime/task.ts';
 import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
-import { evaluateScript, TickscriptError } from '../tickscript/index.ts';
+import { TickscriptError } from '../tickscript/index.ts';
 import type { Pipeline } from '../tickscript/pipeline.ts';
 import { normalizeVars } from '../server/api/vars.ts';
 import { tickscriptPort } from '../server/api/script-adapter.ts';
@@ -49,7 +49,8 @@ function pipelineOf(f: Fixture): Pipeline {
     throw new FixtureError(f.file, `vars: ${(e as Error).message}`);
   }
   try {
-    return Object.keys(vars).length > 0 ? tickscriptPort.evaluate(f.script, vars) : evaluateScript(f.script);
+    // the task API's own path: vars typed and checked against the script's declarations as on `define`
+    return tickscriptPort.evaluate(f.script, vars);
   } catch (e) {
     const inline = f.scriptFile === f.file;
     const scriptLine = e instanceof TickscriptError ? e.line : undefined;
