@@ -38,7 +38,12 @@ export interface FixtureResult {
 /** Points written per TaskMaster call; the engines get idle between chunks so first reads never overflow holds. */
 const CHUNK = 1000;
 /** Decision records kept per autoscale node: every decision of a fixture must stay visible. */
-const RING_SIZE = 1_000_000;
+export const DEFAULT_RING_SIZE = 1_000_000;
+
+export interface RunOptions {
+  /** decision records kept per autoscale node (default DEFAULT_RING_SIZE); more decisions fail `replicas` checks */
+  readonly ringSize?: number;
+}
 
 /** Evaluate the script (throws FixtureError naming the script file and line). */
 function pipelineOf(f: Fixture): Pipeline {
@@ -82,7 +87,8 @@ function idleNodes(task: RunningTask, autoscaleOnly: boolean): Idle[] {
 }
 
 /** Run a fixture. Throws FixtureError when the fixture cannot run (bad script, vars, input, dbrp). */
-export async function runFixture(f: Fixture): Promise<FixtureResult> {
+export async function runFixture(f: Fixture, opts: RunOptions = {}): Promise<FixtureResult> {
+  const ringSize = opts.ringSize ?? DEFAULT_RING_SIZE;
   const pipeline = pipelineOf(f);
   const logs: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => { logs.push(logLine(line)); } });
@@ -93,7 +99,7 @@ export async function runFixture(f: Fixture): Promise<FixtureResult> {
   }
   const tm = new TaskMaster({
     logger,
-    services: { kubernetes: simulatedKubernetes(cluster), autoscaleLimits: { ringSize: RING_SIZE } },
+    services: { kubernetes: simulatedKubernetes(cluster), autoscaleLimits: { ringSize } },
   });
   try {
     const { task, db, rp } = startTask(f, tm, pipeline);
@@ -107,7 +113,7 @@ export async function runFixture(f: Fixture): Promise<FixtureResult> {
     const checks = [
       ...checkHttpOut(f, tm),
       ...checkStats(f, task),
-      ...checkReplicas(f, task.autoscalers()),
+      ...checkReplicas(f, task.autoscalers(), ringSize),
       ...checkCluster(f, cluster),
     ];
     return { fixture: f, checks, passed: checks.every((c) => c.passed), logs };
@@ -167,15 +173,15 @@ function checkStats(f: Fixture, task: RunningTask): CheckResult[] {
   return out;
 }
 
-function checkReplicas(f: Fixture, views: readonly AutoscaleView[]): CheckResult[] {
+function checkReplicas(f: Fixture, views: readonly AutoscaleView[], ringSize: number): CheckResult[] {
   if (f.expect.replicas.size === 0) return [];
   const decided = new Map<string, number[]>();
   let overflow: string | undefined;
   for (const v of views) {
     let total = 0;
     for (const n of v.autoscaleCounters.reasons.values()) total += n;
-    if (total > RING_SIZE) overflow = `${v.name} made ${total} decisions, more than the ${RING_SIZE} a fixture can check`;
-    for (const r of v.decisions({ reasons: new Set(['scaled']), limit: RING_SIZE })) {
+    if (total > ringSize) overflow = `${v.name} made ${total} decisions, more than the ${ringSize} a fixture can check`;
+    for (const r of v.decisions({ reasons: new Set(['scaled']), limit: ringSize })) {
       const key = parseWorkloadKey(r.resource);
       let list = decided.get(key);
       if (!list) decided.set(key, (list = []));

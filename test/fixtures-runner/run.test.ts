@@ -165,6 +165,11 @@ expect:
     assert.equal(r.passed, true, formatResult(r));
     assert.equal(r.checks.length, 5);
 
+    // with room for only 4 decision records the 5 decisions cannot all be checked: the check fails and says so
+    const small = await runFixture(loadFixture(file), { ringSize: 4 });
+    assert.deepEqual(small.checks.filter((c) => !c.passed).map((c) => [c.what, c.note]),
+      [['replicas default/deployments/web', 'k8s_autoscale2 made 5 decisions, more than the 4 a fixture can check']]);
+
     // the same run with a wrong decision list fails with the list diff
     const wrong = write('scale-wrong.fixture.yaml', (await import('node:fs')).readFileSync(file, 'utf8').replace('[4, 6, 3]', '[4, 3]'));
     const r2 = await runFixture(loadFixture(wrong));
