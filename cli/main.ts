@@ -80,6 +80,16 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     io.out(topic !== undefined && USAGES[topic] ? USAGES[topic] : MAIN_USAGE);
     return 0;
   }
+  if (name === 'test') {
+    // ours: runs fixtures in-process (no server, no client) with its own exit codes
+    if (wantsHelp(rest)) {
+      io.err(USAGES['test']!);
+      return 0;
+    }
+    // loaded on demand: it brings in the whole runtime, which the HTTP commands do not need
+    const { testCommand } = await import('./test-command.ts');
+    return testCommand(rest, io);
+  }
   const handler = COMMANDS[name];
   if (!handler) {
     io.err(`Unknown command ${name}\n${MAIN_USAGE}`);

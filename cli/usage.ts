@@ -21,6 +21,7 @@ Commands:
 	version         Displays the Kapacitor version info.
 	vars            Print debug vars in JSON format.
 	whatif          Replay points through autoscale tasks against a simulated cluster (tickstream).
+	test            Run TICKscript fixtures in-process (tickstream only).
 	help            Prints help for a command.
 
 Options:
@@ -190,5 +191,16 @@ Options:
   help: `Usage: kapacitor help <command>
 
 	Prints help for a command.
+`,
+  test: `Usage: kapacitor test <fixture file or directory>...
+
+	Run TICKscript fixtures in-process (no server needed) and report PASS/FAIL per fixture,
+	with a diff (-expected +actual) for each expectation that failed.
+	A fixture (YAML or JSON) holds a TICKscript, its vars and dbrp, input points as line protocol,
+	and the expected httpOut bodies, node stats and k8sAutoscale replica decisions
+	(k8sAutoscale runs against a simulated cluster). See docs/testing-tasks.md.
+	A directory runs every *.fixture.yaml, *.fixture.yml and *.fixture.json below it.
+
+	Exit status: 0 all passed, 1 an expectation failed, 2 a fixture file is bad.
 `,
 };

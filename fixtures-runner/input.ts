@@ -1,0 +1,44 @@
+/**
+ * A fixture's input line protocol → points, with the server's own parser (server/ingest/line-protocol.ts, the
+ * rules of `/write`). One point per line; every line must carry its timestamp, because a fixture's outcome may
+ * depend only on its data (a line without one would be stamped with the wall clock). Errors name the file and
+ * the line: `fixture.yaml:14: input.lines line 3: unable to parse '…': …`.
+ */
+import type { Point } from '../runtime/point.ts';
+import { LineProtocolParser } from '../server/ingest/line-protocol.ts';
+import { FixtureError, type FixtureInput } from './fixture.ts';
+
+/** ns per unit of each precision (the server's precision multipliers). */
+const UNIT_NS: Record<string, bigint> = {
+  '': 1n, n: 1n, ns: 1n, u: 1000n, us: 1000n, 'µ': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+};
+
+export function parseInput(input: FixtureInput, db: string, rp: string): Point[] {
+  // loadFixture accepts only these precisions (the parser itself rejects any other)
+  const unit = UNIT_NS[input.precision] ?? 1n;
+  const parser = new LineProtocolParser();
+  const points: Point[] = [];
+  const lines = input.text.split('\n');
+  const fail = (i: number, msg: string): FixtureError => {
+    if (input.firstLine === undefined && input.label === input.file) return new FixtureError(input.file, msg, i + 1);
+    const at = input.firstLine === undefined ? undefined : input.firstLine + i;
+    return new FixtureError(input.file, `${input.label} line ${i + 1}: ${msg}`, at);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const buf = Buffer.from(line, 'utf8');
+    const r = parser.parse(buf, { db, rp, precision: input.precision, now: 0n });
+    if (r.errors.length > 0) throw fail(i, r.errors[0]!);
+    // a non-blank line without errors is exactly one point
+    const p = r.points[0]!;
+    if (p.time === 0n) {
+      // 0 is a legal timestamp; a line without one gets `now` instead: parse again with another `now` to tell
+      const again = parser.parse(buf, { db, rp, precision: input.precision, now: unit });
+      if (again.points[0]?.time !== 0n) throw fail(i, `the line has no timestamp: fixture points need their data time (e.g. ${trimmed} 1478629267 with precision s)`);
+    }
+    points.push(p);
+  }
+  return points;
+}
