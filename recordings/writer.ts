@@ -24,6 +24,7 @@ export class RecordingWriter {
   private blockBytes = 0;
   /** points written so far (flushed or pending) */
   points = 0;
+  private readonly seen = new Map<string, { db: string; rp: string }>();
   /** data time of the first and last point written (ns), undefined before the first */
   firstTime: bigint | undefined;
   lastTime: bigint | undefined;
@@ -52,6 +53,11 @@ export class RecordingWriter {
     return this.failure;
   }
 
+  /** The distinct db/rp pairs written, in first-seen order. */
+  get dbrps(): { db: string; rp: string }[] {
+    return [...this.seen.values()];
+  }
+
   /** Bytes accepted but not yet compressed and handed to the file. */
   get buffered(): number {
     return this.gzip.writableLength + this.file.writableLength + this.blockBytes;
@@ -63,6 +69,10 @@ export class RecordingWriter {
     if (this.closed) throw new Error(`recording ${this.path} is closed`);
     if (points.length === 0) return;
     if (this.lines.length > 0 && (db !== this.db || rp !== this.rp)) this.flushBlock();
+    if (db !== this.db || rp !== this.rp || this.seen.size === 0) {
+      const key = db + '\u0000' + rp;
+      if (!this.seen.has(key)) this.seen.set(key, { db, rp });
+    }
     this.db = db;
     this.rp = rp;
     for (let i = 0; i < points.length; i++) {

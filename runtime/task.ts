@@ -128,6 +128,10 @@ export class Task implements RunningTask {
     return out;
   }
 
+  endpointNames(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
   endpoint(name: string): EndpointSource | undefined {
     return this.endpoints.get(name);
   }
@@ -197,7 +201,7 @@ function validateShape(p: Pipeline): void {
   }
 }
 
-function fromMeasurements(p: Pipeline): readonly string[] | null {
+export function fromMeasurements(p: Pipeline): readonly string[] | null {
   const out = new Set<string>();
   let any = false;
   for (const n of p.nodes as readonly PipelineNode[]) {

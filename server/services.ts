@@ -15,7 +15,10 @@ import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { TaskStore } from './store/store.ts';
-import { TaskService, TemplateService, taskApi } from './api/index.ts';
+import { API_BASES, TaskService, TemplateService, taskApi } from './api/index.ts';
+import { ReplayService } from './replay/service.ts';
+import { replayRoutes } from './replay/routes.ts';
+import type { RuntimeServices } from '../runtime/services.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
@@ -50,37 +53,48 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const kubernetes = new KubernetesClients(config.kubernetes);
     const clusterId = store.identity('cluster_id');
     const serverId = store.identity('server_id');
-    const taskMaster = new TaskMaster({
-      // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
-      logger: logger.child({ component: 'task_master' }),
-      services: {
+    const runtimeServices: RuntimeServices = {
         kubernetes,
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
         // decided replicas, cooldown clocks and decision records survive restarts (docs/autoscale.md)
         autoscaleState: store.autoscale,
-      },
+    };
+    const taskMaster = new TaskMaster({
+      // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
+      logger: logger.child({ component: 'task_master' }),
+      services: runtimeServices,
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
     });
     const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
     const templates = new TemplateService(tasks, nowNs);
-    // hooks run newest first: stop the tasks, then close the store
+    // recordings and replays (docs/recordings.md): what a crash cut off is marked failed now
+    const replays = new ReplayService({
+      store, script: tickscriptPort, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
+      logger: logger.child({ component: 'replay' }), now: nowNs,
+      timingSampleRate: config.stats.timingSampleRate, timingMovAvgSize: config.stats.timingMovavgSize,
+    });
+    const failed0 = replays.open();
+    if (failed0.recordings + failed0.replays > 0) logger.warn(failed0, 'recordings/replays cut off by the last shutdown marked failed');
+    // hooks run newest first: end recordings and replays, stop the tasks, then close the store
     lifecycle.onClose(closeStore, 'task store');
     lifecycle.onClose(() => taskMaster.stopAll(), 'task master');
+    lifecycle.onClose(() => replays.close(), 'recordings and replays');
 
     const { started, failed } = tasks.startEnabled();
     logger.info({ file: store.file, tasks: store.countTasks().total, started, failed }, 'task store opened, enabled tasks started');
 
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
-        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,
+        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, replays,
         ingress: () => ingressStats.snapshot().map((s) => ({
           database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
           pointsReceived: s.values.points_received,
         })),
       });
+      for (const base of API_BASES) await app.register(replayRoutes, { replays, base, now: nowNs });
     };
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const metrics = new TickstreamMetrics({
@@ -95,6 +109,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       plugins: [api, metricsPlugin],
       ready: async () => {},
       close: async () => {
+        await replays.close();
         taskMaster.stopAll();
         closeStore();
       },

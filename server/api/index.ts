@@ -4,7 +4,7 @@
  * raw-body parsing and error format do not leak into other routes (e.g. /write).
  */
 import type { FastifyInstance } from 'fastify';
-import { tasksRoutes } from './tasks-routes.ts';
+import { tasksRoutes, type ReplayLookup } from './tasks-routes.ts';
 import { autoscaleRoutes } from './autoscale-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
@@ -23,12 +23,14 @@ export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'>
   readonly templates: TemplateService;
   /** the server logger whose level `POST /loglevel` sets; the route is absent without it */
   readonly logger?: { level: string } | undefined;
+  /** running replays, for `GET /tasks/<id>?replay-id=` (server/replay) */
+  readonly replays?: ReplayLookup | undefined;
 }
 
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
   for (const base of API_BASES) {
     await app.register(autoscaleRoutes, { tasks: opts.tasks, base });
-    await app.register(tasksRoutes, { tasks: opts.tasks, base });
+    await app.register(tasksRoutes, { tasks: opts.tasks, base, replays: opts.replays });
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });
     if (opts.logger) await app.register(logLevelRoutes, { base, logger: opts.logger });
