@@ -118,7 +118,7 @@ test('record a stream, replay it with recorded times: the replay\'s httpOut equa
   assert.equal(lp.trim().split('\n').length, 3 + 60);
   const imp = await fetch(`${s.url}/kapacitor/v1/recordings/import?id=back`, { method: 'POST', body: lp });
   assert.equal(imp.status, 201, await imp.clone().text());
-  assert.equal((await imp.json()).status, 'finished');
+  assert.equal(((await imp.json()) as { status: string }).status, 'finished');
   assert.equal(await (await fetch(`${s.url}/kapacitor/v1/recordings/back/data`)).text(), lp);
 
   // deleting removes the row and the file (204, also for unknown ids)
@@ -200,10 +200,10 @@ test('errors: Kapacitor\'s texts and codes; rejected requests create nothing', a
   // import: bad line protocol names the line; nothing is kept
   const bad = await fetch(`${s.url}/kapacitor/v1/recordings/import?id=imp&db=d&rp=r`, { method: 'POST', body: 'm v=1 1\nm v= 2\n' });
   assert.equal(bad.status, 400);
-  assert.equal((await bad.json()).error, "line 2: unable to parse 'm v= 2': missing field value");
+  assert.equal(((await bad.json()) as { error: string }).error, "line 2: unable to parse 'm v= 2': missing field value");
   const noDb = await fetch(`${s.url}/kapacitor/v1/recordings/import?id=imp`, { method: 'POST', body: 'm v=1 1\n' });
   assert.equal(noDb.status, 400);
-  assert.match((await noDb.json()).error, /^line 1: no database/);
+  assert.match(((await noDb.json()) as { error: string }).error, /^line 1: no database/);
   assert.equal((await call(s, 'GET', '/kapacitor/v1/recordings/imp')).status, 404);
   assert.deepEqual(readdirSync(join(dir, 'replay')).sort(), ['r.tsrec']);
 });

@@ -31,7 +31,7 @@ test('a new store is migrated to the current schema and runs in WAL mode', (t) =
   assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  assert.deepEqual(tables, ['autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates']);
+  assert.deepEqual(tables, ['autoscale_decisions', 'autoscale_resources', 'meta', 'recordings', 'replays', 'tasks', 'templates']);
 });
 
 test('tasks, templates and ids survive a restart exactly (ns times, vars, never-enabled)', (t) => {
