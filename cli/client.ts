@@ -73,7 +73,17 @@ export class Client {
     }
   }
 
-  private send(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<Response> {
+  /** Sends raw bytes (line protocol for `record stream -file`); transport errors as for request. */
+  async requestRaw(method: string, path: string, query: Query, body: Buffer): Promise<Response> {
+    const url = this.url(path, query);
+    try {
+      return await this.send(method, url, { 'User-Agent': 'KapacitorClient', 'Content-Type': 'text/plain' }, body);
+    } catch (e) {
+      throw new CliError(`${method[0]}${method.slice(1).toLowerCase()} ${JSON.stringify(url)}: ${(e as Error).message}`);
+    }
+  }
+
+  private send(method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {
     const https = this.base.protocol === 'https:';
     return new Promise((resolve, reject) => {
       const onResponse = (res: IncomingMessage): void => {

@@ -17,6 +17,7 @@ import { collect, parseFlags, UsageError } from './flags.ts';
 import { parseDBRP, readTaskFile, readText, readVarsFile, type TaskFile } from './inputs.ts';
 import { USAGES } from './usage.ts';
 import { versionLine } from './version.ts';
+import { deleteMatching, listRecordings, listReplays } from './recordings.ts';
 
 export interface Io {
   out(s: string): void;
@@ -159,6 +160,8 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
     for (const p of patterns) for (const t of await listTasks(c, p, ['link'])) await c.call('DELETE', hrefOf(t, taskPath));
   } else if (kind === 'templates') {
     for (const p of patterns) for (const t of await listTemplates(c, p, ['link'])) await c.call('DELETE', hrefOf(t, templatePath));
+  } else if (kind === 'recordings' || kind === 'replays') {
+    await deleteMatching(c, kind, patterns);
   } else if (DELETE_KINDS.includes(kind)) {
     throw new CliError(`deleting ${kind} is not supported by tickstream (no ${kind} API)`);
   } else {
@@ -181,8 +184,12 @@ export async function list(args: string[], ctx: Ctx): Promise<void> {
     const seen = new Map<string, TemplateJson>();
     for (const p of patterns) for (const t of await listTemplates(c, p, ['type', 'vars'])) seen.set(t.id, t);
     ctx.io.out(formatTemplateList([...seen.values()]));
+  } else if (kind === 'recordings') {
+    ctx.io.out(await listRecordings(c, patterns));
+  } else if (kind === 'replays') {
+    ctx.io.out(await listReplays(c, patterns));
   } else {
-    throw new CliError(`cannot list '${kind}' did you mean 'tasks' or 'templates'?`);
+    throw new CliError(`cannot list '${kind}' did you mean 'tasks', 'templates', 'recordings' or 'replays'?`);
   }
 }
 

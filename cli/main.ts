@@ -4,6 +4,7 @@
  */
 import { Client, CliError } from './client.ts';
 import * as cmd from './commands.ts';
+import { exportRecording, record, replay } from './recordings.ts';
 import { goFlagsToCommander, wantsHelp } from './flags.ts';
 import { MAIN_USAGE, USAGES } from './usage.ts';
 
@@ -23,6 +24,9 @@ const COMMANDS: Record<string, Handler> = {
   vars: cmd.vars,
   version: cmd.version,
   level: cmd.level,
+  record,
+  replay,
+  'export-recording': exportRecording,
 };
 
 export interface RunEnv {

@@ -1,4 +1,5 @@
 /** Usage texts, worded after Kapacitor 1.8's `kapacitor` CLI (cmd/kapacitor/main.go). */
+import { USAGE_EXPORT, USAGE_RECORD, USAGE_REPLAY } from './recordings.ts';
 
 export const MAIN_USAGE = `Usage: kapacitor [options] [command] [args]
 
@@ -9,8 +10,11 @@ Commands:
 	enable          Enable and start running a task with live data.
 	disable         Stop running a task.
 	reload          Reload a running task with an updated task definition.
-	delete          Delete tasks or templates.
-	list            List information about tasks or templates.
+	record          Record the result of a query or a snapshot of the current stream data.
+	replay          Replay a recording to a task.
+	export-recording Print a recording as line protocol (tickstream).
+	delete          Delete tasks, templates, recordings or replays.
+	list            List information about tasks, templates, recordings or replays.
 	show            Display detailed information about a task.
 	show-template   Display detailed information about a template.
 	level           Sets the logging level on the kapacitord server.
@@ -77,13 +81,13 @@ Options:
 
 	Disable then enable a running task. Arguments are glob patterns.
 `,
-  delete: `Usage: kapacitor delete (tasks|templates) [task ID | template ID | pattern]...
+  delete: `Usage: kapacitor delete (tasks|templates|recordings|replays) [ID | pattern]...
 
-	Delete tasks or templates. Arguments are glob patterns.
+	Delete tasks, templates, recordings or replays. Arguments are glob patterns.
 `,
-  list: `Usage: kapacitor list (tasks|templates) [ID or pattern]...
+  list: `Usage: kapacitor list (tasks|templates|recordings|replays) [ID or pattern]...
 
-	List tasks or templates, optionally only those whose ID matches one of the glob patterns.
+	List tasks, templates, recordings or replays, optionally only those whose ID matches one of the glob patterns.
 `,
   show: `Usage: kapacitor show [-replay <replay ID>] <task ID>
 
@@ -120,4 +124,7 @@ Options:
 
 	Prints help for a command.
 `,
+  record: USAGE_RECORD,
+  replay: USAGE_REPLAY,
+  'export-recording': USAGE_EXPORT,
 };
