@@ -6,7 +6,8 @@
  *   data time separates them.
  * - recordingTime false (the default, as in Kapacitor): every point is shifted by (replay start − first point's
  *   time), so the data looks as if it arrived now; true keeps the recorded times.
- * The replay stops with an error when `signal` aborts (replay or recording deleted, server shutting down).
+ * The replay stops with the abort's reason as its error when `signal` aborts (replay or recording deleted, server
+ * shutting down).
  */
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import type { Point } from '../../runtime/point.ts';
@@ -76,7 +77,14 @@ export async function runReplay(run: ReplayRun): Promise<ReplayOutcome> {
         while (j < n && chunk.points[j]!.time === t) j++;
         const dueMs = wallStart + Number(t - first) / 1e6;
         const waitMs = dueMs - performance.now();
-        if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+        if (waitMs > 0) {
+          try {
+            await sleep(waitMs, undefined, { signal });
+          } catch (e) {
+            signal.throwIfAborted(); // the abort's reason rather than a bare AbortError
+            throw e;
+          }
+        }
         taskMaster.writePoints(chunk.db, chunk.rp, points.slice(i, j));
         i = j;
       }
