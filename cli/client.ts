@@ -54,13 +54,21 @@ export class Client {
 
   /** Sends a request; transport errors become CliError with Go-like text. */
   async request(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
-    const url = this.url(path, opts.query);
     const headers: Record<string, string> = { 'User-Agent': 'KapacitorClient' };
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['Content-Type'] = 'application/json';
     }
+    return this.transport(method, this.url(path, opts.query), headers, body);
+  }
+
+  /** Sends raw bytes (line protocol for `record stream -file`); transport errors as for request. */
+  async requestRaw(method: string, path: string, query: Query, body: Buffer): Promise<Response> {
+    return this.transport(method, this.url(path, query), { 'User-Agent': 'KapacitorClient', 'Content-Type': 'text/plain' }, body);
+  }
+
+  private async transport(method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {
     try {
       return await this.send(method, url, headers, body);
     } catch (e) {
@@ -70,16 +78,6 @@ export class Client {
         : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
           : err.message;
       throw new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
-    }
-  }
-
-  /** Sends raw bytes (line protocol for `record stream -file`); transport errors as for request. */
-  async requestRaw(method: string, path: string, query: Query, body: Buffer): Promise<Response> {
-    const url = this.url(path, query);
-    try {
-      return await this.send(method, url, { 'User-Agent': 'KapacitorClient', 'Content-Type': 'text/plain' }, body);
-    } catch (e) {
-      throw new CliError(`${method[0]}${method.slice(1).toLowerCase()} ${JSON.stringify(url)}: ${(e as Error).message}`);
     }
   }
 

@@ -172,7 +172,7 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
 // ---- list / show ---------------------------------------------------------------------------------------
 
 export async function list(args: string[], ctx: Ctx): Promise<void> {
-  if (args.length < 1) throw new UsageError("Must specify 'tasks' or 'templates'", 'list');
+  if (args.length < 1) throw new UsageError("Must specify 'tasks', 'templates', 'recordings' or 'replays'", 'list');
   const [kind, ...rest] = args as [string, ...string[]];
   const patterns = rest.length ? rest : [''];
   const c = ctx.client();
@@ -195,18 +195,30 @@ export async function list(args: string[], ctx: Ctx): Promise<void> {
 
 export async function show(args: string[], ctx: Ctx): Promise<void> {
   const { opts, args: pos } = parseFlags<{ replay?: string }>('show', args, (c) => c.option('--replay <id>'));
-  if (pos.length !== 1) throw new UsageError('Must specify one task ID', 'show');
+  // tickstream: with -replay the task ID may be left out (the replay's task is shown)
+  if (pos.length > 1 || (pos.length === 0 && !opts.replay)) throw new UsageError('Must specify one task ID', 'show');
   const c = ctx.client();
+  const id = pos[0] ?? await replayTask(c, opts.replay!);
   const t = opts.replay
-    ? await c.json<TaskJson>('GET', taskPath(pos[0]!), { query: [['dot-view', 'attributes'], ['replay-id', opts.replay], ['script-format', 'formatted']] })
-    : await showTask(c, pos[0]!);
+    ? await c.json<TaskJson>('GET', taskPath(id), { query: [['dot-view', 'attributes'], ['replay-id', opts.replay], ['script-format', 'formatted']] })
+    : await showTask(c, id);
   let out = formatShow(t);
   // tickstream: the last scaling decisions of tasks that autoscale (a server without the endpoint prints none)
   if (!opts.replay && (t.dot ?? '').includes('_autoscale')) {
-    const d = await lastDecisions(c, pos[0]!, SHOW_DECISIONS);
+    const d = await lastDecisions(c, id, SHOW_DECISIONS);
     if (d) out += formatDecisions(d);
   }
   ctx.io.out(out);
+}
+
+/** The task of a replay (GET /replays/<id>: 202 while it runs, 200 once done). */
+async function replayTask(c: Client, replayId: string): Promise<string> {
+  const res = await c.call('GET', `/kapacitor/v1/replays/${encodeURIComponent(replayId)}`, { okStatuses: [200, 202] });
+  try {
+    return (JSON.parse(res.body) as { task: string }).task;
+  } catch {
+    throw new CliError(`invalid response: code ${res.status}: body: ${res.body}`);
+  }
 }
 
 export async function showTemplateCmd(args: string[], ctx: Ctx): Promise<void> {

@@ -74,7 +74,9 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     return 1;
   }
   if (wantsHelp(rest)) {
-    io.err(USAGES[name] ?? MAIN_USAGE);
+    // `record stream -h`: the subcommand's usage, as Kapacitor's record-stream flag set prints
+    const sub = name === 'record' && rest[0] !== undefined ? USAGES[`record-${rest[0]}`] : undefined;
+    io.err(sub ?? USAGES[name] ?? MAIN_USAGE);
     return 0;
   }
   let client: Client | undefined;

@@ -4,10 +4,11 @@
  * `record stream -file data.lp` (import) and `export-recording <id>`.
  */
 import { readFileSync } from 'node:fs';
-import { CliError, type Client, type Query } from './client.ts';
+import { CliError, errorText, type Client, type Query } from './client.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { padRight } from './gofmt.ts';
 import { parseInfluxqlDuration } from '../tickscript/lambda/functions.ts';
+import { formatRFC3339Nano, parseRFC3339 } from '../runtime/time.ts';
 import type { Ctx } from './commands.ts';
 
 const V1 = '/kapacitor/v1';
@@ -33,14 +34,30 @@ export function humanizeBytes(n: number): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `date.Local().Format(time.RFC822)`: the time in the CLI's own zone (`UTC` when it runs in UTC). */
+/**
+ * The local zone's abbreviation at `d`, as Go's tzdata names it where ICU knows the same name (UTC, CET, EST, IST,
+ * AEDT, …): the first locale that names the zone rather than printing an offset; else the numeric form tzdata
+ * uses for zones without a name (`+04`, `+0530`).
+ */
+function zoneAbbrev(d: Date): string {
+  for (const locale of ['en-US', 'en-GB', 'en-AU', 'en-IN']) {
+    const z = new Intl.DateTimeFormat(locale, { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value;
+    if (z === 'GMT' || z === 'UTC') return 'UTC';
+    if (z && !/^GMT[+-]/.test(z)) return z;
+  }
+  const off = -d.getTimezoneOffset();
+  const a = Math.abs(off);
+  const p2 = (x: number): string => String(x).padStart(2, '0');
+  return (off < 0 ? '-' : '+') + p2(Math.floor(a / 60)) + (a % 60 ? p2(a % 60) : '');
+}
+
+/** `date.Local().Format(time.RFC822)` (`02 Jan 06 15:04 MST`): the time in the CLI's own zone. */
 export function rfc822Local(ts: string | undefined): string {
   const ms = ts ? Date.parse(ts) : NaN;
-  if (Number.isNaN(ms)) return '01 Jan 01 00:00 UTC';
+  if (Number.isNaN(ms)) return '01 Jan 01 00:00 UTC'; // Go's zero time
   const d = new Date(ms);
   const p2 = (x: number): string => String(x).padStart(2, '0');
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
-  return `${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${p2(d.getFullYear() % 100)} ${p2(d.getHours())}:${p2(d.getMinutes())} ${zone === 'GMT' ? 'UTC' : zone}`;
+  return `${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${p2(d.getFullYear() % 100)} ${p2(d.getHours())}:${p2(d.getMinutes())} ${zoneAbbrev(d)}`;
 }
 
 /** `list recordings` layout: `%-<maxID+1>s%-8v%-10s%-10s%-23s`. */
@@ -111,71 +128,116 @@ async function poll<T extends { status?: string; link?: { href: string }; id: st
   return cur;
 }
 
-/** Go's time.Time JSON: RFC3339Nano in local time; UTC is enough for the server, which parses any offset. */
-function goTimeJson(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+function rfc3339Arg(flag: string, v: string): bigint {
+  const t = parseRFC3339(v);
+  if (t === undefined) throw new CliError(`invalid -${flag} ${JSON.stringify(v)}: must be an RFC3339 time, e.g. 2015-09-01T00:00:00Z`);
+  return t;
 }
 
+function durationArg(flag: string, v: string): bigint {
+  const d = parseInfluxqlDuration(v);
+  if (d === undefined) throw new CliError(`invalid -${flag} ${JSON.stringify(v)}: must be a duration, e.g. 90s, 1m or 1h30m`);
+  return d;
+}
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
 interface RecordStreamOpts { task?: string; duration?: string; wait: boolean; recordingId?: string; file?: string; db?: string; rp?: string; precision?: string }
+interface RecordBatchOpts { task?: string; start?: string; stop?: string; past?: string; wait: boolean; recordingId?: string }
+interface RecordQueryOpts { query?: string; type?: string; cluster?: string; wait: boolean; recordingId?: string }
+
+/** `record stream`: Kapacitor's POST /recordings/stream, or (ours, with -file) POST /recordings/import. */
+async function recordStream(args: string[], ctx: Ctx): Promise<{ recording: RecordingJson; wait: boolean }> {
+  const { opts } = parseFlags<RecordStreamOpts>('record-stream', args, (cmd) => cmd
+    .option('--task <id>').option('--duration <d>').option('--no-wait').option('--recording-id <id>')
+    .option('--file <path>').option('--db <db>').option('--rp <rp>').option('--precision <p>'));
+  if (opts.file !== undefined) {
+    if (opts.task !== undefined || opts.duration !== undefined) {
+      throw new UsageError('-file imports a file as a recording: it cannot be combined with -task or -duration', 'record-stream');
+    }
+    let body: Buffer;
+    try {
+      body = readFileSync(opts.file);
+    } catch (e) {
+      throw new CliError(`reading ${opts.file}: ${(e as Error).message}`);
+    }
+    const query: Query = [];
+    for (const [k, v] of [['id', opts.recordingId], ['db', opts.db], ['rp', opts.rp], ['precision', opts.precision]] as const) {
+      if (v) query.push([k, v]);
+    }
+    return { recording: await postRaw<RecordingJson>(ctx.client(), `${V1}/recordings/import`, query, body), wait: opts.wait };
+  }
+  const only = (['db', 'rp', 'precision'] as const).filter((k) => opts[k] !== undefined);
+  if (only.length > 0) throw new UsageError(`${only.map((k) => '-' + k).join(', ')} only apply with -file`, 'record-stream');
+  if (!opts.task || !opts.duration) {
+    ctx.io.err(USAGES_RECORD['record-stream']);
+    throw new CliError('both task and duration are required');
+  }
+  const d = durationArg('duration', opts.duration);
+  // Go's RecordStreamOptions: id (omitempty), task, stop
+  const body: Record<string, unknown> = {};
+  if (opts.recordingId) body['id'] = opts.recordingId;
+  body['task'] = opts.task;
+  body['stop'] = formatRFC3339Nano(nowNs() + d);
+  return { recording: await ctx.client().json<RecordingJson>('POST', `${V1}/recordings/stream`, { body }), wait: opts.wait };
+}
+
+/** `record batch`: Kapacitor's checks and request; tickstream's server answers that it needs InfluxDB. */
+async function recordBatch(args: string[], ctx: Ctx): Promise<{ recording: RecordingJson; wait: boolean }> {
+  const { opts } = parseFlags<RecordBatchOpts>('record-batch', args, (cmd) => cmd
+    .option('--task <id>').option('--start <t>').option('--stop <t>').option('--past <d>').option('--no-wait').option('--recording-id <id>'));
+  const fail = (msg: string): never => {
+    ctx.io.err(USAGES_RECORD['record-batch']);
+    throw new CliError(msg);
+  };
+  if (!opts.task) fail('task is required');
+  if (!opts.start && !opts.past) fail('must set one of start or past flags.');
+  if (opts.start && opts.past) fail('cannot set both start and past flags.');
+  let start = opts.start ? rfc3339Arg('start', opts.start) : 0n;
+  const stop = opts.stop ? rfc3339Arg('stop', opts.stop) : nowNs();
+  if (opts.past) start = stop - durationArg('past', opts.past);
+  const body: Record<string, unknown> = {};
+  if (opts.recordingId) body['id'] = opts.recordingId;
+  Object.assign(body, { task: opts.task, start: formatRFC3339Nano(start), stop: formatRFC3339Nano(stop) });
+  return { recording: await ctx.client().json<RecordingJson>('POST', `${V1}/recordings/batch`, { body }), wait: opts.wait };
+}
+
+/** `record query`: as record batch. */
+async function recordQuery(args: string[], ctx: Ctx): Promise<{ recording: RecordingJson; wait: boolean }> {
+  const { opts } = parseFlags<RecordQueryOpts>('record-query', args, (cmd) => cmd
+    .option('--query <q>').option('--type <t>').option('--cluster <c>').option('--no-wait').option('--recording-id <id>'));
+  if (!opts.query || !opts.type) {
+    ctx.io.err(USAGES_RECORD['record-query']);
+    throw new CliError('both query and type are required');
+  }
+  if (opts.type !== 'stream' && opts.type !== 'batch') throw new UsageError(`invalid value ${JSON.stringify(opts.type)} for flag -type: must be stream or batch`, 'record-query');
+  const body: Record<string, unknown> = {};
+  if (opts.recordingId) body['id'] = opts.recordingId;
+  Object.assign(body, { query: opts.query, type: opts.type });
+  if (opts.cluster) body['cluster'] = opts.cluster;
+  return { recording: await ctx.client().json<RecordingJson>('POST', `${V1}/recordings/query`, { body }), wait: opts.wait };
+}
 
 export async function record(args: string[], ctx: Ctx): Promise<void> {
   const [kind, ...rest] = args;
-  if (kind === undefined) throw new UsageError('Must pass a record type', 'record');
-  const c = () => ctx.client();
-  let recording: RecordingJson;
-  let wait = true;
-  if (kind === 'stream') {
-    const { opts } = parseFlags<RecordStreamOpts>('record', rest, (cmd) => cmd
-      .option('--task <id>').option('--duration <d>').option('--no-wait').option('--recording-id <id>')
-      .option('--file <path>').option('--db <db>').option('--rp <rp>').option('--precision <p>'));
-    wait = opts.wait;
-    if (opts.file !== undefined) {
-      // tickstream: import a line-protocol file as a finished recording
-      let body: Buffer;
-      try {
-        body = readFileSync(opts.file);
-      } catch (e) {
-        throw new CliError(`reading ${opts.file}: ${(e as Error).message}`);
-      }
-      const query: Query = [['id', opts.recordingId ?? ''], ['db', opts.db ?? ''], ['rp', opts.rp ?? ''], ['precision', opts.precision ?? '']];
-      recording = await postRaw<RecordingJson>(c(), `${V1}/recordings/import`, query, body);
-    } else {
-      if (!opts.task || !opts.duration) {
-        ctx.io.err(USAGE_RECORD_STREAM);
-        throw new CliError('both task and duration are required');
-      }
-      const d = parseInfluxqlDuration(opts.duration);
-      if (d === undefined) throw new CliError(`invalid duration string ${JSON.stringify(opts.duration)}`);
-      const body: Record<string, unknown> = {};
-      if (opts.recordingId) body['id'] = opts.recordingId;
-      body['task'] = opts.task;
-      body['stop'] = goTimeJson(Date.now() + Number(d / 1_000_000n));
-      recording = await c().json<RecordingJson>('POST', `${V1}/recordings/stream`, { body });
-    }
-  } else if (kind === 'batch' || kind === 'query') {
-    // the server answers that these need InfluxDB (not supported yet); the flags are passed on as Kapacitor does
-    const { opts } = parseFlags<{ task?: string; recordingId?: string; wait: boolean }>('record', rest, (cmd) => cmd
-      .option('--task <id>').option('--start <t>').option('--stop <t>').option('--past <d>').option('--query <q>')
-      .option('--type <t>').option('--cluster <c>').option('--no-wait').option('--recording-id <id>'));
-    wait = opts.wait;
-    recording = await c().json<RecordingJson>('POST', `${V1}/recordings/${kind}`, { body: { id: opts.recordingId ?? '', task: opts.task ?? '' } });
-  } else {
-    throw new CliError(`Unknown record type ${JSON.stringify(kind)}, expected 'stream', 'batch' or 'query'`);
-  }
+  if (kind === undefined) throw new UsageError('Must pass a record type: stream, batch or query', 'record');
+  const start = kind === 'stream' ? recordStream : kind === 'batch' ? recordBatch : kind === 'query' ? recordQuery : undefined;
+  if (!start) throw new CliError(`Unknown record type ${JSON.stringify(kind)}, expected 'stream', 'batch' or 'query'`);
+  const { recording: first, wait } = await start(rest, ctx);
   if (!wait) return;
-  recording = await poll(c(), recording, 'recordings');
+  const recording = await poll(ctx.client(), first, 'recordings');
   ctx.io.out(recording.id + '\n');
   if (recording.status === 'failed') throw new CliError(recording.error || 'recording failed: unknown reason');
 }
 
 async function postRaw<T>(c: Client, path: string, query: Query, body: Buffer): Promise<T> {
   const res = await c.requestRaw('POST', path, query, body);
-  if (res.status !== 200 && res.status !== 201) {
-    let msg = `invalid response: code ${res.status}: body: ${res.body}`;
-    try { const j = JSON.parse(res.body) as { error?: string }; if (j.error) msg = j.error; } catch { /* not JSON */ }
-    throw new CliError(msg);
+  if (res.status !== 200 && res.status !== 201) throw new CliError(errorText(res));
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    throw new CliError(`invalid response: code ${res.status}: body: ${res.body}`);
   }
-  return JSON.parse(res.body) as T;
 }
 
 interface ReplayOpts { task?: string; recording?: string; realClock?: boolean; recTime?: boolean; wait: boolean; replayId?: string }
@@ -212,7 +274,9 @@ export const USAGE_RECORD = `Usage: kapacitor record [batch|stream|query] [optio
 	See 'kapacitor help replay' for how to replay a recording.
 `;
 
-export const USAGE_RECORD_STREAM = `Usage: kapacitor record stream [options]
+/** Usages of the record subcommands, keyed like Kapacitor's flag sets (record-stream, …). */
+export const USAGES_RECORD = {
+  'record-stream': `Usage: kapacitor record stream [options]
 
 	Record a snapshot of the live data stream.
 
@@ -248,7 +312,78 @@ Options:
     	(tickstream, with -file) Retention policy of the points, unless the file names it with # CONTEXT-RETENTION-POLICY:
   -task string
     	The ID of a task. Uses the dbrp value for the task.
-`;
+`,
+  'record-batch': `Usage: kapacitor record batch [options]
+
+	Record the result of a InfluxDB query from a task.
+
+	Prints the recording ID on exit.
+
+	See 'kapacitor help replay' for how to replay a recording.
+
+	tickstream: batch recordings need InfluxDB, which tickstream does not support yet; the server answers
+	with an error saying so.
+
+Examples:
+
+	$ kapacitor record batch -task cpu_idle -start 2015-09-01T00:00:00Z -stop 2015-09-02T00:00:00Z
+
+		This records the result of the query defined in task 'cpu_idle' and runs the query
+		until the queries reaches the stop time, starting at time 'start' and incrementing
+		by the schedule defined in the task.
+
+	$ kapacitor record batch -task cpu_idle -past 10h
+
+		This records the result of the query defined in task 'cpu_idle' and runs the query
+		until the queries reaches the present time.
+		The starting time for the queries is 'now - 10h' and increments by the schedule defined in the task.
+
+Options:
+  -no-wait
+    	Do not wait for the recording to finish.
+  -past string
+    	Set start time via 'now - past'.
+  -recording-id string
+    	The ID to give to this recording. If not set an random ID is chosen.
+  -start string
+    	The start time for the set of queries.
+  -stop string
+    	The stop time for the set of queries (default now).
+  -task string
+    	The ID of a task. Uses the queries contained in the task.
+`,
+  'record-query': `Usage: kapacitor record query [options]
+
+	Record the result of a InfluxDB query.
+
+	Prints the recording ID on exit.
+
+	Recordings have types like tasks. you must specify the desired type.
+
+	See 'kapacitor help replay' for how to replay a recording.
+
+	tickstream: query recordings need InfluxDB, which tickstream does not support yet; the server answers
+	with an error saying so. To record points you have as line protocol, see 'kapacitor record stream -file'.
+
+Examples:
+
+	$ kapacitor record query -query 'select value from "telegraf"."default"."cpu_idle" where time > now() - 1h and time < now()' -type stream
+
+		This records the result of the query and stores it as a stream recording. Use '-type batch' to store as batch recording.
+
+Options:
+  -cluster string
+    	Optional named InfluxDB cluster from configuration.
+  -no-wait
+    	Do not wait for the recording to finish.
+  -query string
+    	The query to record.
+  -recording-id string
+    	The ID to give to this recording. If not set an random ID is chosen.
+  -type string
+    	The type of the recording to save (stream|batch).
+`,
+} as const;
 
 export const USAGE_REPLAY = `Usage: kapacitor replay [options]
 

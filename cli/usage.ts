@@ -1,27 +1,27 @@
 /** Usage texts, worded after Kapacitor 1.8's `kapacitor` CLI (cmd/kapacitor/main.go). */
-import { USAGE_EXPORT, USAGE_RECORD, USAGE_REPLAY } from './recordings.ts';
+import { USAGE_EXPORT, USAGE_RECORD, USAGES_RECORD, USAGE_REPLAY } from './recordings.ts';
 
 export const MAIN_USAGE = `Usage: kapacitor [options] [command] [args]
 
 Commands:
 
-	define          Create/update a task.
-	define-template Create/update a template.
-	enable          Enable and start running a task with live data.
-	disable         Stop running a task.
-	reload          Reload a running task with an updated task definition.
-	record          Record the result of a query or a snapshot of the current stream data.
-	replay          Replay a recording to a task.
-	export-recording Print a recording as line protocol (tickstream).
-	delete          Delete tasks, templates, recordings or replays.
-	list            List information about tasks, templates, recordings or replays.
-	show            Display detailed information about a task.
-	show-template   Display detailed information about a template.
-	level           Sets the logging level on the kapacitord server.
-	stats           Display various stats about Kapacitor.
-	version         Displays the Kapacitor version info.
-	vars            Print debug vars in JSON format.
-	help            Prints help for a command.
+	record                Record the result of a query or a snapshot of the current stream data.
+	define                Create/update a task.
+	define-template       Create/update a template.
+	replay                Replay a recording to a task.
+	enable                Enable and start running a task with live data.
+	disable               Stop running a task.
+	reload                Reload a running task with an updated task definition.
+	export-recording      (tickstream) Print a recording as line protocol.
+	delete                Delete tasks, templates, recordings or replays.
+	list                  List information about tasks, templates, recordings or replays.
+	show                  Display detailed information about a task.
+	show-template         Display detailed information about a template.
+	level                 Sets the logging level on the kapacitord server.
+	stats                 Display various stats about Kapacitor.
+	version               Displays the Kapacitor version info.
+	vars                  Print debug vars in JSON format.
+	help                  Prints help for a command.
 
 Options:
   -skipVerify
@@ -93,9 +93,11 @@ Options:
 
 	Show details about a specific task.
 
+	tickstream: with -replay the task ID may be left out; the replay's task is shown.
+
 Options:
   -replay string
-    	Optional replay ID. If set the task information is in the context of the replay.
+    	Optional replay ID. If set the task information is in the context of the running replay.
 `,
   'show-template': `Usage: kapacitor show-template <template ID>
 
@@ -125,6 +127,7 @@ Options:
 	Prints help for a command.
 `,
   record: USAGE_RECORD,
+  ...USAGES_RECORD,
   replay: USAGE_REPLAY,
   'export-recording': USAGE_EXPORT,
 };

@@ -112,3 +112,146 @@ test('kill -9 during a recording: after restart it is listed as failed and the d
   assert.equal((await kapacitor(s.url, 'delete', 'recordings', 'cut')).code, 0);
   assert.equal((await kapacitor(s.url, 'record', 'stream', '-task', 'x', '-duration', '1ms', '-recording-id', 'cut')).stdout, 'cut\n');
 });
+
+/** Line protocol in the influx_inspect export layout for the task's dbrp, one point per second from `t0`. */
+function lpFile(dir: string, name: string, seconds: number[]): string {
+  const path = join(dir, name);
+  const t0 = 1478629267;
+  writeFileSync(path, '# CONTEXT-DATABASE:autoscale\n# CONTEXT-RETENTION-POLICY:autogen\n' +
+    seconds.map((s, i) => `requests,host=a value=${i + 1} ${t0 + s}\n`).join(''));
+  return path;
+}
+
+test('replay clocks through the CLI, show -replay of a running replay, list while running', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tickstream-rec-clock-'));
+  const s = await startServer(dir);
+  t.after(async () => { await s.stop('SIGTERM'); rmSync(dir, { recursive: true, force: true }); });
+  const tick = join(dir, 'x.tick');
+  writeFileSync(tick, SCRIPT);
+  assert.equal((await kapacitor(s.url, 'define', 'x', '-tick', tick)).code, 0);
+  const seconds = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  for (const [id, secs] of [['slow', seconds(60)], ['short', [0, 1, 2]], ['hour', [0, 3600]]] as const) {
+    const r = await kapacitor(s.url, 'record', 'stream', '-file', lpFile(dir, `${id}.lp`, [...secs]), '-precision', 's', '-recording-id', id);
+    assert.equal(r.stdout, `${id}\n`, r.stderr);
+  }
+
+  // a minute of data at recorded pace: -no-wait returns at once and prints nothing
+  const started = await kapacitor(s.url, 'replay', '-recording', 'slow', '-task', 'x', '-real-clock', '-no-wait', '-replay-id', 'live');
+  assert.deepEqual([started.code, started.stdout, started.stderr], [0, '', '']);
+  const running = await kapacitor(s.url, 'list', 'replays');
+  assert.equal(running.stdout, 'ID   Task Recording Status   Clock   Date                   \n' +
+    `live x    slow      running  real    ${running.stdout.slice(-24, -1)}\n`);
+  assert.match(running.stdout, /\d\d \w{3} \d\d \d\d:\d\d UTC    \n$/);
+  // show -replay: the replay's instance of the task (executing although the task is disabled), with its DOT stats
+  const shown = await kapacitor(s.url, 'show', '-replay', 'live', 'x');
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /^ID: x\nError: \nTemplate: \nType: stream\nStatus: disabled\nExecuting: true\n/);
+  assert.match(shown.stdout, /\nDOT:\ndigraph x \{\ngraph \[throughput="[\d.]+ points\/s"\];\n/);
+  // tickstream: the task ID may be left out with -replay
+  const short = await kapacitor(s.url, 'show', '-replay', 'live');
+  assert.equal(short.code, 0, short.stderr);
+  assert.equal(short.stdout.split('DOT:')[0], shown.stdout.split('DOT:')[0]);
+  const unknown = await kapacitor(s.url, 'show', '-replay', 'nosuch');
+  assert.deepEqual([unknown.code, unknown.stderr], [3, 'Error: could not find replay: no replay exists\n']);
+  // the live task is untouched: its own view is not executing
+  assert.match((await kapacitor(s.url, 'show', 'x')).stdout, /\nExecuting: false\n/);
+  // deleting the running replay stops it
+  assert.equal((await kapacitor(s.url, 'delete', 'replays', 'live')).code, 0);
+  assert.equal((await kapacitor(s.url, 'list', 'replays')).stdout, 'ID Task Recording Status   Clock   Date                   \n');
+
+  // -real-clock waits as long as the data spans (2 s); without -rec-time the times are shifted to now
+  let began = Date.now();
+  const paced = await kapacitor(s.url, 'replay', '-recording', 'short', '-task', 'x', '-real-clock', '-replay-id', 'paced');
+  assert.equal(paced.stdout, 'paced\n', paced.stderr);
+  assert.ok(Date.now() - began >= 2000, `a real-clock replay of 2 s of data took ${Date.now() - began} ms`);
+  const out = JSON.parse(await (await fetch(`${s.url}/kapacitor/v1/tasks/x/out?replay-id=paced`)).text()) as { series: { values: [string, number][] }[] };
+  const [time, value] = out.series[0]!.values[0]!;
+  assert.equal(value, 3);
+  assert.ok(Math.abs(Date.parse(time) - Date.now()) < 10 * 60_000, `shifted time ${time} is not near now`);
+  // fast (the default): an hour of data replays without waiting for it
+  began = Date.now();
+  const quick = await kapacitor(s.url, 'replay', '-recording', 'hour', '-task', 'x', '-rec-time', '-replay-id', 'quick');
+  assert.equal(quick.stdout, 'quick\n', quick.stderr);
+  assert.ok(Date.now() - began < 60_000);
+  assert.equal(await (await fetch(`${s.url}/kapacitor/v1/tasks/x/out?replay-id=quick`)).text(),
+    '{"series":[{"name":"requests","tags":{"host":"a"},"columns":["time","value"],"values":[["2016-11-08T19:21:07Z",2]]}]}');
+  const done = await kapacitor(s.url, 'list', 'replays', 'p*', 'q*');
+  assert.match(done.stdout, /^ID    Task Recording Status   Clock   Date {19}\npaced x    short     finished real    .{23}\nquick x    hour      finished fast    .{23}\n$/);
+  const recs = await kapacitor(s.url, 'list', 'recordings', 'short', 'h*');
+  assert.match(recs.stdout, /^ID    Type    Status    Size      Date {19}\nshort stream  finished  \d+ B {4,}.{23}\nhour  stream  finished  \d+ B {4,}.{23}\n$/);
+});
+
+test('record and replay argument errors: Kapacitor\'s messages and exit codes; batch/query answered by the server', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tickstream-rec-args-'));
+  const s = await startServer(dir);
+  t.after(async () => { await s.stop('SIGTERM'); rmSync(dir, { recursive: true, force: true }); });
+  const tick = join(dir, 'x.tick');
+  writeFileSync(tick, SCRIPT);
+  assert.equal((await kapacitor(s.url, 'define', 'x', '-tick', tick)).code, 0);
+  const run = (...args: string[]) => kapacitor(s.url, ...args);
+
+  // Kapacitor: the subcommand's usage, then the error (exit 3)
+  const noStart = await run('record', 'batch', '-task', 'x');
+  assert.equal(noStart.code, 3);
+  assert.ok(noStart.stderr.startsWith('Usage: kapacitor record batch [options]\n'), noStart.stderr);
+  assert.ok(noStart.stderr.endsWith('\nError: must set one of start or past flags.\n'), noStart.stderr);
+  const both = await run('record', 'batch', '-task', 'x', '-past', '1h', '-start', '2015-09-01T00:00:00Z');
+  assert.ok(both.stderr.endsWith('\nError: cannot set both start and past flags.\n'), both.stderr);
+  assert.ok((await run('record', 'batch', '-past', '1h')).stderr.endsWith('\nError: task is required\n'));
+  const noType = await run('record', 'query', '-query', 'select 1');
+  assert.equal(noType.code, 3);
+  assert.ok(noType.stderr.startsWith('Usage: kapacitor record query [options]\n'));
+  assert.ok(noType.stderr.endsWith('\nError: both query and type are required\n'));
+  const badStart = await run('record', 'batch', '-task', 'x', '-start', 'yesterday');
+  assert.deepEqual([badStart.code, badStart.stderr], [3, 'Error: invalid -start "yesterday": must be an RFC3339 time, e.g. 2015-09-01T00:00:00Z\n']);
+  const badDur = await run('record', 'stream', '-task', 'x', '-duration', 'soon');
+  assert.deepEqual([badDur.code, badDur.stderr], [3, 'Error: invalid -duration "soon": must be a duration, e.g. 90s, 1m or 1h30m\n']);
+
+  // well-formed batch/query requests reach the server, which says why it cannot do them; nothing is created
+  const unsupported = 'Error: batch and query recordings and replays need InfluxDB, which tickstream does not support yet; ' +
+    'record a stream (POST /kapacitor/v1/recordings/stream) or import line protocol (POST /kapacitor/v1/recordings/import)\n';
+  const batch = await run('record', 'batch', '-task', 'x', '-past', '1h');
+  assert.deepEqual([batch.code, batch.stdout, batch.stderr], [3, '', unsupported]);
+  const query = await run('record', 'query', '-query', 'select value from cpu', '-type', 'stream', '-recording-id', 'q');
+  assert.deepEqual([query.code, query.stderr], [3, unsupported]);
+  assert.equal((await run('list', 'recordings')).stdout, 'ID Type    Status    Size      Date                   \n');
+
+  // usage errors: exit 2, message then usage
+  const badType = await run('record', 'query', '-query', 'q', '-type', 'table');
+  assert.equal(badType.code, 2);
+  assert.ok(badType.stderr.startsWith('invalid value "table" for flag -type: must be stream or batch\nUsage: kapacitor record query'));
+  const fileAndTask = await run('record', 'stream', '-file', 'a.lp', '-task', 'x');
+  assert.equal(fileAndTask.code, 2);
+  assert.ok(fileAndTask.stderr.startsWith('-file imports a file as a recording: it cannot be combined with -task or -duration\nUsage: kapacitor record stream'));
+  const dbNoFile = await run('record', 'stream', '-task', 'x', '-duration', '1s', '-db', 'd', '-rp', 'r');
+  assert.equal(dbNoFile.code, 2);
+  assert.ok(dbNoFile.stderr.startsWith('-db, -rp only apply with -file\n'));
+  const unknownFlag = await run('replay', '-recording', 'r', '-task', 'x', '-fast');
+  assert.equal(unknownFlag.code, 2);
+  assert.ok(unknownFlag.stderr.startsWith('flag provided but not defined: -fast\nUsage: kapacitor replay [options]'));
+  const noRecType = await run('record');
+  assert.equal(noRecType.code, 2);
+  assert.ok(noRecType.stderr.includes('Usage: kapacitor record [batch|stream|query] [options]'));
+  assert.deepEqual([(await run('record', 'table')).stderr], ['Error: Unknown record type "table", expected \'stream\', \'batch\' or \'query\'\n']);
+  const missingFile = await run('record', 'stream', '-file', join(dir, 'none.lp'));
+  assert.equal(missingFile.code, 3);
+  assert.match(missingFile.stderr, /^Error: reading .*none\.lp: ENOENT: no such file or directory/);
+
+  // replay: Kapacitor checks the recording before the task
+  const noRec = await run('replay', '-task', 'x');
+  assert.equal(noRec.code, 3);
+  assert.ok(noRec.stderr.startsWith('Usage: kapacitor replay [options]\n') && noRec.stderr.endsWith('\nError: must pass recording ID\n'));
+  assert.ok((await run('replay', '-recording', 'r')).stderr.endsWith('\nError: must pass task ID\n'));
+  const missing = await run('replay', '-recording', 'nosuch', '-task', 'x');
+  assert.deepEqual([missing.code, missing.stderr], [3, 'Error: recording not found: no recording exists\n']);
+
+  // help: the subcommand's usage for record stream -h, export-recording's own
+  const help = await run('record', 'stream', '-h');
+  assert.equal(help.code, 0);
+  assert.ok(help.stderr.startsWith('Usage: kapacitor record stream [options]\n'));
+  assert.ok((await run('help', 'export-recording')).stdout.startsWith('Usage: kapacitor export-recording <recording ID>\n'));
+  const exportMissing = await run('export-recording', 'nosuch');
+  assert.deepEqual([exportMissing.code, exportMissing.stderr], [3, 'Error: error finding recording: no recording exists\n']);
+  assert.equal((await run('export-recording')).code, 2);
+  assert.equal((await run('list')).stderr.split('\n')[0], "Must specify 'tasks', 'templates', 'recordings' or 'replays'");
+});
