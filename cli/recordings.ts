@@ -261,8 +261,7 @@ export async function replay(args: string[], ctx: Ctx): Promise<void> {
 /** `kapacitor export-recording <id>` (ours): the recording as line protocol on stdout. */
 export async function exportRecording(args: string[], ctx: Ctx): Promise<void> {
   if (args.length !== 1) throw new UsageError('Must specify one recording ID', 'export-recording');
-  const res = await ctx.client().call('GET', `${V1}/recordings/${args[0]}/data`, { okStatuses: [200] });
-  ctx.io.out(res.body);
+  await ctx.client().stream(`${V1}/recordings/${encodeURIComponent(args[0]!)}/data`, (chunk) => ctx.io.out(chunk));
 }
 
 export const USAGE_RECORD = `Usage: kapacitor record [batch|stream|query] [options]

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kapacitor, startServer, write } from './processes.ts';
@@ -253,5 +253,19 @@ test('record and replay argument errors: Kapacitor\'s messages and exit codes; b
   const exportMissing = await run('export-recording', 'nosuch');
   assert.deepEqual([exportMissing.code, exportMissing.stderr], [3, 'Error: error finding recording: no recording exists\n']);
   assert.equal((await run('export-recording')).code, 2);
+  // export streams; a damaged file cuts the transfer, which is an error, not a silently short export
+  const big = join(dir, 'big.lp');
+  writeFileSync(big, Array.from({ length: 15_000 }, (_, i) => `requests,host=h${i % 97} value=${i} ${1478629267 + i}\n`).join(''));
+  assert.equal((await run('record', 'stream', '-file', big, '-db', 'autoscale', '-rp', 'autogen', '-precision', 's', '-recording-id', 'big')).stdout, 'big\n');
+  const whole = await run('export-recording', 'big');
+  assert.equal(whole.code, 0, whole.stderr);
+  const lines = whole.stdout.split('\n');
+  assert.equal(lines.length, 3 + 15_000 + 1);
+  assert.equal(lines[3 + 14_999], 'requests,host=h61 value=14999 1478644266000000000');
+  const file = join(dir, 'replay', 'big.tsrec');
+  truncateSync(file, Math.floor(statSync(file).size * 0.6));
+  const cut = await run('export-recording', 'big');
+  assert.equal(cut.code, 3);
+  assert.match(cut.stderr, /^Error: Get "http:\/\/127\.0\.0\.1:\d+\/kapacitor\/v1\/recordings\/big\/data": /);
   assert.equal((await run('list')).stderr.split('\n')[0], "Must specify 'tasks', 'templates', 'recordings' or 'replays'");
 });
