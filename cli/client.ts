@@ -65,26 +65,38 @@ export class Client {
 
   /** Sends a request; transport errors become CliError with Go-like text. */
   async request(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<Response> {
-    const url = this.url(path, opts.query);
     const headers: Record<string, string> = { 'User-Agent': 'KapacitorClient' };
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['Content-Type'] = 'application/json';
     }
+    return this.transport(method, this.url(path, opts.query), headers, body);
+  }
+
+  /** Sends raw bytes (line protocol for `record stream -file`); transport errors as for request. */
+  async requestRaw(method: string, path: string, query: Query, body: Buffer): Promise<Response> {
+    return this.transport(method, this.url(path, query), { 'User-Agent': 'KapacitorClient', 'Content-Type': 'text/plain' }, body);
+  }
+
+  private async transport(method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {
     try {
       return await this.send(method, url, headers, body);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const verb = method[0] + method.slice(1).toLowerCase();
-      const reason = err.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
-        : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
-          : err.message;
-      throw new CliError(`${verb} ${JSON.stringify(redacted(url))}: ${reason}`);
+      throw this.transportError(method, url, e as NodeJS.ErrnoException);
     }
   }
 
-  private send(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<Response> {
+  /** Go's client error text: `Get "http://…": dial tcp …: connect: connection refused`. */
+  private transportError(method: string, url: string, err: NodeJS.ErrnoException): CliError {
+    const verb = method[0] + method.slice(1).toLowerCase();
+    const reason = err.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
+      : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
+        : err.message;
+    return new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
+  }
+
+  private send(method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {
     const https = this.base.protocol === 'https:';
     return new Promise((resolve, reject) => {
       const onResponse = (res: IncomingMessage): void => {
@@ -99,6 +111,40 @@ export class Client {
       req.on('error', reject);
       req.end(body);
     });
+  }
+
+  /**
+   * GET whose 200 body is handed to `onData` chunk by chunk as it arrives (`export-recording`: a recording can be
+   * large). Another status is an error with the server's text; a body cut off mid-way is an error too.
+   */
+  async stream(path: string, onData: (chunk: string) => void): Promise<void> {
+    const url = this.url(path);
+    const headers = { 'User-Agent': 'KapacitorClient' };
+    const https = this.base.protocol === 'https:';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onResponse = (res: IncomingMessage): void => {
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (status === 200 ? onData(c) : chunks.push(Buffer.from(c))));
+          res.on('aborted', () => reject(new Error('the server ended the response before the end')));
+          res.on('error', reject);
+          res.on('end', () => {
+            if (!res.complete) reject(new Error('the server ended the response before the end'));
+            else if (status !== 200) reject(new CliError(errorText({ status, body: Buffer.concat(chunks).toString('utf8') })));
+            else resolve();
+          });
+        };
+        const req = https
+          ? httpsRequest(url, { method: 'GET', headers, rejectUnauthorized: !this.skipVerify }, onResponse)
+          : httpRequest(url, { method: 'GET', headers }, onResponse);
+        req.on('error', reject);
+        req.end();
+      });
+    } catch (e) {
+      throw e instanceof CliError ? e : this.transportError('GET', url, e as NodeJS.ErrnoException);
+    }
   }
 
   /** Like request, but a non-2xx answer (other than `okStatuses`) becomes the server's error text. */

@@ -18,6 +18,7 @@ import { parseDBRP, readTaskFile, readText, readVarsFile, type TaskFile } from '
 import { USAGES } from './usage.ts';
 import { versionLine } from './version.ts';
 import { deleteTopicHandlers, deleteTopics, listTopicHandlersCmd, listTopicsCmd } from './topics.ts';
+import { deleteMatching, listRecordings, listReplays } from './recordings.ts';
 
 export interface Io {
   out(s: string): void;
@@ -164,6 +165,8 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
     await deleteTopics(patterns, ctx);
   } else if (kind === 'topic-handlers') {
     await deleteTopicHandlers(patterns, ctx);
+  } else if (kind === 'recordings' || kind === 'replays') {
+    await deleteMatching(c, kind, patterns);
   } else if (DELETE_KINDS.includes(kind)) {
     throw new CliError(`deleting ${kind} is not supported by tickstream (no ${kind} API)`);
   } else {
@@ -174,7 +177,7 @@ export async function del(args: string[], ctx: Ctx): Promise<void> {
 // ---- list / show ---------------------------------------------------------------------------------------
 
 export async function list(args: string[], ctx: Ctx): Promise<void> {
-  if (args.length < 1) throw new UsageError("Must specify 'tasks', 'templates', 'topics', or 'topic-handlers'", 'list');
+  if (args.length < 1) throw new UsageError("Must specify 'tasks', 'templates', 'recordings', 'replays', 'topics', or 'topic-handlers'", 'list');
   const [kind, ...rest] = args as [string, ...string[]];
   const patterns = rest.length ? rest : [''];
   const c = ctx.client();
@@ -186,29 +189,45 @@ export async function list(args: string[], ctx: Ctx): Promise<void> {
     const seen = new Map<string, TemplateJson>();
     for (const p of patterns) for (const t of await listTemplates(c, p, ['type', 'vars'])) seen.set(t.id, t);
     ctx.io.out(formatTemplateList([...seen.values()]));
+  } else if (kind === 'recordings') {
+    ctx.io.out(await listRecordings(c, patterns));
+  } else if (kind === 'replays') {
+    ctx.io.out(await listReplays(c, patterns));
   } else if (kind === 'topics') {
     await listTopicsCmd(patterns, ctx);
   } else if (kind === 'topic-handlers') {
     await listTopicHandlersCmd(patterns, ctx);
   } else {
-    throw new CliError(`cannot list '${kind}' did you mean 'tasks', 'templates', 'topics' or 'topic-handlers'?`);
+    throw new CliError(`cannot list '${kind}' did you mean 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'?`);
   }
 }
 
 export async function show(args: string[], ctx: Ctx): Promise<void> {
   const { opts, args: pos } = parseFlags<{ replay?: string }>('show', args, (c) => c.option('--replay <id>'));
-  if (pos.length !== 1) throw new UsageError('Must specify one task ID', 'show');
+  // tickstream: with -replay the task ID may be left out (the replay's task is shown)
+  if (pos.length > 1 || (pos.length === 0 && !opts.replay)) throw new UsageError('Must specify one task ID', 'show');
   const c = ctx.client();
+  const id = pos[0] ?? await replayTask(c, opts.replay!);
   const t = opts.replay
-    ? await c.json<TaskJson>('GET', taskPath(pos[0]!), { query: [['dot-view', 'attributes'], ['replay-id', opts.replay], ['script-format', 'formatted']] })
-    : await showTask(c, pos[0]!);
+    ? await c.json<TaskJson>('GET', taskPath(id), { query: [['dot-view', 'attributes'], ['replay-id', opts.replay], ['script-format', 'formatted']] })
+    : await showTask(c, id);
   let out = formatShow(t);
   // tickstream: the last scaling decisions of tasks that autoscale (a server without the endpoint prints none)
   if (!opts.replay && (t.dot ?? '').includes('_autoscale')) {
-    const d = await lastDecisions(c, pos[0]!, SHOW_DECISIONS);
+    const d = await lastDecisions(c, id, SHOW_DECISIONS);
     if (d) out += formatDecisions(d);
   }
   ctx.io.out(out);
+}
+
+/** The task of a replay (GET /replays/<id>: 202 while it runs, 200 once done). */
+async function replayTask(c: Client, replayId: string): Promise<string> {
+  const res = await c.call('GET', `/kapacitor/v1/replays/${encodeURIComponent(replayId)}`, { okStatuses: [200, 202] });
+  try {
+    return (JSON.parse(res.body) as { task: string }).task;
+  } catch {
+    throw new CliError(`invalid response: code ${res.status}: body: ${res.body}`);
+  }
 }
 
 export async function showTemplateCmd(args: string[], ctx: Ctx): Promise<void> {

@@ -6,6 +6,7 @@ import { Client, CliError } from './client.ts';
 import * as cmd from './commands.ts';
 import { whatif } from './whatif.ts';
 import * as topics from './topics.ts';
+import { exportRecording, record, replay } from './recordings.ts';
 import { goFlagsToCommander, wantsHelp } from './flags.ts';
 import { MAIN_USAGE, USAGES } from './usage.ts';
 
@@ -29,6 +30,9 @@ const COMMANDS: Record<string, Handler> = {
   version: cmd.version,
   level: cmd.level,
   whatif,
+  record,
+  replay,
+  'export-recording': exportRecording,
 };
 
 export interface RunEnv {
@@ -96,7 +100,9 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     return 1;
   }
   if (wantsHelp(rest)) {
-    io.err(USAGES[name] ?? MAIN_USAGE);
+    // `record stream -h`: the subcommand's usage, as Kapacitor's record-stream flag set prints
+    const sub = name === 'record' && rest[0] !== undefined ? USAGES[`record-${rest[0]}`] : undefined;
+    io.err(sub ?? USAGES[name] ?? MAIN_USAGE);
     return 0;
   }
   let client: Client | undefined;

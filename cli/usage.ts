@@ -1,28 +1,32 @@
 /** Usage texts, worded after Kapacitor 1.8's `kapacitor` CLI (cmd/kapacitor/main.go). */
+import { USAGE_EXPORT, USAGE_RECORD, USAGES_RECORD, USAGE_REPLAY } from './recordings.ts';
 
 export const MAIN_USAGE = `Usage: kapacitor [options] [command] [args]
 
 Commands:
 
-	define          Create/update a task.
-	define-template Create/update a template.
+	record                Record the result of a query or a snapshot of the current stream data.
+	define                Create/update a task.
+	define-template       Create/update a template.
 	define-topic-handler  Create/update an alert handler for a topic.
-	enable          Enable and start running a task with live data.
-	disable         Stop running a task.
-	reload          Reload a running task with an updated task definition.
-	delete          Delete tasks, templates, topics or topic-handlers.
-	list            List information about tasks, templates, topics or topic-handlers.
-	show            Display detailed information about a task.
-	show-template   Display detailed information about a template.
+	replay                Replay a recording to a task.
+	enable                Enable and start running a task with live data.
+	disable               Stop running a task.
+	reload                Reload a running task with an updated task definition.
+	delete                Delete tasks, templates, recordings, replays, topics or topic-handlers.
+	list                  List information about tasks, templates, recordings, replays, topics or topic-handlers.
+	show                  Display detailed information about a task.
+	show-template         Display detailed information about a template.
 	show-topic-handler    Display detailed information about an alert handler for a topic.
 	show-topic            Display detailed information about an alert topic.
-	level           Sets the logging level on the kapacitord server.
-	stats           Display various stats about Kapacitor.
-	version         Displays the Kapacitor version info.
-	vars            Print debug vars in JSON format.
-	whatif          Replay points through autoscale tasks against a simulated cluster (tickstream).
-	test            Run TICKscript fixtures in-process (tickstream only).
-	help            Prints help for a command.
+	level                 Sets the logging level on the kapacitord server.
+	stats                 Display various stats about Kapacitor.
+	version               Displays the Kapacitor version info.
+	vars                  Print debug vars in JSON format.
+	export-recording      (tickstream) Print a recording as line protocol.
+	whatif                (tickstream) Replay points through autoscale tasks against a simulated cluster.
+	test                  (tickstream) Run TICKscript fixtures in-process.
+	help                  Prints help for a command.
 
 Options:
   -skipVerify
@@ -82,17 +86,19 @@ Options:
 
 	Disable then enable a running task. Arguments are glob patterns.
 `,
-  delete: `Usage: kapacitor delete (tasks|templates|topics|topic-handlers) [task ID | template ID | topic ID | pattern]...
+  delete: `Usage: kapacitor delete (tasks|templates|recordings|replays|topics|topic-handlers) [ID or pattern]...
 
-	Delete tasks, templates, topics or topic handlers. Arguments are glob patterns.
+	Delete tasks, templates, recordings, replays, topics or topic handlers. Arguments are glob patterns.
+	An enabled task is disabled, then deleted; deleting a running recording or replay stops it.
 
 	Deleting handlers requires that the topic ID be given before the handler patterns:
 
 		$ kapacitor delete topic-handlers [topic ID] [handler ID or pattern]...
 `,
-  list: `Usage: kapacitor list (tasks|templates|topics|topic-handlers) [ID or pattern]...
+  list: `Usage: kapacitor list (tasks|templates|recordings|replays|topics|topic-handlers) [ID or pattern]...
 
-	List tasks, templates, topics or handlers, optionally only those whose ID matches one of the glob patterns.
+	List tasks, templates, recordings, replays, topics or handlers, optionally only those whose ID matches one of
+	the glob patterns.
 
 	Listing handlers requires that the topic ID or pattern be specified before the handler patterns.
 
@@ -161,9 +167,11 @@ Options:
 
 	Show details about a specific task.
 
+	tickstream: with -replay the task ID may be left out; the replay's task is shown.
+
 Options:
   -replay string
-    	Optional replay ID. If set the task information is in the context of the replay.
+    	Optional replay ID. If set the task information is in the context of the running replay.
 `,
   'show-template': `Usage: kapacitor show-template <template ID>
 
@@ -203,4 +211,8 @@ Options:
 
 	Exit status: 0 all passed, 1 an expectation failed, 2 a fixture file is bad.
 `,
+  record: USAGE_RECORD,
+  ...USAGES_RECORD,
+  replay: USAGE_REPLAY,
+  'export-recording': USAGE_EXPORT,
 };

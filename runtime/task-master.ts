@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { DBRP, Pipeline } from '../tickscript/pipeline.ts';
 import type { Point } from './point.ts';
-import { Router } from './router.ts';
+import { Router, type Routable } from './router.ts';
 import type { RuntimeServices } from './services.ts';
 import { Task, type RunningTask } from './task.ts';
 import { nodeFactory } from '../nodes/index.ts';
@@ -82,6 +82,23 @@ export class TaskMaster implements PointSink {
   /** A deleted task's anonymous alert topics are deleted with it (Kapacitor's deleteAlertHook). */
   taskDeleted(id: string): void {
     this.services.alerts?.deleteTaskTopics(id);
+  }
+
+  /**
+   * Adds a tap: something that receives the points of its dbrps/measurements like a task does (a stream
+   * recording). Costs nothing on the write path while no tap exists; `feed` must not throw.
+   */
+  addTap(tap: Routable): void {
+    this.router.add(tap);
+  }
+
+  removeTap(tap: Routable): void {
+    this.router.remove(tap);
+  }
+
+  /** The httpOut endpoint names of a running task (replays snapshot them when they end). */
+  endpointNames(taskId: string): string[] {
+    return this.tasks.get(taskId)?.endpointNames() ?? [];
   }
 
   getTask(id: string): RunningTask | undefined {

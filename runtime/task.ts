@@ -129,6 +129,10 @@ export class Task implements RunningTask {
     return out;
   }
 
+  endpointNames(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
   endpoint(name: string): EndpointSource | undefined {
     return this.endpoints.get(name);
   }
@@ -198,7 +202,7 @@ function validateShape(p: Pipeline): void {
   }
 }
 
-function fromMeasurements(p: Pipeline): readonly string[] | null {
+export function fromMeasurements(p: Pipeline): readonly string[] | null {
   const out = new Set<string>();
   let any = false;
   for (const n of p.nodes as readonly PipelineNode[]) {

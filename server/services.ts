@@ -18,7 +18,10 @@ import { TaskStore } from './store/store.ts';
 import { SqliteAlertStore } from './store/alert-store.ts';
 import { AlertService } from '../alerting/service.ts';
 import { scriptHandlerFactory, topicHandlerFactory } from '../alerting/handlers/index.ts';
-import { TaskService, TemplateService, taskApi } from './api/index.ts';
+import { API_BASES, TaskService, TemplateService, taskApi } from './api/index.ts';
+import { ReplayService } from './replay/service.ts';
+import { replayRoutes } from './replay/routes.ts';
+import type { RuntimeServices } from '../runtime/services.ts';
 import { tickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
@@ -64,6 +67,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const kubernetes = new KubernetesClients(config.kubernetes);
     const clusterId = store.identity('cluster_id');
     const serverId = store.identity('server_id');
+    // the store closes last at shutdown (lifecycle hooks run newest first)
+    lifecycle.onClose(closeStore, 'task store');
     // enabled [[influxdb]] clusters (influxDBOut writes to them, subscriptions feed /write); none → no InfluxDB at all
     let routeUdp = (_db: string, _rp: string, _data: Buffer): void => {};
     const influxdb = config.influxdb.some((s) => s.enabled)
@@ -83,10 +88,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     });
     alerts.open();
     lifecycle.onClose(() => alerts.close(), 'alert service');
-    const taskMaster = new TaskMaster({
-      // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
-      logger: logger.child({ component: 'task_master' }),
-      services: {
+    const runtimeServices: RuntimeServices = {
         kubernetes,
         swarm: new SwarmClients(config.swarm),
         httpPost: httpPostEndpoints(config.httppost),
@@ -100,7 +102,11 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
         outboundGuard: new OutboundGuard(config.blacklistCidrs),
         disabledHandlers: new Set(config.disableHandlers),
-      },
+    };
+    const taskMaster = new TaskMaster({
+      // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
+      logger: logger.child({ component: 'task_master' }),
+      services: runtimeServices,
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
     });
@@ -119,9 +125,17 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     }
     const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
     const templates = new TemplateService(tasks, nowNs);
-    // hooks run newest first: stop the tasks, then close the store
-    lifecycle.onClose(closeStore, 'task store');
+    // recordings and replays (docs/recordings.md): what a crash cut off is marked failed now
+    const replays = new ReplayService({
+      store, script: tickscriptPort, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
+      logger: logger.child({ component: 'replay' }), now: nowNs,
+      timingSampleRate: config.stats.timingSampleRate, timingMovAvgSize: config.stats.timingMovavgSize,
+    });
+    const failed0 = replays.open();
+    if (failed0.recordings + failed0.replays > 0) logger.warn(failed0, 'recordings/replays cut off by the last shutdown marked failed');
+    // hooks run newest first: end recordings and replays, stop the tasks (then alerts, InfluxDB, the store)
     lifecycle.onClose(() => taskMaster.stopAll(), 'task master');
+    lifecycle.onClose(() => replays.close(), 'recordings and replays');
 
     // [stats]: the server's statistics into its own stream (_kapacitor.autogen), as Kapacitor's stats service
     if (config.stats.enabled) {
@@ -146,13 +160,14 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
-        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, alerts,
+        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, alerts, replays,
         subscriptions: influxdb ? () => influxdb.subscriptionCount() : undefined,
         ingress: () => ingressStats.snapshot().map((s) => ({
           database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
           pointsReceived: s.values.points_received,
         })),
       });
+      for (const base of API_BASES) await app.register(replayRoutes, { replays, base, now: nowNs });
     };
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const authStats = config.auth.enabled ? new AuthStats() : undefined;
@@ -188,6 +203,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       // InfluxDB being down must not keep tickstream from starting
       ready: async (address?: AddressInfo) => { if (influxdb && address) influxdb.start(address.port); },
       close: async () => {
+        await replays.close();
         taskMaster.stopAll();
         if (influxdb) {
           // influxDBOut's last buffered points go out before the clients close (bounded by [http] shutdown-timeout)

@@ -4,7 +4,7 @@
  * raw-body parsing and error format do not leak into other routes (e.g. /write).
  */
 import type { FastifyInstance } from 'fastify';
-import { tasksRoutes } from './tasks-routes.ts';
+import { tasksRoutes, type ReplayLookup } from './tasks-routes.ts';
 import { autoscaleRoutes } from './autoscale-routes.ts';
 import { whatifRoutes } from './whatif-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
@@ -29,13 +29,15 @@ export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'>
   readonly logger?: { level: string } | undefined;
   /** the alert service whose topics and handlers /alerts serves; the routes are absent without it */
   readonly alerts?: AlertService | undefined;
+  /** running replays, for `GET /tasks/<id>?replay-id=` (server/replay) */
+  readonly replays?: ReplayLookup | undefined;
 }
 
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
   for (const base of API_BASES) {
     await app.register(autoscaleRoutes, { tasks: opts.tasks, base });
     await app.register(whatifRoutes, { tasks: opts.tasks, base });
-    await app.register(tasksRoutes, { tasks: opts.tasks, base });
+    await app.register(tasksRoutes, { tasks: opts.tasks, base, replays: opts.replays });
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });
     if (opts.logger) await app.register(logLevelRoutes, { base, logger: opts.logger });

@@ -5,7 +5,7 @@
 import { formatRFC3339Nano, GO_ZERO_TIME } from '../../runtime/time.ts';
 import type { TaskRecord } from '../store/types.ts';
 import { ApiError } from './http.ts';
-import type { DotView } from './ports.ts';
+import type { DotView, RunningTaskPort } from './ports.ts';
 import type { TaskService } from './task-service.ts';
 
 export type ScriptFormat = 'formatted' | 'raw';
@@ -49,8 +49,10 @@ export function parseScriptFormat(v: string | undefined): ScriptFormat {
 
 /** Builds the task JSON with `fields` (in this order), evaluating DOT/stats only when asked for. */
 export function taskView(svc: TaskService, stored: TaskRecord, fields: readonly string[], dotView: DotView,
-  scriptFormat: ScriptFormat): Record<string, unknown> {
-  const { running, record } = svc.running(stored);
+  scriptFormat: ScriptFormat, replayInstance?: RunningTaskPort): Record<string, unknown> {
+  // `?replay-id=`: the replay's own instance of the task, not the live one (Kapacitor's convertTask with the
+  // replay's task master)
+  const { running, record } = replayInstance ? { running: replayInstance, record: stored } : svc.running(stored);
   const out: Record<string, unknown> = {};
   for (const f of fields) {
     switch (f) {

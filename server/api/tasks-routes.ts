@@ -7,10 +7,20 @@ import { parseIntParam, queryList, queryOne, useRawBodies } from './body.ts';
 import { globMatcher, BadPatternError } from './glob.ts';
 import { parseTaskRequest } from './task-request.ts';
 import type { TaskService } from './task-service.ts';
+import type { RunningTaskPort } from './ports.ts';
 import { LIST_DEFAULT_FIELDS, TASK_VIEW_FIELDS, parseDotView, parseScriptFormat, taskView } from './task-view.ts';
+
+/** Running replays' task instances (server/replay/service.ts), for `?replay-id=`. */
+export interface ReplayLookup {
+  /** throws ApiError 400 `no running replay with ID: R` / `replay R is not for task: T` (Kapacitor's texts) */
+  replayTask(replayId: string, taskId: string): RunningTaskPort;
+  /** httpOut body of a replay's task (running, or its final state once finished) */
+  replayHttpOut(replayId: string, taskId: string, endpoint: string): string | undefined;
+}
 
 export interface TasksRoutesOptions {
   readonly tasks: TaskService;
+  readonly replays?: ReplayLookup | undefined;
   /** '/kapacitor/v1' (also registered under '/kapacitor/v1preview') */
   readonly base: string;
 }
@@ -66,9 +76,15 @@ export async function tasksRoutes(app: FastifyInstance, opts: TasksRoutesOptions
     const q = req.query as Q;
     const dotView = parseDotView(queryOne(q['dot-view']));
     const scriptFormat = parseScriptFormat(queryOne(q['script-format']));
-    // `replay-id` is accepted (the real CLI always sends it); replays run no live task to show.
     const t = svc.get(req.params.id);
-    return sendJson(reply, 200, taskView(svc, t, TASK_VIEW_FIELDS, dotView, scriptFormat));
+    // the real CLI always sends `replay-id` (empty: the live task)
+    const replayId = queryOne(q['replay-id']) ?? '';
+    let instance: RunningTaskPort | undefined;
+    if (replayId !== '') {
+      if (!opts.replays) throw new ApiError(400, `no running replay with ID: ${replayId}`);
+      instance = opts.replays.replayTask(replayId, t.id);
+    }
+    return sendJson(reply, 200, taskView(svc, t, TASK_VIEW_FIELDS, dotView, scriptFormat, instance));
   });
 
   app.patch(`${base}/tasks/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
@@ -86,6 +102,13 @@ export async function tasksRoutes(app: FastifyInstance, opts: TasksRoutesOptions
   app.get(`${base}/tasks/:id/*`, async (req: FastifyRequest<{ Params: { id: string; '*': string } }>, reply) => {
     const { id } = req.params;
     const endpoint = req.params['*'];
+    // tickstream: `?replay-id=R` reads the endpoint of replay R's instance of the task (docs/recordings.md)
+    const replayId = queryOne((req.query as Q)['replay-id']) ?? '';
+    if (replayId !== '') {
+      const out = opts.replays?.replayHttpOut(replayId, id, endpoint);
+      if (out === undefined) throw new ApiError(404, `no httpOut endpoint ${JSON.stringify(endpoint)} in replay ${JSON.stringify(replayId)} of task ${JSON.stringify(id)}`);
+      return reply.code(200).type(JSON_TYPE).send(out);
+    }
     const body = svc.runner.httpOut(id, endpoint);
     if (body === undefined) throw new ApiError(404, `no httpOut endpoint ${JSON.stringify(endpoint)} in running task ${JSON.stringify(id)}`);
     return reply.code(200).type(JSON_TYPE).send(body);

@@ -123,6 +123,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'recordings and replays index (server/store/recordings-store.ts; files under [replay] dir)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE recordings (
+          id       TEXT PRIMARY KEY,
+          type     TEXT NOT NULL CHECK (type IN ('stream', 'batch')),
+          file     TEXT NOT NULL,     -- path of the recording file (recordings/format.ts)
+          size     INTEGER NOT NULL,  -- bytes on disk
+          date     INTEGER NOT NULL,  -- ns since the Unix epoch: creation, then completion
+          error    TEXT NOT NULL DEFAULT '',
+          status   TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+          progress REAL NOT NULL,
+          points   INTEGER NOT NULL DEFAULT 0,
+          dbrps    TEXT NOT NULL DEFAULT '[]'  -- JSON [{"db","rp"}] seen in the data
+        ) WITHOUT ROWID;
+
+        CREATE TABLE replays (
+          id             TEXT PRIMARY KEY,
+          recording      TEXT NOT NULL,
+          task           TEXT NOT NULL,
+          recording_time INTEGER NOT NULL,  -- 0/1
+          clock          TEXT NOT NULL CHECK (clock IN ('fast', 'real')),
+          date           INTEGER NOT NULL,
+          error          TEXT NOT NULL DEFAULT '',
+          status         TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+          progress       REAL NOT NULL,
+          stats          TEXT NOT NULL DEFAULT '{}'  -- JSON execution stats of a finished replay
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -4,6 +4,7 @@
  * (kill -9) leaves the file consistent: SQLite's WAL commits are atomic and survive a process crash.
  */
 import { SqliteAutoscaleStore } from './autoscale-store.ts';
+import { SqliteRecordingStore } from './recordings-store.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,6 +60,7 @@ export class TaskStore {
   private readonly stmts;
   private readonly openWaitMs: number;
   private autoscaleStore: SqliteAutoscaleStore | undefined;
+  private recordingStore: SqliteRecordingStore | undefined;
 
   /**
    * Opens (creating if needed) `<dataDir>/tickstream.db`; pass ':memory:' as dataDir for an in-memory store.
@@ -191,6 +193,11 @@ export class TaskStore {
   /** Autoscale state and decision records (server/store/autoscale-store.ts), in this database. */
   get autoscale(): SqliteAutoscaleStore {
     return (this.autoscaleStore ??= new SqliteAutoscaleStore(this.db));
+  }
+
+  /** The recordings and replays index (server/store/recordings-store.ts), in this database. */
+  get recordings(): SqliteRecordingStore {
+    return (this.recordingStore ??= new SqliteRecordingStore(this.db));
   }
 
   // ---- templates --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ export function startServer(dataDir: string, env: Record<string, string> = {}): 
   };
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => { void stop(); reject(new Error(`kapacitord did not start:\n${log}`)); }, 20000);
+    const timer = setTimeout(() => { void stop(); reject(new Error(`kapacitord did not start:\n${log}`)); }, 60000); // generous: the shared test machine can be very loaded
     const onData = (d: Buffer): void => {
       log += d.toString();
       const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log);

@@ -228,3 +228,87 @@ test('a server on a port fetch calls "bad" (6000, 6665-6669, 10080) is reachable
   assert.equal(code, 0);
   assert.equal(out, 'ID Type      Status    Executing Databases and Retention Policies\n');
 });
+
+const rec = (id: string, status: string) => JSON.stringify({ link: { rel: 'self', href: `/kapacitor/v1/recordings/${id}` }, id, type: 'stream', size: 0, date: '2016-11-08T18:21:07Z', error: '', status, progress: 0 });
+const replayJson = (id: string, status: string) => JSON.stringify({ link: { rel: 'self', href: `/kapacitor/v1/replays/${id}` }, id, task: 't', recording: 'r', 'recording-time': false, clock: 'fast', date: '2016-11-08T18:21:07Z', error: '', status, progress: 0 });
+
+test('record stream: POST {id, task, stop = now + duration}, then poll the link every 500 ms until it is done', async () => {
+  reset({ 'POST /kapacitor/v1/recordings/stream': [201, rec('r', 'running')], 'GET /kapacitor/v1/recordings/r': [200, rec('r', 'finished')] });
+  const before = Date.now();
+  const r = await cli('record', 'stream', '-task', 't', '-duration', '1m', '-recording-id', 'r');
+  assert.deepEqual([r.code, r.out, r.err], [0, 'r\n', '']);
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url}`), ['POST /kapacitor/v1/recordings/stream', 'GET /kapacitor/v1/recordings/r']);
+  const body = JSON.parse(reqs[0]!.body) as { stop: string };
+  assert.deepEqual(Object.keys(body), ['id', 'task', 'stop']);
+  const stop = Date.parse(body.stop);
+  assert.ok(stop >= before + 60_000 && stop <= Date.now() + 60_000, body.stop);
+  assert.ok(Date.now() - before >= 500, 'polled after 500 ms');
+  // no -recording-id: the id is left out (omitempty); -no-wait: no polling, nothing printed
+  reset({ 'POST /kapacitor/v1/recordings/stream': [201, rec('gen', 'running')] });
+  const nw = await cli('record', 'stream', '-task', 't', '-duration', '10s', '-no-wait');
+  assert.deepEqual([nw.code, nw.out], [0, '']);
+  assert.deepEqual(Object.keys(JSON.parse(reqs[0]!.body) as object), ['task', 'stop']);
+  assert.equal(reqs.length, 1);
+  // a failed recording: its id, then its error (exit 3)
+  reset({ 'POST /kapacitor/v1/recordings/stream': [201, rec('f', 'running')], 'GET /kapacitor/v1/recordings/f': [200, rec('f', 'failed')] });
+  const f = await cli('record', 'stream', '-task', 't', '-duration', '1s');
+  assert.deepEqual([f.code, f.out, f.err], [3, 'f\n', 'Error: recording failed: unknown reason\n']);
+});
+
+test('record batch and query send Go\'s RecordBatchOptions/RecordQueryOptions', async () => {
+  reset({ 'POST /kapacitor/v1/recordings/batch': [201, rec('b', 'finished')], 'POST /kapacitor/v1/recordings/query': [201, rec('q', 'finished')] });
+  const b = await cli('record', 'batch', '-task', 't', '-past', '1h', '-stop', '2016-11-08T18:21:07Z');
+  assert.deepEqual([b.code, b.out], [0, 'b\n']);
+  assert.deepEqual(JSON.parse(reqs[0]!.body), { task: 't', start: '2016-11-08T17:21:07Z', stop: '2016-11-08T18:21:07Z' });
+  const q = await cli('record', 'query', '-query', 'select value from cpu', '-type', 'batch', '-cluster', 'c', '-recording-id', 'q');
+  assert.deepEqual([q.code, q.out], [0, 'q\n']);
+  assert.equal(reqs[1]!.body, '{"id":"q","query":"select value from cpu","type":"batch","cluster":"c"}');
+});
+
+test('import: record stream -file POSTs the file as it is to /recordings/import with id, db, rp, precision', async () => {
+  const lp = join(dir, 'data.lp');
+  writeFileSync(lp, 'm v=1 1\n');
+  reset({ 'POST /kapacitor/v1/recordings/import': [201, rec('imp', 'finished')] });
+  const r = await cli('record', 'stream', '-file', lp, '-db', 'd', '-rp', 'r', '-precision', 's', '-recording-id', 'imp');
+  assert.deepEqual([r.code, r.out, r.err], [0, 'imp\n', '']);
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url} ${q.body}`), ['POST /kapacitor/v1/recordings/import?db=d&id=imp&precision=s&rp=r m v=1 1\n']);
+  reset({ 'POST /kapacitor/v1/recordings/import': [400, '{"error":"line 1: no database"}'] });
+  const bad = await cli('record', 'stream', '-file', lp);
+  assert.deepEqual([bad.code, bad.err], [3, 'Error: line 1: no database\n']);
+  assert.equal(reqs[0]!.url, '/kapacitor/v1/recordings/import');
+});
+
+test('replay: POST Go\'s CreateReplayOptions (every field), poll, print the id', async () => {
+  reset({ 'POST /kapacitor/v1/replays': [201, replayJson('p', 'running')], 'GET /kapacitor/v1/replays/p': [200, replayJson('p', 'finished')] });
+  const r = await cli('replay', '-recording', 'r', '-task', 't', '-real-clock', '-rec-time', '-replay-id', 'p');
+  assert.deepEqual([r.code, r.out, r.err], [0, 'p\n', '']);
+  assert.equal(reqs[0]!.body, '{"id":"p","recording":"r","task":"t","recording-time":true,"clock":"real"}');
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url}`), ['POST /kapacitor/v1/replays', 'GET /kapacitor/v1/replays/p']);
+  reset({ 'POST /kapacitor/v1/replays': [201, replayJson('p', 'finished')] });
+  await cli('replay', '-recording', 'r', '-task', 't');
+  assert.equal(reqs[0]!.body, '{"id":"","recording":"r","task":"t","recording-time":false,"clock":"fast"}');
+});
+
+test('list and delete recordings/replays: the real CLI\'s queries (pages of 100), then DELETE each link', async () => {
+  reset({ 'GET /kapacitor/v1/recordings': [200, '{"recordings":[]}'], 'GET /kapacitor/v1/replays': [200, '{"replays":[]}'] });
+  await cli('list', 'recordings', 'a*');
+  await cli('list', 'replays');
+  assert.deepEqual(reqs.map((q) => q.url), [
+    '/kapacitor/v1/recordings?fields=type&fields=size&fields=date&fields=status&limit=100&offset=0&pattern=a*',
+    '/kapacitor/v1/replays?fields=task&fields=recording&fields=status&fields=clock&fields=date&limit=100&offset=0&pattern=',
+  ]);
+  reset({
+    'GET /kapacitor/v1/recordings': [200, `{"recordings":[${rec('r1', 'finished')}]}`],
+    'DELETE /kapacitor/v1/recordings/r1': [204, ''],
+    'GET /kapacitor/v1/replays': [200, `{"replays":[${replayJson('p1', 'finished')}]}`],
+    'DELETE /kapacitor/v1/replays/p1': [204, ''],
+  });
+  assert.equal((await cli('delete', 'recordings', 'r*')).code, 0);
+  assert.equal((await cli('delete', 'replays', 'p1')).code, 0);
+  assert.deepEqual(reqs.map((q) => `${q.method} ${q.url}`), [
+    'GET /kapacitor/v1/recordings?fields=link&limit=100&offset=0&pattern=r*',
+    'DELETE /kapacitor/v1/recordings/r1',
+    'GET /kapacitor/v1/replays?fields=link&limit=100&offset=0&pattern=p1',
+    'DELETE /kapacitor/v1/replays/p1',
+  ]);
+});
