@@ -267,5 +267,5 @@ test('record and replay argument errors: Kapacitor\'s messages and exit codes; b
   const cut = await run('export-recording', 'big');
   assert.equal(cut.code, 3);
   assert.match(cut.stderr, /^Error: Get "http:\/\/127\.0\.0\.1:\d+\/kapacitor\/v1\/recordings\/big\/data": /);
-  assert.equal((await run('list')).stderr.split('\n')[0], "Must specify 'tasks', 'templates', 'recordings' or 'replays'");
+  assert.equal((await run('list')).stderr.split('\n')[0], "Must specify 'tasks', 'templates', 'recordings', 'replays', 'topics', or 'topic-handlers'");
 });
