@@ -37,6 +37,8 @@ export interface DebugVarsOptions {
   readonly ingress?: (() => Iterable<IngressStat>) | undefined;
   /** number of InfluxDB subscriptions (none: tickstream receives writes directly) */
   readonly subscriptions?: (() => number) | undefined;
+  /** more top-level vars (a clustered instance adds cluster_instance, cluster_partitions, cluster_members) */
+  readonly extraVars?: (() => Record<string, unknown>) | undefined;
 }
 
 interface Statistic {
@@ -117,6 +119,7 @@ export function debugVarsBody(opts: DebugVarsOptions): string {
     product: 'kapacitor',
     server_id: opts.serverId,
     version: opts.version,
+    ...opts.extraVars?.(),
   };
   const lines = Object.keys(vars).sort().map((k) => `${JSON.stringify(k)}: ${goJson(vars[k], false)}`);
   return `{\n${lines.join(',\n')}\n}\n`;

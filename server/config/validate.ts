@@ -4,6 +4,7 @@ import { apiServerError, resourceError } from '../../kube/config.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
 import { validateHttpPost } from './httppost.ts';
 import type { Config } from './schema.ts';
+import { clusterConfigError } from '../../cluster/config.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 
@@ -30,6 +31,8 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
     fail('http.httpsEnabled', 'http.https-enabled', 'HTTPS is not supported by tickstream; set it to false and terminate TLS in front of the server');
   }
   validateHttpPost(c.httppost, origin);
+  const cluster = clusterConfigError(c.cluster);
+  if (cluster) fail(`cluster.${cluster.prop}`, `cluster.${cluster.key}`, cluster.message);
   c.swarm.forEach((s, i) => {
     if (s.enabled && s.servers.length === 0) {
       throw keyError(origin, `swarm.${i}.servers`, `swarm[${i}].servers`, 'no api-servers specified, must provide at least one server URL');
