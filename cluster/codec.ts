@@ -44,6 +44,7 @@ function fieldValue(v: FieldValue): string {
 /** JavaScript's shortest round-trip text, in the forms the line-protocol parser reads (`1e+21` → `1e21`). */
 function numberText(v: number): string {
   if (!Number.isFinite(v)) throw new Error(`cannot encode the float ${v} in line protocol`);
+  if (Object.is(v, -0)) return '-0';
   const s = String(v);
   return s.includes('e+') ? s.replace('e+', 'e') : s;
 }
