@@ -24,7 +24,6 @@ import { nowNs } from '../runtime/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
-import { createClusterServices } from '../cluster/services.ts';
 
 export interface ServicesOptions {
   config: Config;
@@ -44,7 +43,8 @@ export interface Services {
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
   // [cluster] enabled: /write publishes to NATS JetStream, tasks run per owned partition (docs/cluster.md)
-  if (config.cluster.enabled) return createClusterServices(opts);
+  // (imported on demand: a single instance does not load the NATS client)
+  if (config.cluster.enabled) return (await import('../cluster/services.ts')).createClusterServices(opts);
   setLambdaCompiler(compileLambda); // nodes compile their lambdas with tickscript's compiler
   const store = new TaskStore(config.dataDir);
   let closed = false;
