@@ -27,12 +27,17 @@ const dirs: string[] = [];
 const tmp = (p: string): string => { const d = mkdtempSync(join(tmpdir(), p)); dirs.push(d); return d; };
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { KAPACITOR_CLUSTER_PARTITIONS: String(PARTITIONS), KAPACITOR_CLUSTER_LEASE_TTL: `${TTL_MS}ms`, KAPACITOR_LOGGING_LEVEL: 'WARN', ...extra };
+  return { KAPACITOR_CLUSTER_PARTITIONS: String(PARTITIONS), KAPACITOR_CLUSTER_LEASE_TTL: `${TTL_MS}ms`, ...extra };
 }
 
 async function startCluster(nats: NatsServer, n: number, extra: Record<string, string> = {}): Promise<ServerProcess[]> {
   const procs: ServerProcess[] = [];
-  for (let i = 0; i < n; i++) procs.push(await startInstance(tmp('tickstream-bench-'), nats.url, `i${i}`, env(extra)));
+  try {
+    for (let i = 0; i < n; i++) procs.push(await startInstance(tmp('tickstream-bench-'), nats.url, `i${i}`, env(extra)));
+  } catch (err) {
+    for (const p of procs) await p.stop();
+    throw err;
+  }
   await until('partitions settled', () => settled(procs.map((p) => p.url), PARTITIONS), 60_000);
   return procs;
 }
@@ -57,8 +62,9 @@ function body(second: number, offset: number): string {
 
 async function ingest(n: number): Promise<void> {
   const nats = await startNatsServer();
-  const procs = await startCluster(nats, n);
+  const procs: ServerProcess[] = [];
   try {
+    procs.push(...await startCluster(nats, n));
     await define(procs[0]!.url, `stream|from().measurement('requests').groupBy('replicaset')|movingAverage('value', 10)|httpOut('out')\n`, 'bench.autogen');
     await until('task everywhere', async () => {
       for (const p of procs) if (!/ enabled +true /.test((await kapacitor(p.url, 'list', 'tasks')).stdout)) return false;
@@ -106,8 +112,9 @@ async function failover(): Promise<void> {
   const kube = await startKubeApi();
   const names = Array.from({ length: 32 }, (_, i) => `rs${i}`);
   for (const name of names) kube.state.seed({ kind: 'replicasets', name, replicas: 1 });
-  const procs = await startCluster(nats, 3, { KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_API_SERVERS: kube.url });
+  const procs: ServerProcess[] = [];
   try {
+    procs.push(...await startCluster(nats, 3, { KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_API_SERVERS: kube.url }));
     await define(procs[0]!.url, `stream|from().measurement('load').groupBy('replicaset')|k8sAutoscale().kind('replicasets').resourceNameTag('replicaset').replicas(lambda: "want")\n`, 'k8s.autogen');
     await until('task everywhere', async () => {
       for (const p of procs) if (!/ enabled +true /.test((await kapacitor(p.url, 'list', 'tasks')).stdout)) return false;
