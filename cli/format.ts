@@ -150,6 +150,9 @@ export interface DebugVarsJson {
   num_subscriptions?: number;
   platform?: string;
   version?: string;
+  cluster_instance?: string;
+  cluster_partitions?: number[];
+  cluster_members?: string[];
   kapacitor?: Record<string, { name?: string; tags?: Record<string, string>; values?: Record<string, unknown> }>;
 }
 
@@ -158,7 +161,24 @@ export function formatStatsGeneral(v: DebugVarsJson): string {
   const row = (label: string, value: unknown): string => padRight(label, 30) + padRight(typeof value === 'number' ? goFloat(value) : String(value ?? ''), 30) + '\n';
   return row('ClusterID:', v.cluster_id) + row('ServerID:', v.server_id) + row('Host:', v.host) +
     row('Tasks:', v.num_tasks ?? 0) + row('Enabled Tasks:', v.num_enabled_tasks ?? 0) +
-    row('Subscriptions:', v.num_subscriptions ?? 0) + row('Platform:', v.platform) + row('Version:', v.version);
+    row('Subscriptions:', v.num_subscriptions ?? 0) + row('Platform:', v.platform) + row('Version:', v.version) +
+    // tickstream with [cluster] enabled (docs/cluster.md)
+    (v.cluster_instance === undefined ? '' : row('Cluster Instance:', v.cluster_instance) +
+      row('Cluster Members:', (v.cluster_members ?? []).join(',')) + row('Partitions:', partitionList(v.cluster_partitions ?? [])));
+}
+
+/** `0-3,7,9-10` */
+function partitionList(ps: readonly number[]): string {
+  if (ps.length === 0) return 'none';
+  const out: string[] = [];
+  let start = ps[0]!;
+  let prev = start;
+  for (const p of [...ps.slice(1), NaN]) {
+    if (p === prev + 1) { prev = p; continue; }
+    out.push(start === prev ? String(start) : `${start}-${prev}`);
+    start = p; prev = p;
+  }
+  return `${out.join(',')} (${ps.length})`;
 }
 
 /** SPEC 6.6 `stats ingress` (1.8 layout): entries of task master `main`, sorted by db, rp, measurement. */

@@ -58,6 +58,9 @@ export interface Services {
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
+  // [cluster] enabled: /write publishes to NATS JetStream, tasks run per owned partition (docs/cluster.md)
+  // (imported on demand: a single instance does not load the NATS client)
+  if (config.cluster.enabled) return (await import('../cluster/services.ts')).createClusterServices(opts);
   setLambdaCompiler(compileLambda); // nodes compile their lambdas with tickscript's compiler
   const store = new TaskStore(config.dataDir);
   let closed = false;

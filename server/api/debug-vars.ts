@@ -42,6 +42,8 @@ export interface DebugVarsOptions {
     topicStates(pattern: string, minLevel: 0): readonly { id: string; collected: number }[];
     handlerStats(): readonly { topic: string; id: string; kind: string; stats: unknown }[];
   } | undefined;
+  /** more top-level vars (a clustered instance adds cluster_instance, cluster_partitions, cluster_members) */
+  readonly extraVars?: (() => Record<string, unknown>) | undefined;
 }
 
 export interface Statistic {
@@ -128,6 +130,7 @@ export function debugVarsBody(opts: DebugVarsOptions): string {
     product: 'kapacitor',
     server_id: opts.serverId,
     version: opts.version,
+    ...opts.extraVars?.(),
   };
   const lines = Object.keys(vars).sort().map((k) => `${JSON.stringify(k)}: ${goJson(vars[k], false)}`);
   return `{\n${lines.join(',\n')}\n}\n`;

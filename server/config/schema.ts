@@ -205,6 +205,28 @@ export interface Config extends AlertHandlerConfigs {
   httppost: HttpPostSectionConfig[];
   swarm: SwarmSectionConfig[];
   alert: AlertConfig;
+  /** tickstream: scale-out on NATS JetStream (cluster/, docs/cluster.md) */
+  cluster: ClusterConfig;
+}
+
+/** [cluster] (tickstream): partitioned ingest and partition ownership on NATS JetStream (docs/cluster.md). */
+export interface ClusterConfig {
+  enabled: boolean;
+  natsUrls: string[];
+  partitions: number;
+  /** '' = the server id (a UUID persisted in data_dir) */
+  instanceId: string;
+  /** JetStream stream name; subjects are `<stream>.<partition>`, buckets `<stream>-owners`, `-tasks`, `-scale` */
+  stream: string;
+  partitionTag: string;
+  /** ns */
+  leaseTtl: bigint;
+  /** ns; 0 = keep everything (replay from the start stays exact) */
+  maxAge: bigint;
+  /** ns; 0 = no de-duplication */
+  duplicateWindow: bigint;
+  /** JetStream replicas of the stream and buckets (3 with a 3-node NATS cluster) */
+  replicas: number;
 }
 
 /** One [[swarm]] section (Kapacitor's services/swarm/config.go). */
@@ -382,6 +404,21 @@ export const SECTIONS: readonly SectionSpec[] = [
     ],
   },
   ...ALERT_HANDLER_SECTIONS,
+  {
+    // tickstream: scale-out on NATS JetStream (docs/cluster.md); checked in cluster/config.ts
+    toml: 'cluster', prop: 'cluster', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('nats-urls', 'natsUrls', 'strings', ['nats://127.0.0.1:4222']),
+      k('partitions', 'partitions', 'int', 64),
+      k('instance-id', 'instanceId', 'string', ''),
+      k('stream', 'stream', 'string', 'tickstream'),
+      k('partition-tag', 'partitionTag', 'string', 'replicaset'),
+      k('lease-ttl', 'leaseTtl', 'duration', 10_000_000_000n),
+      k('max-age', 'maxAge', 'duration', 0n),
+      k('duplicate-window', 'duplicateWindow', 'duration', 120_000_000_000n),
+      k('replicas', 'replicas', 'int', 1),
+    ],
+  },
 ];
 
 /** Env-var spelling of a TOML name: upper case, `-` → `_` (Kapacitor's applyEnvOverrides). */

@@ -9,6 +9,7 @@ import { validateAuth } from './auth.ts';
 import { OutboundGuard } from '../../runtime/outbound/guard.ts';
 import { validateTls } from './tls.ts';
 import type { Config } from './schema.ts';
+import { clusterConfigError } from '../../cluster/config.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 
@@ -35,6 +36,8 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   validateAuth(c, origin);
   validateTls(c, origin);
   validateHttpPost(c.httppost, origin);
+  const cluster = clusterConfigError(c.cluster);
+  if (cluster) fail(`cluster.${cluster.prop}`, `cluster.${cluster.key}`, cluster.message);
   c.swarm.forEach((s, i) => {
     if (s.enabled && s.servers.length === 0) {
       throw keyError(origin, `swarm.${i}.servers`, `swarm[${i}].servers`, 'no api-servers specified, must provide at least one server URL');

@@ -6,9 +6,12 @@
  */
 import type { Point } from '../../runtime/point.ts';
 
-/** Receives every accepted write synchronously; the request is answered after writePoints returns. */
+/**
+ * Receives every accepted write; the request is answered after writePoints returns, or after the promise it
+ * returns resolves (a clustered instance answers once JetStream acknowledged the points, cluster/publisher.ts).
+ */
 export interface PointSink {
-  writePoints(db: string, rp: string, points: Point[]): void;
+  writePoints(db: string, rp: string, points: Point[]): void | Promise<void>;
 }
 
 /** One `ingress` statistic as /kapacitor/v1/debug/vars shows it (SPEC 5.5). */

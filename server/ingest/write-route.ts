@@ -121,10 +121,13 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
     if (points.length > 0) {
       ingress.record(db, rp, points);
       try {
-        sink.writePoints(db, rp, points);
+        const stored = sink.writePoints(db, rp, points);
+        if (stored !== undefined) await stored;
       } catch (err) {
         logger.error({ err, db, rp, points: points.length }, 'routing written points failed');
-        return sendPlainError(reply, 500, (err as Error).message);
+        // a sink may say what the client should see (the cluster publisher: 503, retry)
+        const status = (err as { statusCode?: unknown }).statusCode;
+        return sendPlainError(reply, typeof status === 'number' && status >= 500 && status < 600 ? status : 500, (err as Error).message);
       }
     }
     return reply.code(204).send();
