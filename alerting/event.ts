@@ -2,8 +2,8 @@
  * An alert event as topics and handlers see it (Kapacitor `alert.Event`): the event state that topics keep per
  * event id, the data of the triggering message, and the previous level of the event in the topic it reached.
  */
-import type { Fields, Tags } from '../runtime/point.ts';
-import { goJsonString, timeJson } from '../runtime/json.ts';
+import type { Fields, Tags } from '../model/point.ts';
+import { goJsonString, timeJson } from '../gocompat/json.ts';
 import { LEVEL_NAMES, type Level } from './levels.ts';
 
 /** What a topic remembers per event id (alert.EventState). Times and durations are ns. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { LEVEL_NAMES } from './levels.ts';
 import type { AlertEvent } from './event.ts';
-import { GoDuration, GoStruct, GoTime, type TemplateValue } from '../nodes/alert-template.ts';
+import { GoDuration, GoStruct, GoTime, type TemplateValue } from './template.ts';
 
 const RAW_MARK = `\u0000raw-${randomUUID()}`;
 const RAW_QUOTED = JSON.stringify(RAW_MARK);

@@ -4,7 +4,7 @@
  * inhibitor is set, and events of alerts with `.category(category)` whose tags carry the same values are dropped
  * (counted as `alerts_inhibited`).
  */
-import type { Tags } from '../runtime/point.ts';
+import type { Tags } from '../model/point.ts';
 
 export class Inhibitor {
   inhibited = false;

@@ -11,7 +11,7 @@
  * Nothing here throws into the stream: store and handler errors are logged and counted.
  */
 import type { Logger } from 'pino';
-import { globMatcher } from '../server/api/glob.ts';
+import { globMatcher } from '../gocompat/glob.ts';
 import type { AlertEvent, EventState } from './event.ts';
 import type { HandlerSpec } from './handler-spec.ts';
 import { validateHandlerSpec } from './handler-spec.ts';

@@ -9,13 +9,14 @@
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { makePoint } from '../runtime/build.ts';
-import { makeDimensions, groupId, type Point } from '../runtime/point.ts';
+import { makeDimensions, groupId, type Point } from '../model/point.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../kube/index.ts';
 import type { AutoscaleView } from '../autoscale/view.ts';
 import { control, startApiProcess } from './support/kube-api-process.ts';
 import { numberOption } from './support/args.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 const N = numberOption('resources', 10_000);
 const POINTS = numberOption('points', 2_000_000);
@@ -40,7 +41,7 @@ const api = await startApiProcess(DELAY);
 try {
   await control(api.url, 'POST', '/_test/objects', names.map((name) => ({ kind: 'deployments', name, replicas: 1 })));
   setLambdaCompiler(compileLambda);
-  const tm = new TaskMaster({ logger: pino({ level: 'silent' }), services: {
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: pino({ level: 'silent' }), services: {
     kubernetes: new KubernetesClients([{ ...defaultKubernetesSection(), enabled: true, 'api-servers': [api.url] }], { env: {}, timeoutMs: 30_000 }),
     autoscaleLimits: { ringSize: 10_000 },
   } });

@@ -17,12 +17,13 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp } from '../server/app.ts';
-import { loadConfig } from '../server/config/index.ts';
-import { LineProtocolParser } from '../server/ingest/line-protocol.ts';
-import { CountingSink, IngressStats } from '../server/ingest/router.ts';
+import { loadConfig } from '../config/index.ts';
+import { LineProtocolParser } from '../lineprotocol/parser.ts';
+import { CountingSink, IngressStats } from '../server/ingest/ingress.ts';
 import { silentLogger } from '../server/logger.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
-import { seedPipeline } from '../runtime/testing/seed.ts';
+import { seedPipeline } from '../test/helpers/runtime/seed.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 // as bin/kapacitord.mjs does (docs/hot-path.md); BENCH_PRETENURING=1 keeps V8's default
 if (process.env['BENCH_PRETENURING'] !== '1') setFlagsFromString('--no-allocation-site-pretenuring');
@@ -198,7 +199,7 @@ async function benchEndToEnd(): Promise<LoadResult & { routed: number }> {
 
 async function benchSeedPipeline(): Promise<LoadResult & { points: number; derivativeErrors: number; averages: number }> {
   const config = loadConfig({ env: { KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_DATA_DIR: '/tmp/tickstream-bench' } });
-  const tm = new TaskMaster({ logger: silentLogger() });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: silentLogger() });
   tm.startTask('autoscale', seedPipeline(60), [{ db: 'autoscale', rp: 'autogen' }]);
   const app = buildApp({ config, logger: silentLogger(), sink: tm, ingress: new IngressStats() });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -10,11 +10,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
-import type { Point } from '../runtime/point.ts';
+import type { Point } from '../model/point.ts';
 import type { Pipeline } from '../tickscript/pipeline.ts';
-import { LineParser } from '../runtime/testing/line-protocol.ts';
-import { seedPipeline } from '../runtime/testing/seed.ts';
+import { LineParser } from '../test/helpers/runtime/line-protocol.ts';
+import { seedPipeline } from '../test/helpers/runtime/seed.ts';
 import { evaluateScript } from '../tickscript/index.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 setFlagsFromString('--expose-gc');
 if (process.env['BENCH_PRETENURING'] !== '1') setFlagsFromString('--no-allocation-site-pretenuring');
@@ -28,7 +29,7 @@ const DB = { db: 'bench', rp: 'autogen' };
 const logger = pino({ level: 'silent' });
 /**
  * `seconds` of data: every measurement × host once per second, parsed, in 5000-point writes. Each call parses with
- * its own parser, so its series (tags objects) carry no memo entries of earlier, stopped tasks (runtime/series.ts):
+ * its own parser, so its series (tags objects) carry no memo entries of earlier, stopped tasks (model/series.ts):
  * otherwise the memory section would see those stale entries freed as it overwrites them.
  */
 function data(measurements: readonly string[], seconds: number, from = 0): Point[][] {
@@ -64,7 +65,7 @@ const rate = (n: number, ms: number): string => `${((n / ms) * 1000 / 1e6).toFix
 function throughput(name: string, pipeline: () => Pipeline, writes: Point[][], stat: [string, string]): void {
   let emitted = 0;
   const r = best(3, () => {
-    const tm = new TaskMaster({ logger });
+    const tm = new TaskMaster({ nodes: builtinNodes, logger });
     tm.startTask('bench', pipeline(), [DB]);
     let n = 0;
     for (const w of writes) { tm.writePoints(DB.db, DB.rp, w); n += w.length; }
@@ -77,7 +78,7 @@ function throughput(name: string, pipeline: () => Pipeline, writes: Point[][], s
 
 /** Heap kept by a task after `writes` (parsed points stay referenced, so the difference is the task's state). */
 function memory(name: string, pipeline: Pipeline, writes: Point[][], cardinalityOf: string): void {
-  const tm = new TaskMaster({ logger });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger });
   tm.startTask('bench', pipeline, [DB]);
   gc(); gc();
   const before = process.memoryUsage().heapUsed;

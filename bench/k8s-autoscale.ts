@@ -13,12 +13,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { makePoint } from '../runtime/build.ts';
-import { makeDimensions, groupId, type Point } from '../runtime/point.ts';
+import { makeDimensions, groupId, type Point } from '../model/point.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../kube/index.ts';
 import { control, startApiProcess } from './support/kube-api-process.ts';
 import { numberOption } from './support/args.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 const N = numberOption('resources', 1000);
 const DELAY = numberOption('delay-ms', 20);
@@ -45,7 +46,7 @@ try {
   await control(api.url, 'POST', '/_test/objects', [...warm, ...cold].map((name) => ({ kind: 'deployments', name, replicas: 1 })));
 
   setLambdaCompiler(compileLambda);
-  const tm = new TaskMaster({ logger: pino({ level: 'silent' }), services: {
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: pino({ level: 'silent' }), services: {
     kubernetes: new KubernetesClients([{ ...defaultKubernetesSection(), enabled: true, 'api-servers': [api.url] }], { env: {} }),
   } });
   const task = tm.startTask('bench', evaluateScript(`stream|from().measurement('load').groupBy('deployment')

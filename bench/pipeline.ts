@@ -3,7 +3,7 @@
  * k8s node replaced by httpOut) fed with 5000-line writes from 10,000 hosts across 1,000 replicasets.
  *
  *  1. runtime only: TaskMaster.writePoints with pre-parsed points
- *  2. end to end: parse (server/ingest/line-protocol.ts when present, else the test parser) + route + nodes
+ *  2. end to end: parse (lineprotocol/parser.ts when present, else the test parser) + route + nodes
  *  3. memory per (host) group at 10^5 groups
  *  4. throughput with 1, 10, 100, 1000 enabled tasks of which only one matches the measurement
  * Bounded: a few seconds per section. Like bin/kapacitord.mjs it turns V8's allocation-site pretenuring off
@@ -13,9 +13,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
-import type { Point } from '../runtime/point.ts';
-import { LineParser } from '../runtime/testing/line-protocol.ts';
-import { seedPipeline } from '../runtime/testing/seed.ts';
+import type { Point } from '../model/point.ts';
+import { LineParser } from '../test/helpers/runtime/line-protocol.ts';
+import { seedPipeline } from '../test/helpers/runtime/seed.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 setFlagsFromString('--expose-gc');
 // as bin/kapacitord.mjs does (docs/hot-path.md): without it V8 may pretenure the points of a write, run to run
@@ -42,15 +43,15 @@ function secondLines(sec: number, hosts: number): string[] {
 
 type Parse = (body: Buffer) => Point[];
 
-/** The ingest parser (server/ingest/line-protocol.ts) when present, else the test parser. */
+/** The ingest parser (lineprotocol/parser.ts) when present, else the test parser. */
 async function loadParser(): Promise<{ name: string; parse: Parse }> {
   try {
-    const path = '../server/ingest/line-protocol.ts';
+    const path = '../lineprotocol/parser.ts';
     const m = (await import(path)) as { LineProtocolParser?: new (o: { maxSeries: number }) => { parse(b: Buffer, o: object): { points: Point[]; errors: string[] } } };
     if (m.LineProtocolParser) {
       const p = new m.LineProtocolParser({ maxSeries: 1_000_000 });
       return {
-        name: 'server/ingest/line-protocol.ts',
+        name: 'lineprotocol/parser.ts',
         parse: (body) => {
           const r = p.parse(body, { db: 'autoscale', rp: 'autogen', precision: 's' });
           if (r.errors.length) throw new Error(r.errors[0]);
@@ -60,7 +61,7 @@ async function loadParser(): Promise<{ name: string; parse: Parse }> {
     }
   } catch { /* not there yet */ }
   const p = new LineParser();
-  return { name: 'runtime/testing/line-protocol.ts (test parser)', parse: (body) => p.parse(body.toString(), 'autoscale', 'autogen', 's') };
+  return { name: 'test/helpers/runtime/line-protocol.ts (test parser)', parse: (body) => p.parse(body.toString(), 'autoscale', 'autogen', 's') };
 }
 
 /**
@@ -82,7 +83,7 @@ function best(runs: number, fn: () => number): { ms: number; wallMs: number; n: 
 }
 
 function newMaster(tasks: number): TaskMaster {
-  const tm = new TaskMaster({ logger });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger });
   for (let i = 1; i < tasks; i++) tm.startTask(`other${i}`, seedPipeline(60, `other${i}`), [{ db: 'autoscale', rp: 'autogen' }]);
   tm.startTask('autoscale', seedPipeline(60), [{ db: 'autoscale', rp: 'autogen' }]);
   return tm;

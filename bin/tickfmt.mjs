@@ -2,4 +2,4 @@
 // tickfmt: formats TICKscripts canonically, like Kapacitor's tickfmt.
 import { register } from 'tsx/esm/api';
 register();
-await import('../tickscript/tickfmt.ts');
+await import('../cli/tickfmt.ts');

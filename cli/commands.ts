@@ -19,17 +19,9 @@ import { USAGES } from './usage.ts';
 import { versionLine } from './version.ts';
 import { deleteTopicHandlers, deleteTopics, listTopicHandlersCmd, listTopicsCmd } from './topics.ts';
 import { deleteMatching, listRecordings, listReplays } from './recordings.ts';
+import type { Ctx } from './context.ts';
 
-export interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
-
-export interface Ctx {
-  readonly io: Io;
-  /** created on first use, so `help` and usage errors need no valid URL */
-  client(): Client;
-}
+export type { Ctx, Io } from './context.ts';
 
 export { UsageError };
 

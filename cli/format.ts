@@ -2,7 +2,7 @@
  * The text the CLI prints, byte for byte as Kapacitor 1.8's CLI prints it (SPEC 6.4–6.6, Appendix D):
  * `list tasks`, `list templates`, `show`, `show-template`, `stats general`, `stats ingress`.
  */
-import { formatGoDuration } from '../runtime/time.ts';
+import { formatGoDuration } from '../model/time.ts';
 import { goFloat, goQuote, goValue, padLeft, padRight, rfc822 } from './gofmt.ts';
 
 export interface DBRPJson { db: string; rp: string }

@@ -8,8 +8,8 @@ import { CliError, errorText, type Client, type Query } from './client.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { padRight } from './gofmt.ts';
 import { parseInfluxqlDuration } from '../tickscript/lambda/functions.ts';
-import { formatRFC3339Nano, parseRFC3339 } from '../runtime/time.ts';
-import type { Ctx } from './commands.ts';
+import { formatRFC3339Nano, parseRFC3339 } from '../model/time.ts';
+import type { Ctx } from './context.ts';
 
 const V1 = '/kapacitor/v1';
 const PAGE = 100;

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FixtureError, loadFixture } from '../fixtures-runner/fixture.ts';
 import { runFixture, type FixtureResult } from '../fixtures-runner/run.ts';
-import type { Io } from './commands.ts';
+import type { Io } from './context.ts';
 import { USAGES } from './usage.ts';
 
 const TEST_USAGE = USAGES['test']!;

@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import { CliError, type Client } from './client.ts';
 import { padLeft, padRight, rfc822 } from './gofmt.ts';
 import { UsageError } from './flags.ts';
-import type { Ctx } from './commands.ts';
+import type { Ctx } from './context.ts';
 
 const TOPICS = '/kapacitor/v1/alerts/topics';
 const enc = encodeURIComponent;

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { CliError } from './client.ts';
 import { collect, parseFlags, UsageError } from './flags.ts';
 import { readText } from './inputs.ts';
-import type { Ctx } from './commands.ts';
+import type { Ctx } from './context.ts';
 import { formatWhatIf } from '../whatif/report-text.ts';
 import { whatIfHTML } from '../whatif/report-html.ts';
 import type { WhatIfJSON } from '../whatif/report-json.ts';

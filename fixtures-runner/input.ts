@@ -1,11 +1,11 @@
 /**
- * A fixture's input line protocol → points, with the server's own parser (server/ingest/line-protocol.ts, the
+ * A fixture's input line protocol → points, with the server's own parser (lineprotocol/parser.ts, the
  * rules of `/write`). One point per line; every line must carry its timestamp, because a fixture's outcome may
  * depend only on its data (a line without one would be stamped with the wall clock). Errors name the file and
  * the line: `fixture.yaml:14: input.lines line 3: unable to parse '…': …`.
  */
-import type { Point } from '../runtime/point.ts';
-import { LineProtocolParser } from '../server/ingest/line-protocol.ts';
+import type { Point } from '../model/point.ts';
+import { LineProtocolParser } from '../lineprotocol/parser.ts';
 import { FixtureError, type FixtureInput } from './fixture.ts';
 
 /** ns per unit of each precision (the server's precision multipliers). */

@@ -16,6 +16,7 @@ import { FixtureError, type Fixture } from './fixture.ts';
 import { parseInput } from './input.ts';
 import { canonicalJSON, unifiedDiff } from './diff.ts';
 import { parseWorkloadKey, SimulatedCluster, simulatedKubernetes } from './sim-scale-client.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 export interface CheckResult {
   /** e.g. `httpOut events`, `stats k8s_autoscale6`, `replicas default/deployments/app` */
@@ -98,6 +99,7 @@ export async function runFixture(f: Fixture, opts: RunOptions = {}): Promise<Fix
     cluster.set(ns, kind, name, n);
   }
   const tm = new TaskMaster({
+    nodes: builtinNodes,
     logger,
     services: { kubernetes: simulatedKubernetes(cluster), autoscaleLimits: { ringSize } },
   });

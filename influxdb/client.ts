@@ -10,8 +10,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { InfluxDBClientPort, InfluxQueryResponse, InfluxWriteTarget } from '../runtime/services.ts';
-import type { InfluxdbSectionConfig } from '../server/config/index.ts';
+import type { InfluxDBClientPort, InfluxQueryResponse, InfluxWriteTarget } from './ports.ts';
+import type { InfluxdbSectionConfig } from '../config/index.ts';
 
 /** A query answer larger than this is an error, not an out-of-memory crash. */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;

@@ -2,8 +2,8 @@
  * The enabled `[[influxdb]]` clusters by name, with the default one (Kapacitor's services/influxdb Service
  * updateConfigs / NewNamedClient): a single enabled cluster is the default even without `default = true`.
  */
-import type { InfluxdbSectionConfig } from '../server/config/index.ts';
-import type { InfluxDBClusters } from '../runtime/services.ts';
+import type { InfluxdbSectionConfig } from '../config/index.ts';
+import type { InfluxDBClusters } from './ports.ts';
 import { InfluxDBClient } from './client.ts';
 
 export interface Cluster {

@@ -4,7 +4,7 @@
  * when a cluster subscribes over UDP. Points arriving over UDP go through `onLines` like a `/write`.
  */
 import type { Logger } from 'pino';
-import type { InfluxdbSectionConfig } from '../server/config/index.ts';
+import type { InfluxdbSectionConfig } from '../config/index.ts';
 import { InfluxDBClusterSet } from './clusters.ts';
 import { SUB_NAME_PREFIX, SubscriptionSync } from './subscriptions.ts';
 import { UdpListeners } from './udp.ts';

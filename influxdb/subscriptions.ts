@@ -15,7 +15,7 @@
  * With `subscription-protocol = "udp"` each subscription gets its own UDP listener on `udp-bind` (influxdb/udp.ts).
  */
 import type { Logger } from 'pino';
-import type { InfluxSeries } from '../runtime/services.ts';
+import type { InfluxSeries } from './ports.ts';
 import type { Cluster } from './clusters.ts';
 import type { UdpListeners } from './udp.ts';
 import { quoteIdent, quoteString } from './influxql.ts';

@@ -29,7 +29,7 @@ export class KubernetesClients implements KubernetesService {
   private readonly clients = new Map<string, ScaleClient>();
   private readonly opts: KubernetesClientsOptions;
 
-  /** Validates all sections (throws SPEC 4.5 messages); accepts the TOML-keyed or server/config's camelCase shape. */
+  /** Validates all sections (throws SPEC 4.5 messages); accepts the TOML-keyed or config/'s camelCase shape. */
   constructor(sections: readonly KubernetesSectionInput[], opts: KubernetesClientsOptions = {}) {
     this.opts = opts;
     validateKubernetesSections(sections, opts.env ?? process.env);

@@ -1,5 +1,5 @@
 /**
- * `[kubernetes]` / `[[kubernetes]]` configuration semantics (SPEC 4.5). The TOML loader (server/config) parses
+ * `[kubernetes]` / `[[kubernetes]]` configuration semantics (SPEC 4.5). The TOML loader (config/) parses
  * the sections into `KubernetesSectionConfig` objects — keys exactly as in kapacitor.conf — and this module
  * validates them and decides how each enabled cluster is reached:
  *
@@ -10,7 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { KubernetesSectionConfig as SchemaKubernetesSection } from '../server/config/schema.ts';
+import type { KubernetesSectionConfig as SchemaKubernetesSection } from '../config/schema.ts';
+import { apiServerError, resourceError } from '../config/kubernetes.ts';
 
 export interface KubernetesSectionConfig {
   enabled: boolean;
@@ -27,7 +28,7 @@ export interface KubernetesSectionConfig {
 }
 
 /**
- * The section as the config loader types it (server/config/schema.ts: camelCase keys, `resource` as a list).
+ * The section as the config loader types it (config/schema.ts: camelCase keys, `resource` as a list).
  * Both shapes are accepted everywhere in kube/; `normalizeKubernetesSection` maps this one onto the TOML-keyed one.
  */
 export type KubernetesSectionCamel = SchemaKubernetesSection;
@@ -69,8 +70,6 @@ export type KubeConnection =
   | { readonly mode: 'in-cluster'; readonly server: string; readonly tokenFile: string; readonly caFile: string; readonly namespaceFile: string }
   | { readonly mode: 'kubeconfig'; readonly files: readonly string[] };
 
-const RESOURCES = ['', 'node', 'pod', 'service', 'endpoint'];
-
 /** Kapacitor's Config.Validate messages (SPEC 4.5) plus URL checks; throws Error naming the section. */
 export function validateKubernetesSections(input: readonly KubernetesSectionInput[], env: KubeEnv = process.env): void {
   const sections = input.map(normalizeKubernetesSection);
@@ -91,22 +90,6 @@ export function validateKubernetesSections(input: readonly KubernetesSectionInpu
       throw new Error(`${where}: ${(err as Error).message}`);
     }
   });
-}
-
-/** Why `resource` is not one Kapacitor accepts (SPEC 4.5), or undefined. Also used by server/config's validation. */
-export function resourceError(resource: string): string | undefined {
-  return RESOURCES.includes(resource) ? undefined : `invalid resource ${JSON.stringify(resource)}, must be one of node, pod, service or endpoint`;
-}
-
-/** Why api-servers[i] cannot be used as an API server URL, or undefined. Also used by server/config's validation. */
-export function apiServerError(server: string, i: number): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(server);
-  } catch {
-    return `api-servers[${i}] ${JSON.stringify(server)} is not a URL (want e.g. "http://localhost:8001")`;
-  }
-  return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : `api-servers[${i}] ${JSON.stringify(server)} must be an http:// or https:// URL`;
 }
 
 /** How this (enabled) section reaches its cluster; throws Kapacitor's validation messages. */

@@ -7,11 +7,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Logger } from 'pino';
-import type { HttpPostEndpoint } from '../runtime/services.ts';
+import type { HttpPostEndpoint } from '../config/httppost.ts';
 import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { AlertEvent } from '../alerting/event.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
-import type { OutboundGuard } from '../runtime/outbound/guard.ts';
+import type { OutboundGuard } from '../outbound/guard.ts';
 import { PostQueue } from './post-queue.ts';
 
 /** A handler written in the script: registered on the node's anonymous topic (alerting/service.ts). */

@@ -1,7 +1,7 @@
 /**
  * `alert()` (SPEC 3.15, Kapacitor 1.8 `alert.go`, `alert/types.go`). Per group: level determination with reset
  * expressions, a history ring, stateChangesOnly([maxInterval]), noRecoveries, flapping(low, high); events render
- * the id/message/details templates (nodes/alert-template.ts) and pass the triggering point (optionally with
+ * the id/message/details templates (alerting/template.ts) and pass the triggering point (optionally with
  * level/id tags and level/message/id/duration fields) to children.
  * Batches: each point gets a level (from the group's current level); the highest (lowest with `.all()`) decides.
  *
@@ -14,10 +14,10 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import type { Batch, BatchPoint, Fields, Point, Tags } from '../runtime/point.ts';
+import type { Batch, BatchPoint, Fields, Point, Tags } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';
 import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
-import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from './alert-template.ts';
+import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from '../alerting/template.ts';
 import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
 import { buildScriptHandlers, SCRIPT_HANDLER_PROPS } from './alert-script-handlers.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
@@ -25,7 +25,7 @@ import { AlertEvent, type EventData, type EventState } from '../alerting/event.t
 import { Inhibitor } from '../alerting/inhibit.ts';
 import type { Level } from '../alerting/levels.ts';
 import { AlertService, anonTopicPrefix } from '../alerting/service.ts';
-import { groupTags } from '../runtime/point.ts';
+import { groupTags } from '../model/point.ts';
 import { batchRow, pointRow } from './http-out.ts';
 import { registerNode } from './registry.ts';
 

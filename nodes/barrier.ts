@@ -10,8 +10,8 @@
  * when it fires early.
  */
 import { Node, BarrierMessage, DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
-import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '../runtime/point.ts';
-import { nowNs } from '../runtime/time.ts';
+import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '../model/point.ts';
+import { nowNs } from '../model/time.ts';
 import { lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

@@ -3,7 +3,7 @@
  * `query()` child runs its own schedule against InfluxDB (nodes/query.ts) and emits the batches.
  */
 import { Node } from '../runtime/node.ts';
-import type { Batch } from '../runtime/point.ts';
+import type { Batch } from '../model/point.ts';
 import { registerNode } from './registry.ts';
 
 export class BatchSourceNode extends Node {

@@ -7,7 +7,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { withPoints } from '../runtime/build.ts';
-import type { Batch, BatchPoint, Fields, Point } from '../runtime/point.ts';
+import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

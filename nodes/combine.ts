@@ -8,8 +8,8 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import { groupId, type Batch, type Dimensions, type Fields, type Point, type Tags } from '../runtime/point.ts';
-import { roundTime } from '../runtime/time.ts';
+import { groupId, type Batch, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
+import { roundTime } from '../model/time.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';

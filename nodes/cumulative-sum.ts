@@ -3,7 +3,7 @@
  * sum of the group, emitted for every point, same type as the input (ints wrap like int64).
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { FieldValue } from '../runtime/point.ts';
+import type { FieldValue } from '../model/point.ts';
 import { StreamTransformNode, type Reducer } from './stream-transform.ts';
 import { registerNode } from './registry.ts';
 

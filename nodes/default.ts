@@ -5,7 +5,7 @@
  * point/batch plumbing is in field-tag-rewrite.ts.
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { Fields, FieldValue, Tags } from '../runtime/point.ts';
+import type { Fields, FieldValue, Tags } from '../model/point.ts';
 import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';

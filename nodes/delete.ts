@@ -3,7 +3,7 @@
  * `tags_deleted` count only names that were present. Objects are copied only when something is removed.
  */
 import type { NodeContext } from '../runtime/node.ts';
-import { makeDimensions, type Dimensions, type Fields, type Tags } from '../runtime/point.ts';
+import { makeDimensions, type Dimensions, type Fields, type Tags } from '../model/point.ts';
 import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';

@@ -4,9 +4,9 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { setField, withFields, withPoints, makeBatchPoint } from '../runtime/build.ts';
-import type { Batch, BatchPoint, Fields, Point } from '../runtime/point.ts';
-import { NS_PER_S } from '../runtime/time.ts';
-import { goTypeName, numToFloat } from '../runtime/values.ts';
+import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
+import { NS_PER_S } from '../model/time.ts';
+import { goTypeName, numToFloat } from '../model/values.ts';
 import { hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

@@ -4,7 +4,7 @@
  * (it does not advance the series). Ints wrap like int64.
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { FieldValue } from '../runtime/point.ts';
+import type { FieldValue } from '../model/point.ts';
 import { StreamTransformNode, type Reducer } from './stream-transform.ts';
 import { registerNode } from './registry.ts';
 

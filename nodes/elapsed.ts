@@ -4,7 +4,7 @@
  * points count; any field type is accepted.
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { FieldValue } from '../runtime/point.ts';
+import type { FieldValue } from '../model/point.ts';
 import { StreamTransformNode, type Reducer } from './stream-transform.ts';
 import { registerNode } from './registry.ts';
 

@@ -7,8 +7,8 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../runtime/point.ts';
-import { goTypeName } from '../runtime/values.ts';
+import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../model/point.ts';
+import { goTypeName } from '../model/values.ts';
 import { Duration, type CompiledLambda, type LambdaEvaluator, type LambdaValue } from '../tickscript/lambda-contract.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { referenceNames } from '../tickscript/lambda/references.ts';

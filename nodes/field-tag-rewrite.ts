@@ -13,7 +13,7 @@
  */
 import { Node, type Counter } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
-import { groupId, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../runtime/point.ts';
+import { groupId, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 
 /** The tags after a rewrite (the input object when nothing changed) and how many tags were changed. */
 export interface TagRewrite {

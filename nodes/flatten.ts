@@ -6,8 +6,8 @@
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
-import { groupTags, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../runtime/point.ts';
-import { roundTime } from '../runtime/time.ts';
+import { groupTags, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
+import { roundTime } from '../model/time.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

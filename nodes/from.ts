@@ -5,8 +5,8 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
 import { FixedGrouper, StarGrouper, parseGroupByArgs, type Grouper } from '../runtime/grouping.ts';
-import { NO_DIMENSIONS, type Dimensions, type Point } from '../runtime/point.ts';
-import { GO_ZERO_TIME, roundTime, truncateTime } from '../runtime/time.ts';
+import { NO_DIMENSIONS, type Dimensions, type Point } from '../model/point.ts';
+import { GO_ZERO_TIME, roundTime, truncateTime } from '../model/time.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { WhereChain } from './where-chain.ts';
 import { registerNode } from './registry.ts';

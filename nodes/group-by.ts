@@ -6,7 +6,7 @@
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makePoint } from '../runtime/build.ts';
 import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
-import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../runtime/point.ts';
+import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../model/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

@@ -2,10 +2,10 @@
  * The Holt-Winters forecaster behind `holtWinters(field, h, m, interval)` and `holtWintersWithFit(...)`: influxdb
  * 1.x `query.FloatHoltWintersReducer` with its Nelder-Mead optimizer (`query/neldermead`), as Kapacitor 1.8 runs
  * them. Reproduced step by step — including that evaluating the error function constrains the parameters and
- * rewrites the seasonal part of the vector it is given, and Go's integer powers (runtime/go-math.ts) — so the
+ * rewrites the seasonal part of the vector it is given, and Go's integer powers (gocompat/math.ts) — so the
  * forecasts equal Kapacitor's. Semantics in docs/nodes.md.
  */
-import { goPowInt } from '../runtime/go-math.ts';
+import { goPowInt } from '../gocompat/math.ts';
 
 const HW_WEIGHT = 0.5;
 const HW_EPSILON = 1.0e-4;

@@ -5,8 +5,8 @@
  * The hot path only stores a reference; JSON is built when the endpoint is read.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { compareGoStrings, fieldValueJson, goJsonString, tagsJson, timeJson } from '../runtime/json.ts';
-import type { Batch, Point } from '../runtime/point.ts';
+import { compareGoStrings, fieldValueJson, goJsonString, tagsJson, timeJson } from '../gocompat/json.ts';
+import type { Batch, Point } from '../model/point.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

@@ -10,7 +10,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, setField, withFields, withPoints } from '../runtime/build.ts';
-import type { Batch, Point } from '../runtime/point.ts';
+import type { Batch, Point } from '../model/point.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { batchRow, pointRow } from './http-out.ts';
 import { PostQueue, type PostResult, type PostTarget } from './post-queue.ts';

@@ -1,6 +1,6 @@
 /**
  * Loads every node runtime (each file registers itself in nodes/registry.ts). One import line per node kind;
- * keep the list sorted. The runtime imports this module once, before starting tasks.
+ * keep the list sorted. Whoever creates a TaskMaster imports `builtinNodes` from here and passes it in.
  */
 import './alert.ts';
 import './barrier.ts';
@@ -41,4 +41,4 @@ import './union.ts';
 import './where.ts';
 import './window.ts';
 
-export { nodeFactory, registeredKinds, registerNode } from './registry.ts';
+export { builtinNodes, nodeFactory, registeredKinds, registerNode } from './registry.ts';

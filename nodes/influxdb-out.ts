@@ -8,10 +8,10 @@
  * points given up on; see nodes/influxdb-write-queue.ts for the retries).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import type { Batch, Point, Tags } from '../runtime/point.ts';
-import type { InfluxWriteTarget } from '../runtime/services.ts';
+import type { Batch, Point, Tags } from '../model/point.ts';
+import type { InfluxWriteTarget } from '../influxdb/ports.ts';
 import { allCalls, hasCall, prop } from '../tickscript/pipeline.ts';
-import { encodeLine, precisionDivisor } from '../influxdb/line-protocol.ts';
+import { encodeLine, precisionDivisor } from '../lineprotocol/writer.ts';
 import { quoteIdent } from '../influxdb/influxql.ts';
 import { InfluxWriteQueue, type QueuedOp } from './influxdb-write-queue.ts';
 import { registerNode } from './registry.ts';

@@ -8,7 +8,7 @@
  * restarting InfluxDB loses nothing. Memory stays bounded: above `maxQueuedPoints` the oldest queued writes are
  * dropped (and counted). After stop() the queued writes are tried once each, without retries.
  */
-import type { InfluxDBClientPort, InfluxWriteTarget } from '../runtime/services.ts';
+import type { InfluxDBClientPort, InfluxWriteTarget } from '../influxdb/ports.ts';
 
 export type QueuedOp =
   | { readonly kind: 'write'; readonly target: InfluxWriteTarget; readonly body: string; readonly points: number }

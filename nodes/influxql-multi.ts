@@ -14,8 +14,8 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
-import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValue, type Point, type Tags } from '../runtime/point.ts';
-import { goTypeName } from '../runtime/values.ts';
+import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValue, type Point, type Tags } from '../model/point.ts';
+import { goTypeName } from '../model/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
 import { valueType, type ValueType } from './reducers.ts';
 import { HoltWinters } from './holt-winters.ts';

@@ -8,8 +8,8 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
-import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../runtime/point.ts';
-import { goTypeName } from '../runtime/values.ts';
+import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../model/point.ts';
+import { goTypeName } from '../model/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
 import { REDUCERS, valueType, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';

@@ -13,8 +13,8 @@
  */
 import { BarrierMessage, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
-import { groupId, groupTags, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../runtime/point.ts';
-import { roundTime } from '../runtime/time.ts';
+import { groupId, groupTags, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
+import { roundTime } from '../model/time.ts';
 import { allCalls, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { MultiParentNode } from './multi-parent.ts';
 import { registerNode } from './registry.ts';

@@ -10,7 +10,7 @@
  * state (docs/autoscale.md).
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { Point, Tags } from '../runtime/point.ts';
+import type { Point, Tags } from '../model/point.ts';
 import type { ResourceId } from '../autoscale/types.ts';
 import { kubeScaleTarget } from '../kube/scale-target.ts';
 import { isKubernetesService } from '../kube/service.ts';

@@ -8,7 +8,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
-import { NO_DIMENSIONS, type Batch, type Fields, type Point, type Tags } from '../runtime/point.ts';
+import { NO_DIMENSIONS, type Batch, type Fields, type Point, type Tags } from '../model/point.ts';
 import type { LoopbackSink } from '../runtime/services.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';

@@ -5,8 +5,8 @@
  * as Kapacitor does), ERROR.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import type { Batch, Fields, Point, Tags } from '../runtime/point.ts';
-import { formatRFC3339Nano } from '../runtime/time.ts';
+import type { Batch, Fields, Point, Tags } from '../model/point.ts';
+import { formatRFC3339Nano } from '../model/time.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

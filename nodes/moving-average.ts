@@ -6,8 +6,8 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
-import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../runtime/point.ts';
-import { goTypeName } from '../runtime/values.ts';
+import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
+import { goTypeName } from '../model/values.ts';
 import { plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

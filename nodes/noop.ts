@@ -3,7 +3,7 @@
  * the placeholder behind a UDF); it is also valid TICKscript.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import type { Batch, Point } from '../runtime/point.ts';
+import type { Batch, Point } from '../model/point.ts';
 import { registerNode } from './registry.ts';
 
 export class NoOpNode extends Node {

@@ -4,8 +4,8 @@
  * at a time, so a receiver sees bodies in emission order (as Kapacitor's synchronous POSTs deliver them). When
  * `capacity` bodies are waiting, new ones are dropped and counted by the caller. `stop()` aborts everything.
  */
-import { OPEN_GUARD, type OutboundGuard } from '../runtime/outbound/guard.ts';
-import { outboundRequest } from '../runtime/outbound/http-client.ts';
+import { OPEN_GUARD, type OutboundGuard } from '../outbound/guard.ts';
+import { outboundRequest } from '../outbound/http-client.ts';
 
 export interface PostTarget {
   readonly url: string;

@@ -13,9 +13,9 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
-import { groupId, makeDimensions, type BatchPoint, type Fields } from '../runtime/point.ts';
-import type { InfluxDBClientPort, InfluxQueryResponse } from '../runtime/services.ts';
-import { nowNs, parseRFC3339 } from '../runtime/time.ts';
+import { groupId, makeDimensions, type BatchPoint, type Fields } from '../model/point.ts';
+import type { InfluxDBClientPort, InfluxQueryResponse } from '../influxdb/ports.ts';
+import { nowNs, parseRFC3339 } from '../model/time.ts';
 import { allCalls, hasCall, prop, type TickValue } from '../tickscript/pipeline.ts';
 import { SelectQuery, type Dimension } from '../influxdb/select-query.ts';
 import { registerNode } from './registry.ts';

@@ -3,7 +3,7 @@
  * `query/call_iterator.go`). One reducer instance aggregates one context (one timestamp of a stream group, or one
  * batch). Floats are `number`, ints `bigint` (int64 arithmetic wraps as in Go).
  */
-import type { FieldValue, Fields, Tags } from '../runtime/point.ts';
+import type { FieldValue, Fields, Tags } from '../model/point.ts';
 
 export type ValueType = 'float' | 'int' | 'string' | 'bool';
 

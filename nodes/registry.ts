@@ -1,21 +1,21 @@
 /**
- * Node kind → factory. Each nodes/<kind>.ts calls registerNode() at module load; nodes/index.ts imports every
- * node file once, so adding a node kind = one new file + one import line in nodes/index.ts.
- * The kind is the pipeline's chaining-method name (PipelineNode.kind: 'from', 'groupBy', 'k8sAutoscale', …).
+ * The built-in node registry. Each nodes/<kind>.ts calls registerNode() at module load; nodes/index.ts imports every
+ * node file once, so adding a node kind = one new file + one import line in nodes/index.ts. The runtime never
+ * imports this: TaskMaster receives `builtinNodes` from its creator (runtime/node-registry.ts says why).
  */
 import type { NodeFactory } from '../runtime/node.ts';
+import { NodeRegistry } from '../runtime/node-registry.ts';
 
-const factories = new Map<string, NodeFactory>();
+export const builtinNodes = new NodeRegistry();
 
 export function registerNode(kind: string, factory: NodeFactory): void {
-  if (factories.has(kind)) throw new Error(`node kind "${kind}" registered twice`);
-  factories.set(kind, factory);
+  builtinNodes.register(kind, factory);
 }
 
 export function nodeFactory(kind: string): NodeFactory | undefined {
-  return factories.get(kind);
+  return builtinNodes.factory(kind);
 }
 
 export function registeredKinds(): string[] {
-  return [...factories.keys()].sort();
+  return builtinNodes.kinds();
 }

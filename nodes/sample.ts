@@ -6,8 +6,8 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { withPoints } from '../runtime/build.ts';
-import type { Batch, BatchPoint, Point } from '../runtime/point.ts';
-import { truncateTime } from '../runtime/time.ts';
+import type { Batch, BatchPoint, Point } from '../model/point.ts';
+import { truncateTime } from '../model/time.ts';
 import { registerNode } from './registry.ts';
 
 interface Counter { n: number }

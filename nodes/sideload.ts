@@ -6,7 +6,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
-import { groupId, type Batch, type BatchPoint, type Fields, type FieldValue, type Point, type Tags } from '../runtime/point.ts';
+import { groupId, type Batch, type BatchPoint, type Fields, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
 import { acquireFileSource, releaseFileSource, type FileSource, type SideloadValue } from './sideload-source.ts';
 import { registerNode } from './registry.ts';

@@ -10,7 +10,7 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, setField, withFields, withPoints } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import type { Batch, BatchPoint, FieldValue, Point } from '../runtime/point.ts';
+import type { Batch, BatchPoint, FieldValue, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';

@@ -5,9 +5,10 @@
  * Kapacitor does), time = now UTC (`.align()` rounds it to the interval). The timer is `unref()`ed and stops with
  * the task. `deadman()` builds on this node.
  */
-import { Node, type GroupStat, type NodeContext } from '../runtime/node.ts';
+import { Node, type NodeContext } from '../runtime/node.ts';
+import type { GroupStat } from '../runtime/services.ts';
 import { makePoint } from '../runtime/build.ts';
-import { nowNs, roundTime } from '../runtime/time.ts';
+import { nowNs, roundTime } from '../model/time.ts';
 import { hasCall } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

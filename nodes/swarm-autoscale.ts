@@ -4,7 +4,7 @@
  * point carries it in `outputServiceNameTag` (default: serviceNameTag).
  */
 import type { NodeContext } from '../runtime/node.ts';
-import type { Point, Tags } from '../runtime/point.ts';
+import type { Point, Tags } from '../model/point.ts';
 import type { ResourceId } from '../autoscale/types.ts';
 import { swarmScaleTarget } from '../swarm/scale-target.ts';
 import { SWARM_NOT_ENABLED } from '../swarm/clients.ts';

@@ -6,7 +6,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../runtime/build.ts';
-import { groupId, type Batch } from '../runtime/point.ts';
+import { groupId, type Batch } from '../model/point.ts';
 import { registerNode } from './registry.ts';
 
 export class TrickleNode extends Node {

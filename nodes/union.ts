@@ -14,7 +14,7 @@
  */
 import { BarrierMessage, ControlMessage, type DeleteGroupMessage, type Message, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makePoint } from '../runtime/build.ts';
-import { groupId, type Batch, type Point } from '../runtime/point.ts';
+import { groupId, type Batch, type Point } from '../model/point.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { MultiParentNode } from './multi-parent.ts';
 import { registerNode } from './registry.ts';

@@ -2,7 +2,7 @@
 import type { LambdaEvaluator } from '../tickscript/lambda-contract.ts';
 import type { TickValue } from '../tickscript/pipeline.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import type { Point } from '../runtime/point.ts';
+import type { Point } from '../model/point.ts';
 
 export class WhereChain {
   private readonly evals: LambdaEvaluator[];

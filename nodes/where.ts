@@ -6,7 +6,7 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { withPoints } from '../runtime/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
-import type { Batch, BatchPoint, Point } from '../runtime/point.ts';
+import type { Batch, BatchPoint, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
 import { registerNode } from './registry.ts';
 

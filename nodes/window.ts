@@ -5,8 +5,8 @@
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
-import { groupTags, type Batch, type BatchPoint, type Point } from '../runtime/point.ts';
-import { truncateTime } from '../runtime/time.ts';
+import { groupTags, type Batch, type BatchPoint, type Point } from '../model/point.ts';
+import { truncateTime } from '../model/time.ts';
 import { hasCall, lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
 

@@ -13,7 +13,7 @@
  * are JSON-quoted (any character allowed). Floats are written with the shortest representation that reads back
  * to the same float64; int64 fields keep their `i` suffix, so types survive a round trip.
  */
-import type { Point } from '../runtime/point.ts';
+import type { Point } from '../model/point.ts';
 
 export const FORMAT_NAME = 'tickstream-recording';
 export const FORMAT_VERSION = 1;

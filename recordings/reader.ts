@@ -9,8 +9,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { LineProtocolParser } from '../server/ingest/line-protocol.ts';
-import type { Point } from '../runtime/point.ts';
+import { LineProtocolParser } from '../lineprotocol/parser.ts';
+import type { Point } from '../model/point.ts';
 import { FORMAT_NAME, FORMAT_VERSION, HEADER, MAX_BLOCK_BYTES, MAX_DIRECTIVE_BYTES, parseDirective, type Directive } from './format.ts';
 
 export interface RecordingChunk {

@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { Point } from '../runtime/point.ts';
+import type { Point } from '../model/point.ts';
 import { BLOCK_TARGET_BYTES, HEADER, blockDirective, endDirective, pointLine } from './format.ts';
 
 export class RecordingWriter {

@@ -4,8 +4,7 @@
  */
 import type { Pipeline } from '../tickscript/pipeline.ts';
 import type { Node } from './node.ts';
-import { formatGoDuration } from './time.ts';
-import type { Task } from './task.ts';
+import { formatGoDuration } from '../model/time.ts';
 
 /**
  * Node ids in Kapacitor's walk order (`pipeline/pipeline.go` sort): depth-first from the sources (visited in
@@ -52,8 +51,19 @@ function dotStats(n: Node): [string, string][] {
   return out;
 }
 
+/**
+ * What executing DOT reads of a running task. Declared here rather than importing runtime/task.ts, which calls
+ * executingDot: the two files would otherwise import each other.
+ */
+export interface DotTask {
+  readonly id: string;
+  readonly pipeline: Pipeline;
+  readonly throughput: number;
+  readonly nodes: readonly Node[];
+}
+
 /** Executing DOT (SPEC 7.3). `labels` selects the dot-view=labels rendering. */
-export function executingDot(task: Task, labels: boolean): string {
+export function executingDot(task: DotTask, labels: boolean): string {
   const unit = task.pipeline.type === 'batch' ? 'batches' : 'points';
   const tp = task.throughput.toFixed(2) + ' ' + unit + '/s';
   let s = 'digraph ' + task.id + ' {\n';

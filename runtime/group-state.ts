@@ -5,11 +5,11 @@
  * Why: at 10^4 groups a `Map.get` by group ID costs 40–70 ns per point (cache misses in the hash table), the largest
  * single cost in derivative and the reducers. Points of one series share their parser-built tags object, and a
  * series always maps to the same group for a given node, so `forPoint` keeps a (group → state) entry on the
- * series memo (runtime/series.ts) and checks it with pointer compares. The Map stays the source of truth:
+ * series memo (model/series.ts) and checks it with pointer compares. The Map stays the source of truth:
  * any `set` that replaces a state, `delete` or `clear` bumps a generation that invalidates every memo entry.
  */
-import type { Point } from './point.ts';
-import { acquireSlot, releaseSlot, seriesMemo } from './series.ts';
+import type { Point } from '../model/point.ts';
+import { acquireSlot, releaseSlot, seriesMemo } from '../model/series.ts';
 
 /** What a map leaves on a series memo (mutable: reused when the same series meets a new generation). */
 interface StateMemo<S> {

@@ -1,11 +1,11 @@
 /**
  * Group IDs and dimensions for nodes that set them (from, groupBy). Points of one series share one tags object
  * (the parser caches it per series key), so results are cached per tags object: the group ID string is built
- * once per series and grouping, not once per point. Parser-built tags carry a memo (runtime/series.ts) read with
+ * once per series and grouping, not once per point. Parser-built tags carry a memo (model/series.ts) read with
  * one property load; other tags objects use a per-grouper WeakMap.
  */
-import { NO_DIMENSIONS, groupId, makeDimensions, type Dimensions, type Tags } from './point.ts';
-import { memoSlot, seriesMemo } from './series.ts';
+import { NO_DIMENSIONS, groupId, makeDimensions, type Dimensions, type Tags } from '../model/point.ts';
+import { memoSlot, seriesMemo } from '../model/series.ts';
 
 export interface GroupKey {
   readonly dims: Dimensions;

@@ -3,7 +3,7 @@
  * `Batch`es (batch edges, BeginBatch…EndBatch as one message); control messages are instances of the classes
  * below, so a node tells them apart with one `instanceof ControlMessage` check per message.
  */
-import type { Batch, Dimensions, Point, Tags } from './point.ts';
+import type { Batch, Dimensions, Point, Tags } from '../model/point.ts';
 
 export abstract class ControlMessage {
   /** group ID the message applies to */

@@ -10,12 +10,12 @@
  * - A handler that throws costs one message: the error is counted, logged (task, node, group, err) and the node
  *   goes on with the next message. Nothing bigger than that message is ever lost.
  */
-import { groupTags, type Batch, type Dimensions, type Point, type Tags } from './point.ts';
+import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '../model/point.ts';
 import { hasCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message } from './messages.ts';
 import { ExecTimer } from './timing.ts';
 import { GroupStateMap } from './group-state.ts';
-import type { Logger, RuntimeServices, TaskHooks, TimingOptions } from './services.ts';
+import type { GroupStat, Logger, RuntimeServices, TaskHooks, TimingOptions } from './services.ts';
 
 export { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message };
 
@@ -36,13 +36,6 @@ export class Counter {
   value = 0;
   inc(): void { this.value++; }
   add(n: number): void { this.value += n; }
-}
-
-/** What a node emitted for one group (Kapacitor's edge group stats), read by `stats()` (SPEC 3.16). */
-export interface GroupStat {
-  count: number;
-  readonly tags: Tags;
-  readonly dims: Dimensions;
 }
 
 /** A parent→child connection with Kapacitor's `processed` count (points on stream edges, batches on batch edges). */

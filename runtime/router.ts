@@ -7,7 +7,7 @@
  * target list per measurement is cached, so a point costs one lookup (skipped while consecutive points share a
  * measurement) plus one push per matching task.
  */
-import type { Point } from './point.ts';
+import type { Point } from '../model/point.ts';
 
 /** What the router needs from a task. */
 export interface Routable {

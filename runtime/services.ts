@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { SwarmRegistry } from '../swarm/clients.ts';
 import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
-import type { GroupStat } from './node.ts';
-import type { Point } from './point.ts';
+import type { Dimensions, Tags } from '../model/point.ts';
+import type { Point } from '../model/point.ts';
 import type { DecisionRecord } from '../autoscale/types.ts';
 import type { DBRP } from '../tickscript/pipeline.ts';
 import type { AlertService } from '../alerting/service.ts';
-import type { OutboundGuard } from './outbound/guard.ts';
+import type { OutboundGuard } from '../outbound/guard.ts';
+import type { HttpPostEndpoint } from '../config/httppost.ts';
+import type { InfluxDBClusters } from '../influxdb/ports.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -59,48 +61,11 @@ export interface LoopbackSink {
   write(p: Point): void;
 }
 
-/** The enabled `[[influxdb]]` clusters by name. */
-export interface InfluxDBClusters {
-  /** the named cluster's client ('' = the default cluster); throws `no such InfluxDB config <name>` */
-  client(cluster: string): InfluxDBClientPort;
-  /** a stopped node's last writes: the server waits for them (bounded) before closing the clients at shutdown */
-  trackPending?(done: Promise<void>): void;
-}
-
-/** Where a write goes: InfluxDB's /write query parameters. */
-export interface InfluxWriteTarget {
-  readonly db: string;
-  readonly rp: string;
-  /** n, ns, u, ms, s, m, h ('' = ns) */
-  readonly precision: string;
-  /** any, one, quorum, all or '' */
-  readonly consistency: string;
-}
-
-/** What nodes use of an InfluxDB client; rejected promises carry `retryable: boolean` (influxdb/client.ts). */
-export interface InfluxDBClientPort {
-  /** POST the line-protocol `body` (lines already in the target's precision) */
-  write(target: InfluxWriteTarget, body: string): Promise<void>;
-  /** one InfluxQL command; rejects with the first statement error */
-  query(command: string, db?: string): Promise<InfluxQueryResponse>;
-}
-
-export interface InfluxQueryResponse {
-  readonly results?: readonly { readonly statement_id?: number; readonly series?: readonly InfluxSeries[]; readonly error?: string }[];
-  readonly error?: string;
-}
-
-export interface InfluxSeries {
-  readonly name?: string;
-  readonly tags?: Readonly<Record<string, string>>;
-  readonly columns: readonly string[];
-  readonly values?: readonly (readonly unknown[])[];
-}
-
-/** A configured `[[httppost]]` endpoint. */
-export interface HttpPostEndpoint {
-  readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
+/** What a node emitted for one group (Kapacitor's edge group stats), read by `stats()` (SPEC 3.16). */
+export interface GroupStat {
+  count: number;
+  readonly tags: Tags;
+  readonly dims: Dimensions;
 }
 
 export interface ServerInfo {

@@ -4,22 +4,19 @@
  */
 import type { Logger } from 'pino';
 import type { DBRP, Pipeline } from '../tickscript/pipeline.ts';
-import type { Point } from './point.ts';
+import type { Point, PointSink } from '../model/point.ts';
 import { Router, type Routable } from './router.ts';
 import type { RuntimeServices } from './services.ts';
 import { Task, type RunningTask } from './task.ts';
-import { nodeFactory } from '../nodes/index.ts';
+import type { NodeRegistry } from './node-registry.ts';
 
 export type { RuntimeServices } from './services.ts';
 export type { RunningTask } from './task.ts';
 
-/** Where ingest hands parsed points. */
-export interface PointSink {
-  writePoints(db: string, rp: string, points: Point[]): void;
-}
-
 export interface TaskMasterOptions {
   logger: Logger;
+  /** the node kinds tasks may use: nodes/index.ts `builtinNodes` (passed in: runtime/ does not import nodes/) */
+  nodes: NodeRegistry;
   services?: RuntimeServices;
   /** [stats] timing-sample-rate (default 0.10) */
   timingSampleRate?: number;
@@ -38,9 +35,11 @@ export class TaskMaster implements PointSink {
   private readonly logger: Logger;
   private readonly services: RuntimeServices;
   private readonly timing: { sampleRate: number; movAvgSize: number };
+  private readonly nodes: NodeRegistry;
 
   constructor(opts: TaskMasterOptions) {
     this.logger = opts.logger;
+    this.nodes = opts.nodes;
     this.services = { ...opts.services, loopback: { write: (p: Point) => { this.loopback.push(p); } } };
     const sampleRate = opts.timingSampleRate ?? 0.1;
     const movAvgSize = opts.timingMovAvgSize ?? 1000;
@@ -55,7 +54,7 @@ export class TaskMaster implements PointSink {
    */
   unsupported(pipeline: Pipeline): string | undefined {
     for (const n of pipeline.nodes) {
-      if (nodeFactory(n.kind) === undefined) return `line ${n.pos.line} char ${n.pos.column}: node "${n.kind}" is not supported yet`;
+      if (this.nodes.factory(n.kind) === undefined) return `line ${n.pos.line} char ${n.pos.column}: node "${n.kind}" is not supported yet`;
     }
     return undefined;
   }
@@ -64,7 +63,7 @@ export class TaskMaster implements PointSink {
   startTask(id: string, pipeline: Pipeline, dbrps: readonly DBRP[]): RunningTask {
     if (this.tasks.has(id)) throw new Error(`task ${id} is already running`);
     if (dbrps.length === 0) throw new Error(`task ${id}: must specify dbrp`);
-    const task = new Task(id, pipeline, dbrps, { logger: this.logger, services: this.services, timing: this.timing });
+    const task = new Task(id, pipeline, dbrps, { logger: this.logger, services: this.services, timing: this.timing, nodes: this.nodes });
     this.tasks.set(id, task);
     this.router.add(task);
     return task;

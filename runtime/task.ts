@@ -5,11 +5,11 @@
 import type { DBRP, Pipeline, PipelineNode } from '../tickscript/pipeline.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { Edge, type Node, type NodeContext } from './node.ts';
-import type { Point } from './point.ts';
+import type { Point } from '../model/point.ts';
 import type { EndpointSource, Logger, RuntimeServices, TimingOptions } from './services.ts';
 import { executingDot } from './dot.ts';
 import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
-import { nodeFactory } from '../nodes/index.ts';
+import type { NodeRegistry } from './node-registry.ts';
 
 export interface RunningTask {
   readonly id: string;
@@ -30,6 +30,8 @@ export interface TaskOptions {
   readonly logger: Logger;
   readonly services: RuntimeServices;
   readonly timing: TimingOptions;
+  /** the node kinds this task may use (TaskMasterOptions.nodes) */
+  readonly nodes: NodeRegistry;
 }
 
 export class Task implements RunningTask {
@@ -72,7 +74,7 @@ export class Task implements RunningTask {
     };
     try {
       for (const def of pipeline.nodes) {
-        const factory = nodeFactory(def.kind);
+        const factory = opts.nodes.factory(def.kind);
         if (!factory) throw new Error(`node "${def.kind}" is not supported yet`);
         const ctx: NodeContext = { taskId: id, def, logger: this.log, services: opts.services, timing: opts.timing, task: hooks };
         this.nodes.push(factory(ctx));

@@ -10,14 +10,15 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
-import type { Config } from './config/index.ts';
+import type { Config } from '../config/index.ts';
 import { authGate, type AuthGateOptions } from './auth/hook.ts';
 import type { HttpsOptions } from './http/https.ts';
 import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
-import type { LineProtocolParser } from './ingest/line-protocol.ts';
-import { ingressStats as defaultIngress, type IngressStats, type PointSink } from './ingest/router.ts';
+import type { LineProtocolParser } from '../lineprotocol/parser.ts';
+import { ingressStats as defaultIngress, type IngressStats } from './ingest/ingress.ts';
+import type { PointSink } from '../model/point.ts';
 import { writeRoutes } from './ingest/write-route.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { healthRoutes } from './routes/health.ts';

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { httpsOptions } from './http/https.ts';
-import { parseBindAddress, type Config } from './config/index.ts';
+import { parseBindAddress, type Config } from '../config/index.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createServices, type Services } from './services.ts';
 

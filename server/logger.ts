@@ -8,7 +8,7 @@
  * repeated key would appear twice in one JSON line (test/server/log-keys.test.ts checks every line).
  */
 import { pino, type Logger } from 'pino';
-import type { LoggingConfig } from './config/index.ts';
+import type { LoggingConfig } from '../config/index.ts';
 
 export type { Logger };
 

@@ -4,8 +4,8 @@
  * SIGTERM/SIGINT shut down gracefully (exit 0); a second signal or [http] shutdown-timeout exits 1.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { USAGE, UsageError, parseDaemonArgs, type DaemonArgs } from './cli-args.ts';
-import { ConfigError, configToToml, loadConfig } from './config/index.ts';
+import { USAGE, UsageError, parseDaemonArgs, type DaemonArgs } from '../config/cli-args.ts';
+import { ConfigError, configToToml, loadConfig } from '../config/index.ts';
 import type { Daemon } from './daemon.ts';
 import { createLogger } from './logger.ts';
 import { VERSION } from './version.ts';

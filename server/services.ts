@@ -8,12 +8,13 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import { httpPostEndpoints, type Config } from './config/index.ts';
-import { ingressStats, type PointSink } from './ingest/router.ts';
+import { httpPostEndpoints, type Config } from '../config/index.ts';
+import { ingressStats } from './ingest/ingress.ts';
+import type { PointSink } from '../model/point.ts';
 import { writeStats } from './ingest/write-route.ts';
 import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
-import type { Lifecycle } from './lifecycle.ts';
+import type { Services, ServicesOptions } from './services-contract.ts';
 import { TaskStore } from './store/store.ts';
 import { SqliteAlertStore } from './store/alert-store.ts';
 import { AlertService } from '../alerting/service.ts';
@@ -27,40 +28,26 @@ import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
 import { InfluxDBService } from '../influxdb/service.ts';
-import { LineProtocolParser } from './ingest/line-protocol.ts';
+import { LineProtocolParser } from '../lineprotocol/parser.ts';
 import { subscriptionsRoutes } from './api/subscriptions-route.ts';
 import { StatsStream } from './stats-stream.ts';
 import { collectStatistics, memstats } from './api/debug-vars.ts';
 import type { AddressInfo } from 'node:net';
-import { nowNs } from '../runtime/time.ts';
+import { nowNs } from '../model/time.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda } from '../tickscript/index.ts';
 import { VERSION } from './version.ts';
-import { OutboundGuard } from '../runtime/outbound/guard.ts';
+import { OutboundGuard } from '../outbound/guard.ts';
 import { AuthService, AuthStats, UserStore, usersRoutes } from './auth/index.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
-export interface ServicesOptions {
-  config: Config;
-  logger: Logger;
-  lifecycle: Lifecycle;
-}
-
-export interface Services {
-  sink: PointSink;
-  plugins: FastifyPluginAsync[];
-  /** resolves when the services can take traffic (readyz turns 200 after it) */
-  ready(address?: AddressInfo): Promise<void>;
-  /** called at shutdown after the HTTP server stopped accepting and finished in-flight requests */
-  close(): Promise<void>;
-  /** the authentication gate's parts, when [auth] enabled */
-  auth?: { service: AuthService; stats: AuthStats };
-}
+export type { Services, ServicesOptions } from './services-contract.ts';
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
   // [cluster] enabled: /write publishes to NATS JetStream, tasks run per owned partition (docs/cluster.md)
   // (imported on demand: a single instance does not load the NATS client)
-  if (config.cluster.enabled) return (await import('../cluster/services.ts')).createClusterServices(opts);
+  if (config.cluster.enabled) return (await import('./cluster/services.ts')).createClusterServices(opts);
   setLambdaCompiler(compileLambda); // nodes compile their lambdas with tickscript's compiler
   const store = new TaskStore(config.dataDir);
   let closed = false;
@@ -107,6 +94,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         disabledHandlers: new Set(config.disableHandlers),
     };
     const taskMaster = new TaskMaster({
+      nodes: builtinNodes,
       // `component`, not `service`: the root logger already binds service=kapacitord (one key per JSON line)
       logger: logger.child({ component: 'task_master' }),
       services: runtimeServices,

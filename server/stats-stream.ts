@@ -9,9 +9,9 @@
  */
 import type { Logger } from 'pino';
 import { makePoint } from '../runtime/build.ts';
-import { NO_DIMENSIONS, type Fields, type Point } from '../runtime/point.ts';
-import { nowNs } from '../runtime/time.ts';
-import type { PointSink } from './ingest/router.ts';
+import { NO_DIMENSIONS, type Fields, type Point } from '../model/point.ts';
+import { nowNs } from '../model/time.ts';
+import type { PointSink } from '../model/point.ts';
 import type { Statistic } from './api/debug-vars.ts';
 
 export interface StatsStreamOptions {

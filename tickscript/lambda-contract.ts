@@ -5,7 +5,7 @@
  * A lambda is compiled once per task node; each group gets its own evaluator instance (stateful
  * functions such as count(), sigma(), spread() keep state per instance, as in Kapacitor).
  */
-import type { Fields, FieldValue, Tags } from '../runtime/point.ts';
+import type { Fields, FieldValue, Tags } from '../model/point.ts';
 
 /** The lambda's AST (vars already inlined). Opaque to nodes: hand it to compileLambda. */
 export interface LambdaExpression {

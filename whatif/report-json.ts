@@ -4,7 +4,7 @@
  * resource (each point: the highest load, the fewest ready pods and the most desired pods of its stretch, so
  * spikes and shortfalls stay visible).
  */
-import { formatRFC3339Nano } from '../runtime/time.ts';
+import { formatRFC3339Nano } from '../model/time.ts';
 import type { TaskReport } from './run.ts';
 
 export const SERIES_POINTS = 600;

@@ -6,13 +6,14 @@
  */
 import pino, { type Logger } from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
-import type { Point } from '../runtime/point.ts';
+import type { Point } from '../model/point.ts';
 import type { DBRP, Pipeline } from '../tickscript/pipeline.ts';
 import type { DecisionRecord } from '../autoscale/types.ts';
 import { DECISION_REASONS } from '../autoscale/types.ts';
 import { SimulatedCluster } from './sim-cluster.ts';
 import { simulate, type LoadSample, type ResourceCost, type ScaleEvent } from './simulate.ts';
 import { autoscaleNodes, defaultLoadField } from './load-field.ts';
+import { builtinNodes } from '../nodes/index.ts';
 
 export interface PointChunk {
   readonly db: string;
@@ -76,6 +77,7 @@ export async function runWhatIf(task: WhatIfTask, source: AsyncIterable<PointChu
     return c;
   };
   const tm = new TaskMaster({
+    nodes: builtinNodes,
     logger,
     services: {
       kubernetes: cluster,

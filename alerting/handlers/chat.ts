@@ -13,7 +13,7 @@
  *   component,group,custom_details:{result}},"images","links","client","client_url"}`; success = 200 or 202.
  * - telegram: POST <url><token>/sendMessage `{"chat_id","disable_notification"?,"disable_web_page_preview"?,"parse_mode"?,"text"}`.
  */
-import { AlertTemplate } from '../../nodes/alert-template.ts';
+import { AlertTemplate } from '../template.ts';
 import type { AlertEvent } from '../event.ts';
 import { goJson, resultJson, templateData, TEMPLATE_FIELDS, unixSeconds, utcTime } from '../gojson.ts';
 import { send } from '../http.ts';

@@ -4,8 +4,8 @@
  * external deliveries are wrapped in a DeliveryQueue (bounded, retried, counted; alerting/delivery.ts).
  */
 import type { Logger } from 'pino';
-import type { Config } from '../../server/config/index.ts';
-import { httpPostEndpoints } from '../../server/config/index.ts';
+import type { Config } from '../../config/index.ts';
+import { httpPostEndpoints } from '../../config/index.ts';
 import type { AlertEvent } from '../event.ts';
 import { DEFAULT_DELIVERY, DeliveryQueue, type DeliveryOptions, type DeliveryStats } from '../delivery.ts';
 import type { HandlerSpec } from '../handler-spec.ts';

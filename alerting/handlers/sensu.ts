@@ -6,7 +6,7 @@
  * `[sensu] source`).
  */
 import { connect } from 'node:net';
-import { AlertTemplate } from '../../nodes/alert-template.ts';
+import { AlertTemplate } from '../template.ts';
 import { goJson, templateData, TEMPLATE_FIELDS } from '../gojson.ts';
 import { CRITICAL, WARNING } from '../levels.ts';
 import type { HandlerKind } from './types.ts';

@@ -1,6 +1,6 @@
 /** What every handler kind provides to the factory (alerting/handlers/index.ts). */
-import type { Config } from '../../server/config/index.ts';
-import type { HttpPostEndpoint } from '../../runtime/services.ts';
+import type { Config } from '../../config/index.ts';
+import type { HttpPostEndpoint } from '../../config/httppost.ts';
 import type { AlertEvent } from '../event.ts';
 import type { Deliver } from '../delivery.ts';
 import type { OptionSchema } from '../options.ts';

@@ -8,7 +8,7 @@
 import { Node, type NodeContext } from '../../runtime/node.ts';
 import { makePoint } from '../../runtime/build.ts';
 import { compileLambdaArg } from '../../runtime/lambda.ts';
-import type { Batch, Fields, Point, Tags } from '../../runtime/point.ts';
+import type { Batch, Fields, Point, Tags } from '../../model/point.ts';
 import type { AutoscaleObserver } from '../../runtime/services.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../../tickscript/lambda-contract.ts';
 import { hasCall, lastCall, type TickValue } from '../../tickscript/pipeline.ts';

@@ -11,10 +11,10 @@ import { HandlerSpecError } from '../../alerting/service.ts';
 import type { EventState } from '../../alerting/event.ts';
 import { handlerSpecFromJson, validateHandlerSpec, type HandlerSpec } from '../../alerting/handler-spec.ts';
 import { levelName, parseLevel, type Level } from '../../alerting/levels.ts';
-import { formatGoDuration, formatRFC3339Nano } from '../../runtime/time.ts';
+import { formatGoDuration, formatRFC3339Nano } from '../../model/time.ts';
 import { ApiError, sendJson } from './http.ts';
 import { queryOne, useRawBodies } from './body.ts';
-import { compileGlob, BadPatternError } from './glob.ts';
+import { compileGlob, BadPatternError } from '../../gocompat/glob.ts';
 import { applyPatch, decodePatch } from './json-patch.ts';
 
 export interface AlertsRoutesOptions {

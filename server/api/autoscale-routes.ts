@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { matches, recordJSON, type DecisionRecord, type RecordQuery } from '../../autoscale/index.ts';
 import { DECISION_REASONS } from '../../autoscale/types.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
-import { formatRFC3339Nano, parseRFC3339 } from '../../runtime/time.ts';
+import { formatRFC3339Nano, parseRFC3339 } from '../../model/time.ts';
 import { ApiError, sendJson } from './http.ts';
 import { parseIntParam, queryList, queryOne, useRawBodies } from './body.ts';
 import type { TaskService } from './task-service.ts';

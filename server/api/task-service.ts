@@ -8,7 +8,7 @@
  * as a 500 while the task keeps its status.
  */
 import type { DBRP, Pipeline } from '../../tickscript/pipeline.ts';
-import { nowNs } from '../../runtime/time.ts';
+import { nowNs } from '../../model/time.ts';
 import type { TaskStore } from '../store/store.ts';
 import type { DBRPRecord, TaskRecord, VarsRecord } from '../store/types.ts';
 import { ApiError } from './http.ts';

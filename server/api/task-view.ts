@@ -2,7 +2,7 @@
  * The task JSON of SPEC 5.3 (client/v1 `Task`), field order as Go marshals the struct. List results are Go maps
  * and therefore come out with their keys sorted.
  */
-import { formatRFC3339Nano, GO_ZERO_TIME } from '../../runtime/time.ts';
+import { formatRFC3339Nano, GO_ZERO_TIME } from '../../model/time.ts';
 import type { TaskRecord } from '../store/types.ts';
 import { ApiError } from './http.ts';
 import type { DotView, RunningTaskPort } from './ports.ts';

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, JSON_TYPE, parseJsonObject, sendJson } from './http.ts';
 import { parseIntParam, queryList, queryOne, useRawBodies } from './body.ts';
-import { globMatcher, BadPatternError } from './glob.ts';
+import { globMatcher, BadPatternError } from '../../gocompat/glob.ts';
 import { parseTaskRequest } from './task-request.ts';
 import type { TaskService } from './task-service.ts';
 import type { RunningTaskPort } from './ports.ts';

@@ -3,7 +3,7 @@
  * request bodies, and conversion of a template's declared vars to that JSON form.
  */
 import type { TickValue, DeclaredVar } from '../../tickscript/pipeline.ts';
-import { NS_PER_H, NS_PER_M, NS_PER_MS, NS_PER_S, NS_PER_US } from '../../runtime/time.ts';
+import { NS_PER_H, NS_PER_M, NS_PER_MS, NS_PER_S, NS_PER_US } from '../../model/time.ts';
 import type { VarRecord, VarsRecord } from '../store/types.ts';
 import { compileGoRegex } from '../../tickscript/regex.ts';
 

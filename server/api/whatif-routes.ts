@@ -10,12 +10,12 @@
  * Answers 200 with the report (whatif/report-json.ts); 404 for an unknown task; 400 naming what is wrong.
  */
 import type { FastifyInstance } from 'fastify';
-import { LineProtocolParser, isValidPrecision } from '../ingest/line-protocol.ts';
-import { formatGoDuration } from '../../runtime/time.ts';
+import { LineProtocolParser, isValidPrecision } from '../../lineprotocol/parser.ts';
+import { formatGoDuration } from '../../model/time.ts';
 import type { DBRP } from '../../tickscript/pipeline.ts';
 import { runWhatIf, type PointChunk, type WhatIfTask } from '../../whatif/run.ts';
 import { taskJSON, type WhatIfJSON } from '../../whatif/report-json.ts';
-import { parseDuration } from '../config/duration.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { ApiError, parseJsonObject, sendJson } from './http.ts';
 import { useRawBodies } from './body.ts';
 import type { TaskService } from './task-service.ts';

@@ -5,13 +5,13 @@
  * server. Registered when `[auth] enabled`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { compileGlob, BadPatternError } from '../api/glob.ts';
+import { compileGlob, BadPatternError } from '../../gocompat/glob.ts';
 import { ApiError, checkFields, optString, parseJsonObject, sendJson } from '../api/http.ts';
 import { parseIntParam, queryList, queryOne, useRawBodies } from '../api/body.ts';
 import { PERMISSIONS, privilegesToPermissions, type Permission } from './privileges.ts';
 import { NoUserError, UserExistsError, type AuthService } from './service.ts';
 import type { UserRecord } from './user-store.ts';
-import { usernameError } from './username.ts';
+import { usernameError } from '../../config/username.ts';
 
 export interface UsersRoutesOptions {
   service: AuthService;

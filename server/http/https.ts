@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import type { Config } from '../config/index.ts';
-import { tlsOptions } from '../config/tls.ts';
+import type { Config } from '../../config/index.ts';
+import { tlsOptions } from '../../config/tls.ts';
 
 export type HttpsOptions = SecureContextOptions & { key: Buffer; cert: Buffer };
 

@@ -7,15 +7,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { precisionMultiplier } from '../../runtime/time.ts';
-import type { Config } from '../config/index.ts';
+import { precisionMultiplier } from '../../model/time.ts';
+import type { Config } from '../../config/index.ts';
 import { sendPlainError } from '../http/errors.ts';
 import { WRITE, databaseResource } from '../auth/privileges.ts';
 import '../auth/hook.ts'; // FastifyRequest.authUser
 import { BodyError, TOO_LARGE, effectiveLimit, inflateGzip, isGzip } from './body.ts';
-import { LineProtocolParser } from './line-protocol.ts';
-import { receiveTimeNs } from './receive-clock.ts';
-import type { IngressStats, PointSink } from './router.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
+import { receiveTimeNs } from '../../model/receive-clock.ts';
+import type { IngressStats } from './ingress.ts';
+import type { PointSink } from '../../model/point.ts';
 
 export interface WriteRouteOptions {
   config: Config;

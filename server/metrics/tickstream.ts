@@ -6,14 +6,14 @@
  * disappear with it; when it starts again they restart from 0, which Prometheus treats as a counter reset.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { IngressStat } from '../ingest/router.ts';
+import type { IngressStat } from '../ingest/ingress.ts';
 import type { WriteStats } from '../ingest/write-route.ts';
 import { processRegistry } from './process.ts';
 import { readTasks, type NodeSample, type TaskSnapshot, type TaskSource } from './snapshot.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
 
 export interface MetricsSources {
-  /** ingress statistics of the main task master (server/ingest/router.ts) */
+  /** ingress statistics of the main task master (server/ingest/ingress.ts) */
   readonly ingress: { snapshot(): Iterable<IngressStat> };
   /** per-request counters of the write endpoints (server/ingest/write-route.ts) */
   readonly writes: WriteStats;

@@ -7,7 +7,7 @@
  *
  * Limitation: a string field value containing a newline cannot be imported (lines are cut at every newline).
  */
-import { LineProtocolParser } from '../ingest/line-protocol.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import type { RecordingWriter } from '../../recordings/index.ts';
 import { ApiError } from '../api/http.ts';
 

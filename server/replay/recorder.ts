@@ -6,7 +6,7 @@
  * falling too far behind) ends the recording as failed and detaches the tap.
  */
 import type { Routable } from '../../runtime/router.ts';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
 import type { RecordingWriter } from '../../recordings/index.ts';
 
 /** Bytes a recording may hold in memory waiting for the disk before it fails (keeps /write memory bounded). */

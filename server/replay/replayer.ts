@@ -10,7 +10,7 @@
  * shutting down).
  */
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
 import type { TaskMaster } from '../../runtime/task-master.ts';
 import { openRecording } from '../../recordings/index.ts';
 

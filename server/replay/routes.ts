@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { ApiError, optString, parseJsonObject, sendApiError, sendJson } from '../api/http.ts';
 import { parseIntParam, queryList, queryOne, useRawBodies } from '../api/body.ts';
 import { matcher } from '../api/tasks-routes.ts';
-import { precisionMultiplier, parseRFC3339 } from '../../runtime/time.ts';
+import { precisionMultiplier, parseRFC3339 } from '../../model/time.ts';
 import { openRecording, pointLine } from '../../recordings/index.ts';
 import type { ReplayService } from './service.ts';
 import { recordingListEntry, recordingView, replayListEntry, replayView } from './views.ts';

@@ -24,6 +24,7 @@ import {
 } from '../store/recordings-store.ts';
 import { StreamRecorder } from './recorder.ts';
 import { runReplay } from './replayer.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 const ID_RE = /^[-._\p{L}0-9]+$/u;
 
@@ -230,6 +231,7 @@ export class ReplayService {
       throw e;
     }
     const taskMaster = new TaskMaster({
+      nodes: builtinNodes,
       logger: this.deps.logger.child({ component: 'task_master', replay: id }),
       services: this.replayServices,
       timingSampleRate: this.deps.timingSampleRate,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { AlertService } from '../../alerting/service.ts';
 import { TaskStore } from '../../server/store/store.ts';
 import { SqliteAlertStore } from '../../server/store/alert-store.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 import { AlertService } from '../../alerting/service.ts';
 import { scriptHandlerFactory } from '../../alerting/handlers/index.ts';
 import { silentLogger } from '../../server/logger.ts';

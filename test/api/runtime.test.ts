@@ -13,7 +13,8 @@ import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { compileLambda } from '../../tickscript/index.ts';
 
 setLambdaCompiler(compileLambda);
-import { NO_DIMENSIONS, type Point } from '../../runtime/point.ts';
+import { NO_DIMENSIONS, type Point } from '../../model/point.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 const point = (p: Omit<Point, 'dims' | 'group'>): Point => ({ ...p, dims: NO_DIMENSIONS, group: '' });
 
@@ -21,7 +22,7 @@ const SEED = new URL('../../../shared/seed/autoscale.tick', import.meta.url);
 
 async function fixture(t: { after: (fn: () => unknown) => void }) {
   const store = new TaskStore(':memory:');
-  const tm = new TaskMaster({ logger: pino({ level: 'silent' }), services: { kubernetes: new KubernetesClients([]) } });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: pino({ level: 'silent' }), services: { kubernetes: new KubernetesClients([]) } });
   const tasks = new TaskService({ store, runner: tm, script: tickscriptPort, now: () => 1478629267000000000n });
   const app = Fastify();
   await app.register(taskApi, {

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { after, it } from 'node:test';
 import pino from 'pino';
 import { run } from '../../cli/main.ts';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { tempDir } from '../server/helpers.ts';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { AuthService, AuthStats, UserStore, usersRoutes } from '../../server/auth/index.ts';
 import type { Permission } from '../../server/auth/privileges.ts';
-import { CountingSink, IngressStats } from '../../server/ingest/router.ts';
+import { CountingSink, IngressStats } from '../../server/ingest/ingress.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { TaskStore } from '../../server/store/store.ts';
 import { testConfig } from '../server/helpers.ts';

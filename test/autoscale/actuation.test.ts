@@ -6,7 +6,7 @@ import { describe, it, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';

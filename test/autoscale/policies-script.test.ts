@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 import { startKubeApi } from '../../fixtures/kube-api/server.ts';
 import { autoscaleNode, decided, registryFor } from '../nodes/k8s-autoscale-helpers.ts';
 

@@ -2,11 +2,11 @@
 // [cluster] configuration checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignedMember, partitionOf } from '../../cluster/partition.ts';
-import { decodePoints, encodePoint } from '../../cluster/codec.ts';
-import { LineProtocolParser } from '../../server/ingest/line-protocol.ts';
-import { loadConfig } from '../../server/config/index.ts';
-import { clusterConfigError } from '../../cluster/config.ts';
+import { assignedMember, partitionOf } from '../../server/cluster/partition.ts';
+import { decodePoints, encodePoint } from '../../server/cluster/codec.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
+import { loadConfig } from '../../config/index.ts';
+import { clusterConfigError } from '../../config/cluster.ts';
 
 test('partitionOf: deterministic, in range, spread over the partitions; a missing tag hashes as the empty value', () => {
   const seen = new Set<number>();

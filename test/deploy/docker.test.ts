@@ -48,7 +48,7 @@ test('tickstream image: node:20-slim, runtime deps only (tsx is one), port 9092,
   for (const m of ops(server, 'RUN').join(' ').matchAll(/\/opt\/tickstream\/(bin\/\S+)/g)) assert.ok(existsSync(join(root, m[1]!)), `${m[1]} missing`);
   const known = await serverEnvMatcher();
   if (!known) {
-    t.diagnostic('server/config/schema.ts absent: env names not checked');
+    t.diagnostic('config/schema.ts absent: env names not checked');
     return;
   }
   for (const name of env.keys()) {

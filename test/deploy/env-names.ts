@@ -1,5 +1,5 @@
 /**
- * The environment variables the server reads, derived from its config schema (server/config/schema.ts):
+ * The environment variables the server reads, derived from its config schema (config/schema.ts):
  * KAPACITOR_<KEY> for top-level keys, KAPACITOR_<SECTION>_<KEY> for tables, KAPACITOR_<SECTION>_<N>_<KEY> for
  * arrays, and both forms for [kubernetes] (SPEC 4.5: the implicit index 0). Plus KUBECONFIG, which the
  * kubeconfig lookup in kube/config.ts reads. Returns undefined while the schema module does not exist.
@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SCHEMA = fileURLToPath(new URL('../../server/config/schema.ts', import.meta.url));
+const SCHEMA = fileURLToPath(new URL('../../config/schema.ts', import.meta.url));
 
 interface SchemaModule {
   TOP_LEVEL_KEYS: readonly { toml: string }[];

@@ -161,6 +161,6 @@ test('tickstream Deployment: one replica, Recreate, data volume, probes, in-clus
 
   const known = await serverEnvMatcher();
   // the schema moving is a failure, not a reason to skip
-  assert.ok(known, 'server/config/schema.ts (the list of variables the server reads) is missing');
+  assert.ok(known, 'config/schema.ts (the list of variables the server reads) is missing');
   for (const name of env.keys()) assert.ok(known(name), `the server reads no variable named ${name}`);
 });

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon, type Daemon } from '../../server/daemon.ts';
-import { collectingLogger } from '../../runtime/testing/replay.ts';
+import { collectingLogger } from '../helpers/runtime/replay.ts';
 import { startInfluxd, type InfluxdProcess } from '../helpers/influxd.ts';
 
 let influx: InfluxdProcess;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { startInfluxd } from '../helpers/influxd.ts';

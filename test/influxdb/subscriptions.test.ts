@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon, type Daemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { freePort, startInfluxd, type InfluxdProcess, type InfluxSeries } from '../helpers/influxd.ts';
 import { kapacitor } from '../cli/processes.ts';
-import { collectingLogger } from '../../runtime/testing/replay.ts';
+import { collectingLogger } from '../helpers/runtime/replay.ts';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });

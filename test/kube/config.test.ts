@@ -116,8 +116,8 @@ describe('KubernetesClients registry (SPEC 4.5)', () => {
   });
 });
 
-describe('server/config shape', () => {
-  it('camelCase sections from server/config are accepted and normalised', () => {
+describe('config/ shape', () => {
+  it('camelCase sections from config/ are accepted and normalised', () => {
     const camel = { enabled: true, id: '', inCluster: true, apiServers: [], token: '', caPath: '', namespace: '', resource: [] as string[], dryRun: false };
     validateKubernetesSections([camel], NO_KUBECONFIG);
     assert.throws(() => validateKubernetesSections([{ ...camel, apiServers: ['http://a:8001'] }], NO_KUBECONFIG),

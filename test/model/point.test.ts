@@ -1,7 +1,7 @@
 // Group IDs and group tags (SPEC 3.1, Kapacitor models/point.go ToGroupID).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupId, groupTags, makeDimensions, NO_DIMENSIONS, fieldTypeName } from '../../runtime/point.ts';
+import { groupId, groupTags, makeDimensions, NO_DIMENSIONS, fieldTypeName } from '../../model/point.ts';
 
 test('group ID is empty without dimensions', () => {
   assert.equal(groupId('cpu', { host: 'a' }, NO_DIMENSIONS), '');

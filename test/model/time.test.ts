@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {
   formatRFC3339Nano, parseRFC3339, formatGoDuration, formatInfluxqlDuration, truncateTime, roundTime,
   precisionMultiplier, NS_PER_S, NS_PER_MS, NS_PER_M, NS_PER_H,
-} from '../../runtime/time.ts';
+} from '../../model/time.ts';
 
 const T = 1478629267n * NS_PER_S; // 2016-11-08T18:21:07Z, a Tuesday
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
 import { capture, nodeOf, T0, ts } from './capture.ts';
 

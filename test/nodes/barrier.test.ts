@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { capture, T0, ts } from './capture.ts';
 
 const S = 1_000_000_000n;

@@ -2,11 +2,11 @@
 // test-only testBatcher node (a point with flush=true closes the group's batch at its time).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendChild } from '../../runtime/testing/splice.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { captured } from '../../runtime/testing/capture.ts';
-import '../../runtime/testing/batcher.ts';
-import type { Batch } from '../../runtime/point.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { captured } from '../helpers/runtime/capture.ts';
+import '../helpers/runtime/batcher.ts';
+import type { Batch } from '../../model/point.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
 

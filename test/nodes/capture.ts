@@ -3,11 +3,11 @@
  * httpOut's row format, so expectations read like SPEC 3.12 JSON), plus time helpers.
  */
 import { Node, BarrierMessage, DeleteGroupMessage, type NodeContext } from '../../runtime/node.ts';
-import type { Batch, Point } from '../../runtime/point.ts';
+import type { Batch, Point } from '../../model/point.ts';
 import { batchRow, pointRow } from '../../nodes/http-out.ts';
-import { formatRFC3339Nano } from '../../runtime/time.ts';
+import { formatRFC3339Nano } from '../../model/time.ts';
 import { registerNode, nodeFactory } from '../../nodes/index.ts';
-import type { Harness } from '../../runtime/testing/replay.ts';
+import type { Harness } from '../helpers/runtime/replay.ts';
 
 export class CaptureNode extends Node {
   readonly seen: string[] = [];

@@ -3,10 +3,10 @@
 // `unit` as float (-1.0 out of state); consecutive count as int64 (-1 out of state); batches restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
-import type { Batch, Point } from '../../runtime/point.ts';
+import type { Batch, Point } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 type T = { after(fn: () => void): void };

@@ -6,10 +6,10 @@
 //   (TestStream_Delete_GroupBy).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScript, startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startScript, startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
-import type { Batch } from '../../runtime/point.ts';
+import type { Batch } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 type T = { after(fn: () => void): void };

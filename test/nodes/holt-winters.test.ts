@@ -1,15 +1,15 @@
 // holtWinters / holtWintersWithFit (pipeline/influxql.go; influxdb query.FloatHoltWintersReducer and
-// query/neldermead) and the Go float helpers they need (runtime/go-math.ts). Exact forecasts depend on the whole
+// query/neldermead) and the Go float helpers they need (gocompat/math.ts). Exact forecasts depend on the whole
 // optimizer run, so these tests pin what can be derived by hand: Go's frexp/ldexp/pow results, the optimizer
 // reaching a known minimum, forecast times and counts, the too-little-data rules, and forecasts that follow a trend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { frexp, goPowInt, ldexp } from '../../runtime/go-math.ts';
+import { frexp, goPowInt, ldexp } from '../../gocompat/math.ts';
 import { HoltWinters, nelderMead } from '../../nodes/holt-winters.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
-import type { Batch } from '../../runtime/point.ts';
+import type { Batch } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 const S = 1_000_000_000n;

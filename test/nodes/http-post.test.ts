@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { capture, nodeOf, T0, ts } from './capture.ts';
 
 interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }

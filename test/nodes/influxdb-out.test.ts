@@ -4,9 +4,9 @@
 // trip is in test/influxdb/influxdb-out.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
-import type { InfluxDBClientPort, InfluxDBClusters, InfluxWriteTarget } from '../../runtime/services.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import type { InfluxDBClientPort, InfluxDBClusters, InfluxWriteTarget } from '../../influxdb/ports.ts';
 import { nodeOf, T0 } from './capture.ts';
 
 interface Write { target: InfluxWriteTarget; body: string }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InfluxWriteQueue, type QueuedOp, type WriteQueueOptions } from '../../nodes/influxdb-write-queue.ts';
-import type { InfluxDBClientPort, InfluxWriteTarget } from '../../runtime/services.ts';
+import type { InfluxDBClientPort, InfluxWriteTarget } from '../../influxdb/ports.ts';
 
 const target: InfluxWriteTarget = { db: 'd', rp: 'r', precision: '', consistency: '' };
 const op = (body: string, points = 1): QueuedOp => ({ kind: 'write', target, body, points });

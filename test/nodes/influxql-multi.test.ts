@@ -4,11 +4,11 @@
 // distinct keeps the first point of each value, ordered by time then value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startScript, startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startScript, startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import { CATALOG } from '../../tickscript/index.ts';
-import type { Batch, Point } from '../../runtime/point.ts';
+import type { Batch, Point } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 type T = { after(fn: () => void): void };

@@ -1,11 +1,11 @@
 // Aggregation nodes on stream and batch edges (SPEC 3.6, SPEC 9 items 1 and 2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, type NodeRef } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
-import { captured } from '../../runtime/testing/capture.ts';
-import '../../runtime/testing/batcher.ts';
-import type { Point } from '../../runtime/point.ts';
+import { PipelineBuilder, type NodeRef } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
+import { captured } from '../helpers/runtime/capture.ts';
+import '../helpers/runtime/batcher.ts';
+import type { Point } from '../../model/point.ts';
 
 /** stream|from().groupBy(...)[|testBatcher()]|<method>(args)<props>|testCapture()|httpOut('out') */
 function run(t: { after(fn: () => void): void }, method: string, args: unknown[], props: [string, ...unknown[]][],

@@ -3,11 +3,11 @@
 // validation texts. Expected outputs are worked out by hand from join.go (the trace is written beside each case).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import { DeleteGroupMessage, type Node } from '../../runtime/node.ts';
-import { NO_DIMENSIONS, type Batch, type Point } from '../../runtime/point.ts';
+import { NO_DIMENSIONS, type Batch, type Point } from '../../model/point.ts';
 import { capture, nodeOf } from './capture.ts';
 
 type T = { after(fn: () => void): void };

@@ -5,10 +5,10 @@
  */
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { LambdaError, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope } from '../../tickscript/lambda-contract.ts';
-import type { Fields } from '../../runtime/point.ts';
+import type { Fields } from '../../model/point.ts';
 import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
 import type { KubeApiServer } from '../../fixtures/kube-api/server.ts';
-import type { Harness } from '../../runtime/testing/replay.ts';
+import type { Harness } from '../helpers/runtime/replay.ts';
 import type { DecisionRecord, EngineCounters, RecordQuery } from '../../autoscale/index.ts';
 
 /** `int("field")` (field must be an int) or `"current" + "field"` with `current` from currentField. */

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
 import { autoscaleNode, decided, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
 import { TUTORIAL_AUTOSCALE_SCRIPT } from '../helpers/tutorial-script.ts';

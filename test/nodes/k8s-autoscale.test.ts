@@ -6,8 +6,8 @@ import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../nodes/k8s-autoscale.ts';
 import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server.ts';
-import { PipelineBuilder, dur, lambda, int } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur, lambda, int } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { KubernetesClients } from '../../kube/index.ts';
 import { autoscaleNode, currentPlus, decided, installTestLambdas, intField, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
 

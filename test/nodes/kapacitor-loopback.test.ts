@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskMaster } from '../../runtime/task-master.ts';
-import { collectingLogger } from '../../runtime/testing/replay.ts';
-import { LineParser } from '../../runtime/testing/line-protocol.ts';
+import { collectingLogger } from '../helpers/runtime/replay.ts';
+import { LineParser } from '../helpers/runtime/line-protocol.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 function master(t: { after(fn: () => void): void }) {
   const logs: Record<string, unknown>[] = [];
-  const tm = new TaskMaster({ logger: collectingLogger(logs) });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: collectingLogger(logs) });
   t.after(() => tm.stopAll());
   const parser = new LineParser();
   const write = (db: string, lines: string[]) => tm.writePoints(db, 'autogen', parser.parse(lines.join('\n'), db, 'autogen', 's'));

@@ -2,10 +2,10 @@
 // name and dimensions and the point's own tags, fields and time).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 type T = { after(fn: () => void): void };

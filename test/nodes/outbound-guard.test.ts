@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OutboundGuard } from '../../runtime/outbound/guard.ts';
-import { outboundRequest } from '../../runtime/outbound/http-client.ts';
-import { PipelineBuilder } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { OutboundGuard } from '../../outbound/guard.ts';
+import { outboundRequest } from '../../outbound/http-client.ts';
+import { PipelineBuilder } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { capture, nodeOf, T0 } from './capture.ts';
 
 setLambdaCompiler(compileLambda);

@@ -4,11 +4,11 @@
 // The real-influxd comparison is test/influxdb/batch.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
-import type { InfluxDBClusters, InfluxQueryResponse } from '../../runtime/services.ts';
-import { parseRFC3339 } from '../../runtime/time.ts';
-import type { Batch } from '../../runtime/point.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import type { InfluxDBClusters, InfluxQueryResponse } from '../../influxdb/ports.ts';
+import { parseRFC3339 } from '../../model/time.ts';
+import type { Batch } from '../../model/point.ts';
 import { capture } from './capture.ts';
 
 const MS = 1_000_000n;

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { startScript, startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
-import { PipelineBuilder } from '../../runtime/testing/pipeline-builder.ts';
+import { startScript, startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
+import { PipelineBuilder } from '../helpers/runtime/pipeline-builder.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
-import { captured } from '../../runtime/testing/capture.ts';
-import type { Point } from '../../runtime/point.ts';
-import '../../runtime/testing/batcher.ts';
+import { captured } from '../helpers/runtime/capture.ts';
+import type { Point } from '../../model/point.ts';
+import '../helpers/runtime/batcher.ts';
 
 type T = { after(fn: () => void): void };
 function run(t: T, script: string) {

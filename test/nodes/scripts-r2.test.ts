@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 import { T0, ts } from './capture.ts';
 
 setLambdaCompiler(compileLambda);

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
 import { capture, nodeOf, T0 } from './capture.ts';
 
 setLambdaCompiler(compileLambda);

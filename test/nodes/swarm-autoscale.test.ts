@@ -6,7 +6,7 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLambda, evaluateScript } from '../../tickscript/index.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
-import { startTask, type Harness } from '../../runtime/testing/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { startSwarmApi, type SwarmApiServer } from '../../fixtures/swarm-api/server.ts';
 import { SwarmClients, type SwarmSection } from '../../swarm/clients.ts';
 import { autoscaleNode, decided } from './k8s-autoscale-helpers.ts';

@@ -3,8 +3,8 @@
 // rename. Expected orders are worked out by hand from union.go's emitReady (explained beside each case).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { appendChild } from '../../runtime/testing/splice.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import { capture } from './capture.ts';
 

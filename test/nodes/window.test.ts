@@ -3,8 +3,8 @@
 // httpOut batch format of SPEC 3.12 (tags = group tags, columns = time + fields + non-group tags, sorted).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 import { capture, T0, ts } from './capture.ts';
 
 const S = 1_000_000_000n;

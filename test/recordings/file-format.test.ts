@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openRecording, RecordingError, RecordingWriter } from '../../recordings/index.ts';
-import { LineProtocolParser } from '../../server/ingest/line-protocol.ts';
-import type { Point } from '../../runtime/point.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
+import type { Point } from '../../model/point.ts';
 
 function tmp(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-rec-'));

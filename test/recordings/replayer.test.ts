@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingWriter } from '../../recordings/index.ts';
-import { LineProtocolParser } from '../../server/ingest/line-protocol.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { runReplay } from '../../server/replay/replayer.ts';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
 import type { TaskMaster } from '../../runtime/task-master.ts';
 
 const SEC = 1_000_000_000n;

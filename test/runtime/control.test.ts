@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Node, BarrierMessage, DeleteGroupMessage, type NodeContext } from '../../runtime/node.ts';
-import { groupTags, type Point } from '../../runtime/point.ts';
+import { groupTags, type Point } from '../../model/point.ts';
 import { nodeFactory, registerNode } from '../../nodes/registry.ts';
-import { PipelineBuilder } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 
 /** Turns points with a string field ctl = barrier | delete into control messages for their group. */
 class TestControlNode extends Node {

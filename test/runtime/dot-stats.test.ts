@@ -1,15 +1,16 @@
 // DOT formats (SPEC 7.3), node order (7.1), per-node stats (7.2), failing nodes, task start errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { seedPipeline } from '../../runtime/testing/seed.ts';
-import { startTask, collectingLogger } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { seedPipeline } from '../helpers/runtime/seed.ts';
+import { startTask, collectingLogger } from '../helpers/runtime/replay.ts';
 import { staticDot } from '../../runtime/dot.ts';
 import { Node, type NodeContext } from '../../runtime/node.ts';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
 import { nodeFactory, registerNode } from '../../nodes/registry.ts';
 import { TaskMaster } from '../../runtime/task-master.ts';
 import { ExecTimer } from '../../runtime/timing.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 class TestFailNode extends Node {
   private readonly zeta = this.counter('zeta_drops');
@@ -105,7 +106,7 @@ test('a node failing on every point keeps the task running, counts and logs erro
 });
 
 test('task start errors: unsupported kind, mismatched edges, duplicates, bad properties', () => {
-  const tm = new TaskMaster({ logger: collectingLogger([]) });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: collectingLogger([]) });
   const b = new PipelineBuilder();
   b.stream().chain('from').chain('fooBar');
   assert.throws(() => tm.startTask('t', b.build(), [{ db: 'd', rp: 'r' }]), { message: 'node "fooBar" is not supported yet' });

@@ -1,7 +1,7 @@
 /**
  * The hot-path caches keep exact semantics: group IDs memoised on the parser's shared tags objects
- * (runtime/series.ts, runtime/grouping.ts) and per-group node state found through them (runtime/group-state.ts).
- * Expected group IDs follow Kapacitor's models.ToGroupID (runtime/point.ts groupId; SPEC 3.9); expected
+ * (model/series.ts, runtime/grouping.ts) and per-group node state found through them (runtime/group-state.ts).
+ * Expected group IDs follow Kapacitor's models.ToGroupID (model/point.ts groupId; SPEC 3.9); expected
  * derivatives follow SPEC 3.8. Points built by the ingest parser (memo path) must give the same results as the
  * same points with plain tags objects (fallback path).
  */
@@ -11,14 +11,15 @@ import pino from 'pino';
 import { GroupStateMap } from '../../runtime/group-state.ts';
 import { FixedGrouper, StarGrouper } from '../../runtime/grouping.ts';
 import { Node, DeleteGroupMessage, type NodeContext } from '../../runtime/node.ts';
-import { groupTags, type Point } from '../../runtime/point.ts';
-import { seriesMemo } from '../../runtime/series.ts';
+import { groupTags, type Point } from '../../model/point.ts';
+import { seriesMemo } from '../../model/series.ts';
 import { TaskMaster } from '../../runtime/task-master.ts';
 import { nodeFactory, registerNode } from '../../nodes/registry.ts';
-import { PipelineBuilder } from '../../runtime/testing/pipeline-builder.ts';
-import { seedPipeline } from '../../runtime/testing/seed.ts';
-import { LineProtocolParser } from '../../server/ingest/line-protocol.ts';
+import { PipelineBuilder } from '../helpers/runtime/pipeline-builder.ts';
+import { seedPipeline } from '../helpers/runtime/seed.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -122,7 +123,7 @@ if (!nodeFactory('testDeleteOnCtl')) registerNode('testDeleteOnCtl', (ctx: NodeC
 
 /** httpOut('out') after each write. */
 function runEach(pipeline: Pipeline, writes: readonly Point[][]): string[] {
-  const tm = new TaskMaster({ logger, timingSampleRate: 0 });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger, timingSampleRate: 0 });
   try {
     tm.startTask('t', pipeline, [{ db: 'db', rp: 'rp' }]);
     return writes.map((w) => { tm.writePoints('db', 'rp', w); return tm.httpOut('t', 'out')!; });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../../server/daemon.ts';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
 

@@ -1,7 +1,7 @@
 // Go encoding/json output rules used by httpOut (SPEC 3.12, 9.13): floats, strings, tags, times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareGoStrings, fieldValueJson, goFloat, goJsonString, tagsJson, timeJson } from '../../runtime/json.ts';
+import { compareGoStrings, fieldValueJson, goFloat, goJsonString, tagsJson, timeJson } from '../../gocompat/json.ts';
 
 test('floats: shortest form, integral without .0, exponent outside [1e-6, 1e21) with trimmed exponent', () => {
   assert.deepEqual([1, 1.5, 100, 0.1, 1e21, 1.5e-7, 0.000001, 123456789012345680000, -0, 0].map(goFloat),

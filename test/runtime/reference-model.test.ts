@@ -3,10 +3,10 @@
 // seconds and counter resets (Appendix A "consequences worth testing").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
-import { captured } from '../../runtime/testing/capture.ts';
-import type { Point } from '../../runtime/point.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
+import { captured } from '../helpers/runtime/capture.ts';
+import type { Point } from '../../model/point.ts';
 
 interface In { host: string; rs: string; sec: number; value: number }
 

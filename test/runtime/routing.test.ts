@@ -1,12 +1,13 @@
 // Routing by (db, rp) and measurement (SPEC 3.3; DESIGN-NOTES "route once per series").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder } from '../../runtime/testing/pipeline-builder.ts';
-import { collectingLogger } from '../../runtime/testing/replay.ts';
-import { LineParser } from '../../runtime/testing/line-protocol.ts';
-import { captured } from '../../runtime/testing/capture.ts';
+import { PipelineBuilder } from '../helpers/runtime/pipeline-builder.ts';
+import { collectingLogger } from '../helpers/runtime/replay.ts';
+import { LineParser } from '../helpers/runtime/line-protocol.ts';
+import { captured } from '../helpers/runtime/capture.ts';
 import { TaskMaster } from '../../runtime/task-master.ts';
-import type { Point } from '../../runtime/point.ts';
+import type { Point } from '../../model/point.ts';
+import { builtinNodes } from '../../nodes/index.ts';
 
 function task(measurements: string[], extra?: (b: PipelineBuilder) => void) {
   const b = new PipelineBuilder();
@@ -20,7 +21,7 @@ function task(measurements: string[], extra?: (b: PipelineBuilder) => void) {
 const names = (pts: unknown[]): string => (pts as Point[]).map((p) => p.name + p.fields['i']).join(' ');
 
 test('a point reaches a task iff dbrp matches and a from() selects its measurement or has none (3.3)', (t) => {
-  const tm = new TaskMaster({ logger: collectingLogger([]) });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: collectingLogger([]) });
   t.after(() => tm.stopAll());
   const cpu = tm.startTask('cpu', task(['cpu']), [{ db: 'db', rp: 'rp' }]);
   const mem = tm.startTask('mem', task(['mem']), [{ db: 'db', rp: 'rp' }]);
@@ -42,7 +43,7 @@ test('a point reaches a task iff dbrp matches and a from() selects its measureme
 });
 
 test('from() filters database / retentionPolicy; stopped tasks get nothing', (t) => {
-  const tm = new TaskMaster({ logger: collectingLogger([]) });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: collectingLogger([]) });
   t.after(() => tm.stopAll());
   const b = new PipelineBuilder();
   b.stream().chain('from').prop('database', 'a').prop('retentionPolicy', 'r1').chain('testCapture');
@@ -59,7 +60,7 @@ test('from() filters database / retentionPolicy; stopped tasks get nothing', (t)
 });
 
 test('cost follows matching tasks: 1000 non-matching tasks see no points', (t) => {
-  const tm = new TaskMaster({ logger: collectingLogger([]) });
+  const tm = new TaskMaster({ nodes: builtinNodes, logger: collectingLogger([]) });
   t.after(() => tm.stopAll());
   const others = [];
   for (let i = 0; i < 1000; i++) others.push(tm.startTask('o' + i, task(['other' + i]), [{ db: 'db', rp: 'rp' }]));

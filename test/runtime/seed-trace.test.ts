@@ -2,9 +2,9 @@
 // replaced by httpOut. Expected values are computed from the appendix's rules, not from program output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PipelineBuilder, dur } from '../../runtime/testing/pipeline-builder.ts';
-import { seedPipeline } from '../../runtime/testing/seed.ts';
-import { startTask } from '../../runtime/testing/replay.ts';
+import { PipelineBuilder, dur } from '../helpers/runtime/pipeline-builder.ts';
+import { seedPipeline } from '../helpers/runtime/seed.ts';
+import { startTask } from '../helpers/runtime/replay.ts';
 
 const S0 = Date.UTC(2016, 10, 8, 18, 21, 7) / 1000; // 2016-11-08T18:21:07Z
 const line = (host: string, v: number, sec: number): string => `requests,host=${host},replicaset=app value=${v}i ${S0 + sec}`;

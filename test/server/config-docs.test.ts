@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { SECTIONS, TABLE_TYPES, TOP_LEVEL_KEYS, envName } from '../../server/config/schema.ts';
-import { ACCEPTED_UNUSED_SECTIONS } from '../../server/config/accepted.ts';
+import { SECTIONS, TOP_LEVEL_KEYS, envName } from '../../config/schema.ts';
+import { TABLE_TYPES } from '../../config/spec.ts';
+import { ACCEPTED_UNUSED_SECTIONS } from '../../config/accepted.ts';
 
 it('docs/configuration.md lists every key and its KAPACITOR_* variable', () => {
   const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');

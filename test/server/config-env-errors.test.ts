@@ -4,7 +4,7 @@
 // too; a value from the file is reported without a variable.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { tempDir } from './helpers.ts';
 
 const DATA = { KAPACITOR_DATA_DIR: '/tmp/tickstream-test-unused' };

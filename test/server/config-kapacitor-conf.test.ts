@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { configToToml, loadConfig } from '../../server/config/index.ts';
+import { configToToml, loadConfig } from '../../config/index.ts';
 import { tempDir } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/config/kapacitor-1.8.conf', import.meta.url));

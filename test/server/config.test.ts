@@ -7,8 +7,8 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse as parseToml } from 'smol-toml';
-import { parseDaemonArgs } from '../../server/cli-args.ts';
-import { configToToml, loadConfig, parseBindAddress, parseDuration } from '../../server/config/index.ts';
+import { parseDaemonArgs } from '../../config/cli-args.ts';
+import { configToToml, loadConfig, parseBindAddress, parseDuration } from '../../config/index.ts';
 import { tempDir } from './helpers.ts';
 
 const dir = tempDir('tickstream-config-');

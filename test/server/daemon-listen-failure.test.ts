@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { createServices } from '../../server/services.ts';
 import { tempDir } from './helpers.ts';

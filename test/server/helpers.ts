@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { buildApp } from '../../server/app.ts';
-import { loadConfig, type Config } from '../../server/config/index.ts';
-import { CountingSink, IngressStats, type PointSink } from '../../server/ingest/router.ts';
+import { loadConfig, type Config } from '../../config/index.ts';
+import { CountingSink, IngressStats } from '../../server/ingest/ingress.ts';
+import type { PointSink } from '../../model/point.ts';
 import type { Lifecycle } from '../../server/lifecycle.ts';
 import { silentLogger } from '../../server/logger.ts';
 

@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { configToToml, httpPostEndpoints, loadConfig } from '../../server/config/index.ts';
+import { configToToml, httpPostEndpoints, loadConfig } from '../../config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { tempDir } from './helpers.ts';

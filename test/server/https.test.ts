@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../../cli/main.ts';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon, type Daemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { tempDir } from './helpers.ts';

@@ -8,7 +8,7 @@ import { buildApp } from '../../server/app.ts';
 import { createServices } from '../../server/services.ts';
 import { Lifecycle } from '../../server/lifecycle.ts';
 import { silentLogger } from '../../server/logger.ts';
-import { ingressStats, IngressStats } from '../../server/ingest/router.ts';
+import { ingressStats, IngressStats } from '../../server/ingest/ingress.ts';
 import { WriteStats, writeStats } from '../../server/ingest/write-route.ts';
 import { TickstreamMetrics, counterFamilyName } from '../../server/metrics/tickstream.ts';
 import { metricsRoutes } from '../../server/routes/metrics.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, it } from 'node:test';
-import { loadConfig } from '../../server/config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startDaemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { tempDir } from './helpers.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatScript, TickscriptError } from '../../tickscript/index.ts';
-import { runTickfmt } from '../../tickscript/tickfmt.ts';
+import { runTickfmt } from '../../cli/tickfmt.ts';
 
 const seedPath = fileURLToPath(new URL('../../../shared/seed/autoscale.tick', import.meta.url));
 

@@ -5,7 +5,7 @@ import { parse } from '../../tickscript/parser.ts';
 import { compileLambda as compileProduction, compileLambdaClosures } from '../../tickscript/lambda/compile.ts';
 import { Duration, LambdaError, TimeValue, type LambdaValue } from '../../tickscript/lambda-contract.ts';
 import type * as A from '../../tickscript/ast.ts';
-import type { Fields, Tags } from '../../runtime/point.ts';
+import type { Fields, Tags } from '../../model/point.ts';
 
 // production compiler (generated code) by default; lambda-closures.test.ts reruns this file with the closure compiler
 const COMPILER = process.env.TICK_LAMBDA_COMPILER === 'closures' ? compileLambdaClosures : compileProduction;

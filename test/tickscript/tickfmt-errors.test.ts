@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTickfmt } from '../../tickscript/tickfmt.ts';
+import { runTickfmt } from '../../cli/tickfmt.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/tickfmt.mjs', import.meta.url));
 const UGLY = 'stream|from()|log()';

@@ -8,7 +8,7 @@
  * the slow paths call the same helpers (ops.ts, functions.ts).
  */
 import type * as A from '../ast.ts';
-import type { Fields } from '../../runtime/point.ts';
+import type { Fields } from '../../model/point.ts';
 import { Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope, type LambdaValue } from '../lambda-contract.ts';
 import { formatExpr } from '../format.ts';
 import { suggest } from '../suggest.ts';

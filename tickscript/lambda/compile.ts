@@ -5,7 +5,7 @@
  * Per evaluation nothing is allocated except results (and a TimeValue when `"time"` is read).
  */
 import type * as A from '../ast.ts';
-import type { Fields } from '../../runtime/point.ts';
+import type { Fields } from '../../model/point.ts';
 import {
   Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope,
   type LambdaValue,

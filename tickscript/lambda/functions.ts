@@ -3,7 +3,7 @@
  * the argument types are checked against them before the call (no implicit int→float), like Kapacitor 1.3+.
  */
 import { Duration, LambdaError, TimeValue } from '../lambda-contract.ts';
-import { formatInfluxqlDuration } from '../../runtime/time.ts';
+import { formatInfluxqlDuration } from '../../model/time.ts';
 import { MISSING, floatToDuration, floatToInt, formatFloatF, parseGoBool, parseGoFloat, parseGoInt, wrap64, type TypeName, type Val } from './values.ts';
 import * as M from './mathx.ts';
 import { goReplaceAll } from './gore.ts';

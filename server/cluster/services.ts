@@ -1,0 +1,151 @@
+/**
+ * server/services.ts for an instance with `[cluster] enabled = true` (docs/cluster.md): the same task store,
+ * task API and metrics, but `/write` publishes to JetStream (server/cluster/publisher.ts), tasks run once per owned
+ * partition (server/cluster/runner.ts, server/cluster/partition-runner.ts), partitions are leased (server/cluster/leases.ts) and
+ * tasks/templates replicate (server/cluster/replication.ts). `GET /kapacitor/v1/cluster` shows this instance's view.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { httpPostEndpoints } from '../../config/index.ts';
+import { ingressStats } from '../ingest/ingress.ts';
+import { writeStats } from '../ingest/write-route.ts';
+import { TickstreamMetrics } from '../metrics/tickstream.ts';
+import { metricsRoutes } from '../routes/metrics.ts';
+import { TaskStore } from '../store/store.ts';
+import { TaskService, TemplateService, taskApi } from '../api/index.ts';
+import { tickscriptPort } from '../api/script-adapter.ts';
+import type { Services, ServicesOptions } from '../services-contract.ts';
+import { VERSION } from '../version.ts';
+import { KubernetesClients } from '../../kube/index.ts';
+import { nowNs } from '../../model/time.ts';
+import { setLambdaCompiler } from '../../runtime/lambda.ts';
+import type { RuntimeServices } from '../../runtime/services.ts';
+import { compileLambda } from '../../tickscript/index.ts';
+import { LeaseManager } from './leases.ts';
+import { openClusterNats } from './nats.ts';
+import { PartitionRunner } from './partition-runner.ts';
+import { ClusterPublisher } from './publisher.ts';
+import { TaskReplicator } from './replication.ts';
+import { ClusterRunner } from './runner.ts';
+
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const TASK_PATHS = /^\/kapacitor\/v1(preview)?\/(tasks|templates)(\/|\?|$)/;
+
+export async function createClusterServices(opts: ServicesOptions): Promise<Services> {
+  const { config, logger, lifecycle } = opts;
+  const cc = config.cluster;
+  setLambdaCompiler(compileLambda);
+  const store = new TaskStore(config.dataDir);
+  let closed = false;
+  const closeStore = (): void => { if (!closed) { closed = true; store.close(); } };
+  let nats: Awaited<ReturnType<typeof openClusterNats>> | undefined;
+  try {
+    const kubernetes = new KubernetesClients(config.kubernetes);
+    const clusterId = store.identity('cluster_id');
+    const serverId = store.identity('server_id');
+    const instance = cc.instanceId || serverId;
+    const log = logger.child({ component: 'cluster', instance });
+    nats = await openClusterNats(cc, `tickstream ${instance}`);
+    const n = nats;
+    const base: RuntimeServices = {
+      kubernetes,
+      httpPost: httpPostEndpoints(config.httppost),
+      serverInfo: { hostname: config.hostname, clusterId, serverId },
+    };
+    const runner = new ClusterRunner(log, base);
+    const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };
+    const tasks = new TaskService({ store, runner, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
+    const templates = new TemplateService(tasks, nowNs);
+    const replicator = new TaskReplicator(n.tasks, tasks, log);
+    await replicator.start();
+    const { started, failed } = tasks.startEnabled();
+    log.info({ tasks: store.countTasks().total, started, failed, partitions: cc.partitions, stream: cc.stream }, 'cluster: connected, tasks loaded');
+
+    let leases: LeaseManager | undefined;
+    const lm = new LeaseManager({
+      kv: n.owners, instance, partitions: cc.partitions, ttlMs: Number(cc.leaseTtl / 1_000_000n), logger: log,
+      host: {
+        acquired: async (p) => {
+          const pr = new PartitionRunner({
+            partition: p, instance, nats: n, services: base, tasks: runner.defs, logger: log, timing,
+            leaseValid: () => leases?.valid(p) ?? false,
+          });
+          runner.partitions.set(p, pr);
+          try {
+            await pr.start();
+          } catch (err) {
+            pr.stop('start failed');
+            if (runner.partitions.get(p) === pr) runner.partitions.delete(p);
+            throw err;
+          }
+        },
+        lost: (p, reason) => {
+          const pr = runner.partitions.get(p);
+          if (!pr) return;
+          runner.partitions.delete(p);
+          pr.stop(reason);
+        },
+      },
+    });
+    leases = lm;
+    const publisher = new ClusterPublisher({ nats: n, partitions: cc.partitions, partitionTag: cc.partitionTag, dedup: cc.duplicateWindow > 0n });
+
+    lifecycle.onClose(closeStore, 'task store');
+    lifecycle.onClose(async () => { await n.nc.drain().catch(() => {}); }, 'nats');
+    lifecycle.onClose(() => replicator.stop(), 'task replication');
+    lifecycle.onClose(() => lm.stop(), 'partition leases');
+
+    const status = (): Record<string, unknown> => ({
+      instance, stream: cc.stream, partitions: cc.partitions, partitionTag: cc.partitionTag,
+      members: lm.liveMembers(), owned: lm.owned(),
+      replaying: [...runner.partitions.values()].filter((p) => p.replaying).map((p) => p.partition).sort((a, b) => a - b),
+      heartbeatError: lm.lastTickError ?? null,
+      published: { points: publisher.published, messages: publisher.messages },
+      partitionsDetail: [...runner.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({
+        partition: p.partition, acquiredAt: p.acquiredAt, replayedAt: p.replayedAt ?? null, replayTo: p.replayTo, lastSeq: p.lastSeq,
+        messages: p.messages, points: p.points, failedMessages: p.failedMessages, writes: p.gate.writes, refused: p.gate.refused,
+      })),
+      replication: { published: replicator.published, applied: replicator.applied },
+    });
+
+    const api: FastifyPluginAsync = async (app: FastifyInstance) => {
+      // a change through this instance's task API is in the bucket before the client gets the answer
+      app.addHook('onSend', async (req, _reply, payload) => {
+        if (MUTATING.has(req.method) && TASK_PATHS.test(req.url)) await replicator.publishChanges();
+        return payload;
+      });
+      await app.register(taskApi, {
+        tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,
+        ingress: () => ingressStats.snapshot().map((s) => ({
+          database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
+          pointsReceived: s.values.points_received,
+        })),
+        extraVars: () => ({ cluster_instance: instance, cluster_partitions: lm.owned(), cluster_members: lm.liveMembers() }),
+      });
+      app.get('/kapacitor/v1/cluster', async () => status());
+    };
+    const metrics = new TickstreamMetrics({
+      ingress: ingressStats, writes: writeStats, version: VERSION,
+      tasks: { listTasks: () => store.listTasks(), getTask: (id) => runner.getTask(id) as never },
+    });
+    const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+      await app.register(metricsRoutes, { metrics });
+    };
+    return {
+      sink: publisher,
+      plugins: [api, metricsPlugin],
+      ready: async () => { await lm.start(); },
+      close: async () => {
+        await lm.stop();
+        for (const pr of runner.partitions.values()) pr.stop('instance stopping');
+        runner.partitions.clear();
+        replicator.stop();
+        await n.nc.drain().catch(() => {});
+        closeStore();
+      },
+    };
+  } catch (err) {
+    if (nats) await nats.nc.close().catch(() => {});
+    closeStore();
+    throw err;
+  }
+}
