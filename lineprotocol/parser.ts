@@ -17,8 +17,8 @@ import { NO_DIMENSIONS, type Fields, type FieldValue, type Point, type Tags } fr
 import { attachSeriesMemo } from '../model/series.ts';
 import { precisionMultiplier, truncateTime } from '../model/time.ts';
 import {
-  MAX_KEY_LENGTH, fieldsStart, goQuote, latin1, parseGoFloat, parseInt64, scanBoolean, scanError, scanFields, scanFieldValue,
-  scanKey, scanLine, scanTime, scanToEquals, skipWhitespace, tagCount, tagStarts, timeStart,
+  MAX_KEY_LENGTH, ScanResult, goQuote, latin1, parseGoFloat, parseInt64, scanBoolean, scanFields, scanFieldValue,
+  scanKey, scanLine, scanTime, scanToEquals, skipWhitespace,
 } from './scan.ts';
 import { receiveTimeNs } from '../model/receive-clock.ts';
 import { FIELD_KEY_ESCAPES, MEASUREMENT_ESCAPES, STRING_ESCAPES, TAG_ESCAPES, unescape } from './unescape.ts';
@@ -108,6 +108,8 @@ export interface ParserOptions {
 }
 
 export class LineProtocolParser {
+  /** the scanners' results for the line being parsed (lineprotocol/scan.ts ScanResult), reused line after line */
+  private readonly scan = new ScanResult();
   private series = new Map<number, Series>();
   private seriesCount = 0;
   private readonly maxSeries: number;
@@ -215,7 +217,7 @@ export class LineProtocolParser {
     while (series !== undefined && !sameBytes(series.key, buf, start, keyEnd)) series = series.next;
     if (series === undefined) {
       // new series: the reference scanner validates it (and must end where we did)
-      if (scanKey(buf, start, n) !== keyEnd) return undefined;
+      if (scanKey(this.scan, buf, start, n) !== keyEnd) return undefined;
       series = this.addSeries(buf, start, keyEnd, h);
     }
     // only keys seen here (plain bytes) ever become guesses; addSeries may have cleared the cache (prevSeries too)
@@ -313,7 +315,7 @@ export class LineProtocolParser {
         value = buf.toString('utf8', ss, i);
         i++;
       } else if (c === 116 || c === 102 || c === 84 || c === 70 /* t f T F */) {
-        const e = scanBoolean(buf, i, n, NL);
+        const e = scanBoolean(this.scan, buf, i, n, NL);
         if (e < 0) return -1;
         value = c === 116 || c === 84;
         i = e;
@@ -391,19 +393,19 @@ export class LineProtocolParser {
 
   /** models.parsePoint over buf[s, n): pushes the point, or returns the reason it is invalid. */
   private referencePoint(buf: Buffer, s: number, n: number): string | undefined {
-    const keyEnd = scanKey(buf, s, n);
-    if (keyEnd < 0) return scanError;
+    const keyEnd = scanKey(this.scan, buf, s, n);
+    if (keyEnd < 0) return this.scan.error;
     if (keyEnd === s) return 'missing measurement';
     if (keyEnd - s > MAX_KEY_LENGTH) return `max key length exceeded: ${keyEnd - s} > ${MAX_KEY_LENGTH}`;
-    const fieldsEnd = scanFields(buf, keyEnd, n);
-    if (fieldsEnd < 0) return scanError;
-    const fs = fieldsStart;
+    const fieldsEnd = scanFields(this.scan, buf, keyEnd, n);
+    if (fieldsEnd < 0) return this.scan.error;
+    const fs = this.scan.fieldsStart;
     if (fieldsEnd === fs) return 'missing fields';
     const walkErr = walkFields(buf, fs, fieldsEnd, keyEnd - s);
     if (walkErr !== undefined) return walkErr;
-    const tEnd = scanTime(buf, fieldsEnd, n);
-    if (tEnd < 0) return scanError;
-    const ts = timeStart;
+    const tEnd = scanTime(this.scan, buf, fieldsEnd, n);
+    if (tEnd < 0) return this.scan.error;
+    const ts = this.scan.timeStart;
     let time = this.defaultTime;
     if (tEnd > ts) {
       const text = latin1(buf, ts, tEnd);
@@ -420,7 +422,7 @@ export class LineProtocolParser {
     const h = hashBytes(buf, s, keyEnd);
     let series = this.series.get(h);
     while (series !== undefined && !sameBytes(series.key, buf, s, keyEnd)) series = series.next;
-    // scanKey above left the tag boundaries of this key in tagStarts
+    // scanKey above left the tag boundaries of this key in this.scan.tagStarts
     if (series === undefined) series = this.addSeries(buf, s, keyEnd, h);
     this.points.push({
       name: series.name, db: this.db, rp: this.rp, tags: series.tags, fields, time, dims: NO_DIMENSIONS, group: '',
@@ -480,7 +482,8 @@ export class LineProtocolParser {
       // no guess may lead back into the dropped entries (they would stay reachable through `follower`)
       this.prevSeries = undefined;
     }
-    const count = tagCount;
+    const count = this.scan.tagCount;
+    const tagStarts = this.scan.tagStarts;
     const name = unescape(buf, s, count > 0 ? tagStarts[0]! - 1 : keyEnd, MEASUREMENT_ESCAPES);
     const pairs: [string, string][] = [];
     for (let j = 0; j < count; j++) {
