@@ -3,7 +3,7 @@
  * ErrorUnused) does: keys match the config's option names case-insensitively, unknown keys and values of the
  * wrong type are errors that name the option. Durations accept Go duration strings ("10s") as well as ns.
  */
-import { parseDuration } from '../config/duration.ts';
+import { parseDuration } from '../gocompat/duration.ts';
 
 export type OptionType = 'string' | 'int' | 'float' | 'bool' | 'strings' | 'duration' | 'string-map' | 'map' | 'links';
 

@@ -8,7 +8,9 @@
  * `2016-11-08 18:21:07 +0000 UTC`).
  */
 import { fieldValueJson, goJsonString, compareGoStrings, timeJson } from '../gocompat/json.ts';
-import { formatGoDuration, formatRFC3339Nano } from '../model/time.ts';
+import { formatRFC3339Nano } from '../model/time.ts';
+import { formatGoDuration } from '../gocompat/duration.ts';
+import { goFloat } from '../gocompat/format.ts';
 
 /** A Go time.Time value in template data. */
 export class GoTime { constructor(readonly ns: bigint) {} }
@@ -357,7 +359,7 @@ function truth(v: TemplateValue): boolean {
 export function formatV(v: TemplateValue): string {
   switch (typeof v) {
     case 'string': return v;
-    case 'number': return goFloatV(v);
+    case 'number': return goFloat(v);
     case 'bigint': return String(v);
     case 'boolean': return v ? 'true' : 'false';
     case 'undefined': return '<no value>';
@@ -394,9 +396,9 @@ export function sprintf(format: string, args: TemplateValue[]): string {
       case 't': s = typeof v === 'boolean' ? String(v) : undefined; break;
       case 'd': s = typeof v === 'bigint' ? String(v) : undefined; break;
       case 'x': s = typeof v === 'bigint' ? v.toString(16) : typeof v === 'string' ? Buffer.from(v).toString('hex') : undefined; break;
-      case 'f': case 'F': s = typeof v === 'number' ? (Number.isFinite(v) ? goFixed(v, p ?? 6) : goFloatV(v)) : undefined; break;
+      case 'f': case 'F': s = typeof v === 'number' ? (Number.isFinite(v) ? goFixed(v, p ?? 6) : goFloat(v)) : undefined; break;
       case 'e': s = typeof v === 'number' ? goExp(v.toExponential(p ?? 6)) : undefined; break;
-      case 'g': s = typeof v === 'number' ? (p === undefined ? goFloatV(v) : String(Number(v.toPrecision(p)))) : undefined; break;
+      case 'g': s = typeof v === 'number' ? (p === undefined ? goFloat(v) : String(Number(v.toPrecision(p)))) : undefined; break;
       default: s = undefined;
     }
     if (s === undefined) { out += `%!${verb}(${v === undefined ? '<nil>' : (GO_TYPE[typeof v] ?? 'value') + '=' + formatV(v)})`; continue; }
@@ -442,21 +444,6 @@ function goExp(s: string): string {
 /** Inside a map, a nil interface prints `<nil>`. */
 function formatNested(v: TemplateValue): string {
   return v === undefined ? '<nil>' : formatV(v);
-}
-
-/** fmt %v of a float64 = strconv.FormatFloat(f, 'g', -1, 64): shortest digits, exponent form when exp < -4 or exp >= 6 (`1e+06`). */
-export function goFloatV(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Infinity) return '+Inf';
-  if (f === -Infinity) return '-Inf';
-  if (f === 0) return 1 / f < 0 ? '-0' : '0';
-  const [mant, e] = f.toExponential().split('e') as [string, string];
-  const exp = Number(e);
-  if (exp < -4 || exp >= 6) {
-    const ae = Math.abs(exp);
-    return mant + 'e' + (exp < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : String(ae));
-  }
-  return String(f);
 }
 
 /** Go's Time.String() in UTC: `2016-11-08 18:21:07.5 +0000 UTC`. */

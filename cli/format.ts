@@ -2,8 +2,9 @@
  * The text the CLI prints, byte for byte as Kapacitor 1.8's CLI prints it (SPEC 6.4–6.6, Appendix D):
  * `list tasks`, `list templates`, `show`, `show-template`, `stats general`, `stats ingress`.
  */
-import { formatGoDuration } from '../model/time.ts';
-import { goFloat, goQuote, goValue, padLeft, padRight, rfc822 } from './gofmt.ts';
+import { formatGoDuration } from '../gocompat/duration.ts';
+import { goValue, padLeft, padRight, rfc822 } from './gofmt.ts';
+import { goFloat, goQuote } from '../gocompat/format.ts';
 
 export interface DBRPJson { db: string; rp: string }
 export interface VarJson { type: string; value: unknown; description?: string }

@@ -1,24 +1,9 @@
 /**
- * Go `fmt` behaviours the real CLI's output depends on: `%v` of a float64 (every JSON number the CLI decodes is
- * one), `%q` quoting, `%-Nv` padding, and time.RFC822 dates in the zone the server's timestamp carries.
+ * Go `fmt` behaviours the real CLI's output depends on: `%v` of JSON-decoded values (floats via gocompat's goFloat),
+ * `%-Nv` padding, and time.RFC822 dates in the zone the server's timestamp carries. Float formatting and `%q`
+ * quoting live in gocompat/format.ts, shared with alert templates and the line-protocol errors.
  */
-
-/** Go's `%v` for a float64 (`%g` with the shortest representation): 100 → `100`, 6e10 → `6e+10`, 1e-5 → `1e-05`. */
-export function goFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return '+Inf';
-  if (x === -Infinity) return '-Inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mant, expStr] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 6) {
-    const sign = exp < 0 ? '-' : '+';
-    const abs = Math.abs(exp);
-    return `${mant}e${sign}${abs < 10 ? '0' + abs : abs}`;
-  }
-  // plain decimal with the same shortest digits
-  return String(x);
-}
+import { goFloat } from '../gocompat/format.ts';
 
 /** Go's `%v` of a JSON-decoded value (numbers are float64, lists print as `[a b]`, nil as `<nil>`). */
 export function goValue(v: unknown): string {
@@ -28,11 +13,6 @@ export function goValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return '[' + v.map(goValue).join(' ') + ']';
   return 'map[' + Object.keys(v).sort().map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ') + ']';
-}
-
-/** Go's `%q` (strconv.Quote) for the characters task names and dbrps use. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, '\\x$1').replace(/\\u007f/g, '\\x7f');
 }
 
 /** `%-Nv`: left-justify to N characters (never truncates). */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { CliError, errorText, type Client, type Query } from './client.ts';
 import { parseFlags, UsageError } from './flags.ts';
 import { padRight } from './gofmt.ts';
-import { parseInfluxqlDuration } from '../tickscript/lambda/functions.ts';
+import { parseInfluxqlDuration } from '../gocompat/duration.ts';
 import { formatRFC3339Nano, parseRFC3339 } from '../model/time.ts';
 import type { Ctx } from './context.ts';
 

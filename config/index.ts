@@ -8,5 +8,5 @@ export { loadConfig, resolveConfigPath, type LoadConfigOptions } from './load.ts
 export { configToToml } from './print.ts';
 export { ConfigError } from './errors.ts';
 export { parseBindAddress, type BindAddress } from './bind-address.ts';
-export { parseDuration } from './duration.ts';
+export { parseDuration } from '../gocompat/duration.ts';
 export { httpPostEndpoints } from './httppost.ts';

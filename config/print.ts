@@ -1,6 +1,6 @@
 /** `kapacitord config`: the effective configuration as TOML, with Kapacitor's key names. */
 import { stringify } from 'smol-toml';
-import { formatGoDuration } from '../model/time.ts';
+import { formatGoDuration } from '../gocompat/duration.ts';
 import { SECTIONS, TOP_LEVEL_KEYS, type Config } from './schema.ts';
 import { type KeySpec } from './spec.ts';
 

@@ -1,6 +1,6 @@
 /** Converting TOML values and environment strings to the schema's key types, with Kapacitor-style errors. */
 import { TomlDate } from 'smol-toml';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../gocompat/duration.ts';
 import type { KeyType } from './spec.ts';
 
 /** The TOML type name of a parsed value, as used in error messages. */

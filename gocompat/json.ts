@@ -53,7 +53,7 @@ export function goJsonString(s: string): string {
  * Number#toString prints, except for -0. Go refuses NaN and ±Inf (an error); we print null instead so one bad
  * value does not make the whole endpoint unreadable.
  */
-export function goFloat(n: number): string {
+export function jsonFloat(n: number): string {
   if (!Number.isFinite(n)) return 'null';
   if (n === 0 && 1 / n < 0) return '-0';
   return String(n);
@@ -61,7 +61,7 @@ export function goFloat(n: number): string {
 
 export function fieldValueJson(v: FieldValue | undefined): string {
   switch (typeof v) {
-    case 'number': return goFloat(v);
+    case 'number': return jsonFloat(v);
     case 'bigint': return String(v);
     case 'string': return goJsonString(v);
     case 'boolean': return v ? 'true' : 'false';

@@ -9,7 +9,8 @@
  * keywords instead (quotes, regex literals and parenthesised subqueries are skipped), so the query InfluxDB runs
  * keeps the user's spelling apart from the clauses above.
  */
-import { formatInfluxqlDuration, formatRFC3339Nano } from '../model/time.ts';
+import { formatRFC3339Nano } from '../model/time.ts';
+import { formatInfluxqlDuration } from '../gocompat/duration.ts';
 
 export type Dimension = { kind: 'tag'; name: string } | { kind: 'star' } | { kind: 'time'; every: bigint; offset: bigint };
 

@@ -17,11 +17,12 @@ import { NO_DIMENSIONS, type Fields, type FieldValue, type Point, type Tags } fr
 import { attachSeriesMemo } from '../model/series.ts';
 import { precisionMultiplier, truncateTime } from '../model/time.ts';
 import {
-  MAX_KEY_LENGTH, ScanResult, goQuote, latin1, parseGoFloat, parseInt64, scanBoolean, scanFields, scanFieldValue,
+  MAX_KEY_LENGTH, ScanResult, latin1, parseGoFloat, parseInt64, scanBoolean, scanFields, scanFieldValue,
   scanKey, scanLine, scanTime, scanToEquals, skipWhitespace,
 } from './scan.ts';
 import { receiveTimeNs } from '../model/receive-clock.ts';
 import { FIELD_KEY_ESCAPES, MEASUREMENT_ESCAPES, STRING_ESCAPES, TAG_ESCAPES, unescape } from './unescape.ts';
+import { goQuote } from '../gocompat/format.ts';
 
 export interface ParseOptions {
   db: string;

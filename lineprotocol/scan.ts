@@ -9,6 +9,7 @@
  * a backslash (rather than skipping escape pairs) we do the same, because that is what decides odd inputs such as
  * `m\\ f=1`.
  */
+import { goQuote } from '../gocompat/format.ts';
 
 export const NL = 10;
 export const SP = 32;
@@ -326,11 +327,6 @@ export function parseGoFloat(text: string): number | undefined {
   if (!GO_FLOAT.test(text)) return undefined;
   const v = Number(text);
   return Number.isFinite(v) ? v : undefined;
-}
-
-/** strconv.Quote for ASCII text (what Go prints in ParseInt errors). */
-export function goQuote(text: string): string {
-  return JSON.stringify(text);
 }
 
 export function latin1(buf: Uint8Array, s: number, e: number): string {

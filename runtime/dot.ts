@@ -4,7 +4,7 @@
  */
 import type { Pipeline } from '../tickscript/pipeline.ts';
 import type { Node } from './node.ts';
-import { formatGoDuration } from '../model/time.ts';
+import { formatGoDuration } from '../gocompat/duration.ts';
 
 /**
  * Node ids in Kapacitor's walk order (`pipeline/pipeline.go` sort): depth-first from the sources (visited in

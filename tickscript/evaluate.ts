@@ -10,7 +10,7 @@ import type { ArgType, HandlerSpec, NodeSpec, Param, PropSpec, Signature } from 
 import type { DBRP, DeclaredVar, EdgeType, Pipeline, PipelineNode, PropertyCall, TickValue } from './pipeline.ts';
 import { validatePipeline } from './validate.ts';
 import { foldConstant } from './lambda/fold.ts';
-import { formatInfluxqlDuration } from '../model/time.ts';
+import { formatInfluxqlDuration } from '../gocompat/duration.ts';
 import { suggest } from './suggest.ts';
 
 export interface EvaluateOptions {

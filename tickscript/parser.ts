@@ -9,21 +9,18 @@ import { lex, TOKEN_CHARS, type Token } from './lexer.ts';
 import { TickscriptError } from './errors.ts';
 import { compileGoRegex, RegexSyntaxError } from './regex.ts';
 import type * as A from './ast.ts';
+import { parseInfluxqlDuration } from '../gocompat/duration.ts';
 
 /** Kapacitor's `primary()` default case (verified example in SPEC 2.7). */
 const PRIMARY_EXPECTED = ['number', 'string', 'duration', 'identifier', 'TRUE', 'FALSE', '==', '(', '-', '!'];
 
-const DURATION_UNITS: Record<string, bigint> = {
-  u: 1000n, 'µ': 1000n, ms: 1000000n, s: 1000000000n, m: 60000000000n, h: 3600000000000n,
-  d: 86400000000000n, w: 604800000000000n,
-};
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** Parse a duration literal as the lexer produced it (`10s`, `5ms`, `1w`). */
 export function durationLiteralNs(lit: string): bigint {
-  const m = /^(\d+)(ms|u|µ|s|m|h|d|w)$/.exec(lit);
-  if (!m) throw new TickscriptError(`parser: invalid duration string "${lit}"`);
-  const ns = BigInt(m[1]!) * DURATION_UNITS[m[2]!]!;
+  // the lexer's shape (one count, one unit); the value is influxql.ParseDuration's (gocompat/duration.ts)
+  const ns = /^(\d+)(ms|u|µ|s|m|h|d|w)$/.test(lit) ? parseInfluxqlDuration(lit) : undefined;
+  if (ns === undefined) throw new TickscriptError(`parser: invalid duration string "${lit}"`);
   // durations are int64 nanoseconds (influxql.ParseDuration reports overflow)
   if (ns > INT64_MAX) throw new TickscriptError(`parser: overflowed duration "${lit}"`);
   return ns;

@@ -3,9 +3,9 @@
  * request bodies, and conversion of a template's declared vars to that JSON form.
  */
 import type { TickValue, DeclaredVar } from '../../tickscript/pipeline.ts';
-import { NS_PER_H, NS_PER_M, NS_PER_MS, NS_PER_S, NS_PER_US } from '../../model/time.ts';
 import type { VarRecord, VarsRecord } from '../store/types.ts';
 import { compileGoRegex } from '../../tickscript/regex.ts';
+import { parseInfluxqlDuration } from '../../gocompat/duration.ts';
 
 export const VAR_TYPES = ['bool', 'int', 'float', 'string', 'regex', 'duration', 'lambda', 'list', 'star'] as const;
 
@@ -21,27 +21,6 @@ const inInt64 = (v: bigint): boolean => v >= INT64_MIN && v <= INT64_MAX;
 /** A JSON number that is an integer within int64 (doubles: -2^63 is exact, 2^63 is the first value beyond). */
 const isInt64Number = (v: number): boolean => Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
 
-const DURATION_UNITS: Record<string, bigint> = {
-  ns: 1n, u: NS_PER_US, 'µ': NS_PER_US, us: NS_PER_US, ms: NS_PER_MS, s: NS_PER_S, m: NS_PER_M, h: NS_PER_H,
-  d: 24n * NS_PER_H, w: 7n * 24n * NS_PER_H,
-};
-
-/** InfluxQL duration literal (`10s`, `1h30m`, `500ms`) → ns; undefined when malformed. */
-export function parseDurationLiteral(s: string): bigint | undefined {
-  const re = /(\d+)(ns|us|µ|u|ms|s|m|h|d|w)/gy;
-  let total = 0n;
-  let pos = 0;
-  let neg = false;
-  if (s.startsWith('-')) { neg = true; pos = 1; }
-  re.lastIndex = pos;
-  if (pos >= s.length) return undefined;
-  while (re.lastIndex < s.length) {
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += BigInt(m[1]!) * DURATION_UNITS[m[2]!]!;
-  }
-  return neg ? -total : total;
-}
 
 /** Validates one var from a request and returns its normalised form (durations as integer ns). */
 export function normalizeVar(name: string, raw: unknown): VarRecord {
@@ -84,7 +63,7 @@ export function normalizeVar(name: string, raw: unknown): VarRecord {
         return out(value);
       }
       if (typeof value === 'string') {
-        const ns = parseDurationLiteral(value);
+        const ns = parseInfluxqlDuration(value);
         if (ns === undefined) throw bad('a duration (e.g. "10s" or integer nanoseconds)');
         // stored as a JSON number: the double must still be an int64 (2^63-1 ns rounds up to 2^63)
         if (!inInt64(ns) || !isInt64Number(Number(ns))) throw range();

@@ -11,11 +11,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LineProtocolParser, isValidPrecision } from '../../lineprotocol/parser.ts';
-import { formatGoDuration } from '../../model/time.ts';
+import { formatGoDuration } from '../../gocompat/duration.ts';
 import type { DBRP } from '../../tickscript/pipeline.ts';
 import { runWhatIf, type PointChunk, type WhatIfTask } from '../../whatif/run.ts';
 import { taskJSON, type WhatIfJSON } from '../../whatif/report-json.ts';
-import { parseDuration } from '../../config/duration.ts';
+import { parseDuration } from '../../gocompat/duration.ts';
 import { ApiError, parseJsonObject, sendJson } from './http.ts';
 import { useRawBodies } from './body.ts';
 import type { TaskService } from './task-service.ts';

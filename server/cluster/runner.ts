@@ -10,7 +10,7 @@ import { TaskMaster, type RuntimeServices } from '../../runtime/task-master.ts';
 import type { Task } from '../../runtime/task.ts';
 import { nodeStatValues } from '../../runtime/task.ts';
 import { sortedNodeIds } from '../../runtime/dot.ts';
-import { formatGoDuration } from '../../model/time.ts';
+import { formatGoDuration } from '../../gocompat/duration.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
 import { EngineCounters } from '../../autoscale/engine.ts';
 import type { RecordQuery } from '../../autoscale/records.ts';

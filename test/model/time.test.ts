@@ -2,10 +2,8 @@
 // 7.2: avg_exec_time_ns rendered as Go duration strings).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  formatRFC3339Nano, parseRFC3339, formatGoDuration, formatInfluxqlDuration, truncateTime, roundTime,
-  precisionMultiplier, NS_PER_S, NS_PER_MS, NS_PER_M, NS_PER_H,
-} from '../../model/time.ts';
+import { formatRFC3339Nano, parseRFC3339, truncateTime, roundTime, precisionMultiplier, NS_PER_S, NS_PER_MS, NS_PER_M, NS_PER_H } from '../../model/time.ts';
+import { formatGoDuration, formatInfluxqlDuration } from '../../gocompat/duration.ts';
 
 const T = 1478629267n * NS_PER_S; // 2016-11-08T18:21:07Z, a Tuesday
 

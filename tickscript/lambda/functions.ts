@@ -3,7 +3,7 @@
  * the argument types are checked against them before the call (no implicit int→float), like Kapacitor 1.3+.
  */
 import { Duration, LambdaError, TimeValue } from '../lambda-contract.ts';
-import { formatInfluxqlDuration } from '../../model/time.ts';
+import { formatInfluxqlDuration, parseInfluxqlDuration } from '../../gocompat/duration.ts';
 import { MISSING, floatToDuration, floatToInt, formatFloatF, parseGoBool, parseGoFloat, parseGoInt, wrap64, type TypeName, type Val } from './values.ts';
 import * as M from './mathx.ts';
 import { goReplaceAll } from './gore.ts';
@@ -281,24 +281,3 @@ export const FUNCTIONS: Readonly<Record<string, FuncDef>> = {
   rand: { sigs: [[], [I]], call: (a) => randInt(a[0] as bigint | undefined) },
 };
 
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n, u: 1000n, 'µ': 1000n, ms: 1000000n, s: 1000000000n, m: 60000000000n, h: 3600000000000n, d: 86400000000000n, w: 604800000000000n,
-};
-
-/** influxql.ParseDuration: sequences of <int><unit>, e.g. 1h30m, 10s, 5ms (a bare 0 is allowed) */
-export function parseInfluxqlDuration(s: string): bigint | undefined {
-  if (s === '0') return 0n;
-  let rest = s;
-  let neg = false;
-  if (rest.startsWith('-')) { neg = true; rest = rest.slice(1); }
-  if (rest === '') return undefined;
-  let total = 0n;
-  const re = /^(\d+)(ns|ms|u|µ|s|m|h|d|w)/;
-  while (rest !== '') {
-    const m = re.exec(rest);
-    if (!m) return undefined;
-    total += BigInt(m[1]!) * UNIT_NS[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return neg ? -total : total;
-}

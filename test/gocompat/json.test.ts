@@ -1,10 +1,10 @@
 // Go encoding/json output rules used by httpOut (SPEC 3.12, 9.13): floats, strings, tags, times.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareGoStrings, fieldValueJson, goFloat, goJsonString, tagsJson, timeJson } from '../../gocompat/json.ts';
+import { compareGoStrings, fieldValueJson, goJsonString, jsonFloat, tagsJson, timeJson } from '../../gocompat/json.ts';
 
 test('floats: shortest form, integral without .0, exponent outside [1e-6, 1e21) with trimmed exponent', () => {
-  assert.deepEqual([1, 1.5, 100, 0.1, 1e21, 1.5e-7, 0.000001, 123456789012345680000, -0, 0].map(goFloat),
+  assert.deepEqual([1, 1.5, 100, 0.1, 1e21, 1.5e-7, 0.000001, 123456789012345680000, -0, 0].map(jsonFloat),
     ['1', '1.5', '100', '0.1', '1e+21', '1.5e-7', '0.000001', '123456789012345680000', '-0', '0']);
   assert.equal(fieldValueJson(3n), '3');
   assert.equal(fieldValueJson(-9223372036854775808n), '-9223372036854775808');
