@@ -7,6 +7,7 @@
 import { hostname as osHostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALERT_HANDLER_SECTIONS, type AlertHandlerConfigs } from './alert-sections.ts';
+import type { SwarmSection } from '../../swarm/clients.ts';
 
 /**
  * `strings` = array of strings; `string-map` = table of strings (`headers = { X = "y" }`); `dbrp-map` = table of
@@ -229,16 +230,8 @@ export interface ClusterConfig {
   replicas: number;
 }
 
-/** One [[swarm]] section (Kapacitor's services/swarm/config.go). */
-export interface SwarmSectionConfig {
-  enabled: boolean;
-  id: string;
-  servers: string[];
-  sslCa: string;
-  sslCert: string;
-  sslKey: string;
-  insecureSkipVerify: boolean;
-}
+/** One [[swarm]] section (Kapacitor's services/swarm/config.go); the swarm client registry owns its shape. */
+export type SwarmSectionConfig = SwarmSection;
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
   ({ toml, prop, type, def, derive });

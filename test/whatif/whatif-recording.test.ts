@@ -8,19 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kapacitor, startServer, write } from '../cli/processes.ts';
+import { until } from '../helpers/until.ts';
 import { startKubeApi } from '../../fixtures/kube-api/server.ts';
 import { TUTORIAL_AUTOSCALE_SCRIPT } from '../helpers/tutorial-script.ts';
 import { TEN_MINUTES_DECISIONS, tenMinuteLines } from '../helpers/ten-minute-traffic.ts';
 
 interface Decision { reason: string; final: number }
 
-async function until(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('whatif -recording: a recording of live traffic replays to the decisions the live task made', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-whatif-rec-'));
