@@ -93,7 +93,7 @@ export class Client {
     const reason = err.code === 'ECONNREFUSED' ? `dial tcp ${this.base.host}: connect: connection refused`
       : err.code === 'ENOTFOUND' ? `dial tcp: lookup ${this.base.hostname}: no such host`
         : err.message;
-    return new CliError(`${verb} ${JSON.stringify(url)}: ${reason}`);
+    return new CliError(`${verb} ${JSON.stringify(redacted(url))}: ${reason}`);
   }
 
   private send(method: string, url: string, headers: Record<string, string>, body: string | Buffer | undefined): Promise<Response> {

@@ -199,7 +199,7 @@ export interface ClusterConfig {
   replicas: number;
 }
 
-/** One [[swarm]] section (Kapacitor's services/swarm/config.go). */
+/** One `[[swarm]]` section (Kapacitor's services/swarm/config.go); swarm/clients.ts creates a client per enabled one. */
 export interface SwarmSectionConfig {
   enabled: boolean;
   id: string;

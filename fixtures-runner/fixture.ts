@@ -3,7 +3,7 @@
  * before anything runs. Every error is a FixtureError naming the file, the line and the key that is wrong.
  * The format is documented in docs/testing-tasks.md.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, Scalar, type Document } from 'yaml';
 import { parseWorkloadKey } from './sim-scale-client.ts';
@@ -27,6 +27,24 @@ export interface FixtureInput {
   readonly label: string;
 }
 
+/**
+ * Input from a recording file (recordings/, `.tsrec`, as `[replay] dir` holds them): read streaming, its points go
+ * to the db/rp they were recorded for (those of none of the task's dbrps are skipped, as a replay does), with their
+ * recorded times.
+ */
+export interface RecordingInput {
+  /** absolute path of the recording */
+  readonly recording: string;
+  /** the fixture (named in errors) */
+  readonly file: string;
+  /** the fixture line of `input.recording` */
+  readonly line: number | undefined;
+}
+
+export function isRecordingInput(input: FixtureInput | RecordingInput): input is RecordingInput {
+  return 'recording' in input;
+}
+
 export interface Fixture {
   /** the fixture file as given */
   readonly file: string;
@@ -41,7 +59,7 @@ export interface Fixture {
   readonly vars: Record<string, unknown>;
   /** undefined: the script must declare its dbrp */
   readonly dbrp: { db: string; rp: string } | undefined;
-  readonly input: FixtureInput;
+  readonly input: FixtureInput | RecordingInput;
   /** canonical namespace/kind/name → replicas */
   readonly initialReplicas: ReadonlyMap<string, number>;
   readonly expect: Expectations;
@@ -59,7 +77,7 @@ export interface Expectations {
 }
 
 const TOP_KEYS = ['name', 'id', 'script', 'tickscript', 'vars', 'dbrp', 'input', 'initialReplicas', 'expect'];
-const INPUT_KEYS = ['precision', 'lines', 'file'];
+const INPUT_KEYS = ['precision', 'lines', 'file', 'recording'];
 const EXPECT_KEYS = ['httpOut', 'stats', 'replicas', 'cluster'];
 const PRECISIONS = ['', 'n', 'ns', 'u', 'us', 'µ', 'ms', 's', 'm', 'h'];
 
@@ -110,6 +128,18 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** A recording is read while the fixture runs (streaming); here only that it is there and is a file. */
+function checkRecordingFile(path: string, file: string, line: number | undefined): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FixtureError(file, `input.recording: cannot read recording ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`, line);
+  }
+  if (!isFile) throw new FixtureError(file, `input.recording: cannot read recording ${path}: not a file`, line);
 }
 
 function readFile(path: string, what: string, file: string, line?: number): string {
@@ -214,20 +244,31 @@ export function loadFixture(file: string): Fixture {
 
   // input
   const inp = root['input'];
-  if (inp === undefined) throw new FixtureError(file, 'missing input: add input: {precision: s, lines: | <line protocol>} or input: {file: data.lp}', 1);
+  if (inp === undefined) throw new FixtureError(file, 'missing input: add input: {precision: s, lines: | <line protocol>}, input: {file: data.lp} or input: {recording: data.tsrec}', 1);
   if (!isObject(inp)) throw src.error(['input'], `must be a mapping of ${INPUT_KEYS.join(', ')}, got ${describe(inp)}`);
   checkKeys(src, inp, INPUT_KEYS, ['input']);
-  const precision = inp['precision'] === undefined ? '' : str(src, inp['precision'], ['input', 'precision']);
-  if (!PRECISIONS.includes(precision)) throw src.error(['input', 'precision'], `must be one of n, ns, u, us, µ, ms, s, m, h, got ${JSON.stringify(precision)}`);
-  let input: FixtureInput;
-  if (inp['lines'] !== undefined && inp['file'] !== undefined) throw src.error(['input', 'file'], 'give either lines (inline) or file, not both', true);
-  if (inp['lines'] !== undefined) {
-    input = { precision, text: str(src, inp['lines'], ['input', 'lines']), file, firstLine: src.blockStart(['input', 'lines']), label: 'input.lines' };
-  } else if (inp['file'] !== undefined) {
-    const lp = resolve(dir, str(src, inp['file'], ['input', 'file']));
-    input = { precision, text: readFile(lp, 'input file', file, src.line(['input', 'file'])), file: lp, firstLine: undefined, label: lp };
+  const sources = ['lines', 'file', 'recording'].filter((k) => inp[k] !== undefined);
+  if (sources.length > 1) throw src.error(['input', sources[1]!], `give only one of lines (inline), file or recording, not ${sources.join(' and ')}`, true);
+  let input: FixtureInput | RecordingInput;
+  if (inp['recording'] !== undefined) {
+    if (inp['precision'] !== undefined) {
+      throw src.error(['input', 'precision'], 'does not apply to a recording (its points carry nanosecond timestamps); remove it', true);
+    }
+    const rec = resolve(dir, str(src, inp['recording'], ['input', 'recording']));
+    const line = src.line(['input', 'recording']);
+    checkRecordingFile(rec, file, line);
+    input = { recording: rec, file, line };
   } else {
-    throw src.error(['input'], 'needs lines (inline line protocol) or file (a line-protocol file relative to the fixture)');
+    const precision = inp['precision'] === undefined ? '' : str(src, inp['precision'], ['input', 'precision']);
+    if (!PRECISIONS.includes(precision)) throw src.error(['input', 'precision'], `must be one of n, ns, u, us, µ, ms, s, m, h, got ${JSON.stringify(precision)}`);
+    if (inp['lines'] !== undefined) {
+      input = { precision, text: str(src, inp['lines'], ['input', 'lines']), file, firstLine: src.blockStart(['input', 'lines']), label: 'input.lines' };
+    } else if (inp['file'] !== undefined) {
+      const lp = resolve(dir, str(src, inp['file'], ['input', 'file']));
+      input = { precision, text: readFile(lp, 'input file', file, src.line(['input', 'file'])), file: lp, firstLine: undefined, label: lp };
+    } else {
+      throw src.error(['input'], 'needs lines (inline line protocol), file (a line-protocol file relative to the fixture) or recording (a .tsrec recording relative to the fixture)');
+    }
   }
 
   // the simulated cluster

@@ -1,12 +1,13 @@
 /**
- * A fixture's input line protocol → points, with the server's own parser (lineprotocol/parser.ts, the
+ * A fixture's input: line protocol → points, with the server's own parser (lineprotocol/parser.ts, the
  * rules of `/write`). One point per line; every line must carry its timestamp, because a fixture's outcome may
  * depend only on its data (a line without one would be stamped with the wall clock). Errors name the file and
  * the line: `fixture.yaml:14: input.lines line 3: unable to parse '…': …`.
  */
 import type { Point } from '../model/point.ts';
 import { LineProtocolParser } from '../lineprotocol/parser.ts';
-import { FixtureError, type FixtureInput } from './fixture.ts';
+import { RecordingError, openRecording, type RecordingChunk } from '../recordings/index.ts';
+import { FixtureError, type FixtureInput, type RecordingInput } from './fixture.ts';
 
 /** ns per unit of each precision (the server's precision multipliers). */
 const UNIT_NS: Record<string, bigint> = {
@@ -41,4 +42,34 @@ export function parseInput(input: FixtureInput, db: string, rp: string): Point[]
     points.push(p);
   }
   return points;
+}
+
+const dbrpList = (dbrps: readonly { db: string; rp: string }[]): string => dbrps.map((d) => `${JSON.stringify(d.db)}.${JSON.stringify(d.rp)}`).join(' ');
+
+/**
+ * A recording's chunks for the task's dbrps, in recorded order, streamed from disk (recordings/reader.ts):
+ * points of other databases are skipped, as a replay skips them. A damaged file, or one without a single point
+ * for the task, is a FixtureError naming the fixture, the recording and (for damage) the byte offset.
+ */
+export async function* recordingChunks(input: RecordingInput, dbrps: readonly { db: string; rp: string }[]): AsyncGenerator<RecordingChunk> {
+  const wanted = new Set(dbrps.map((d) => d.db + '\u0000' + d.rp));
+  const held = new Map<string, { db: string; rp: string }>();
+  let matched = 0;
+  try {
+    for await (const chunk of openRecording(input.recording)) {
+      const key = chunk.db + '\u0000' + chunk.rp;
+      if (!held.has(key)) held.set(key, { db: chunk.db, rp: chunk.rp });
+      if (!wanted.has(key)) continue;
+      matched += chunk.points.length;
+      yield chunk;
+    }
+  } catch (e) {
+    if (e instanceof RecordingError) throw new FixtureError(input.file, `input.recording: ${e.message}`, input.line);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new FixtureError(input.file, `input.recording: cannot read recording ${input.recording}: ${(e as Error).message}`, input.line);
+    throw e;
+  }
+  if (matched === 0) {
+    throw new FixtureError(input.file, `input.recording: ${input.recording} has no points for the task's dbrps [${dbrpList(dbrps)}]; it holds [${dbrpList([...held.values()])}]`, input.line);
+  }
 }

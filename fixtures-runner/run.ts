@@ -7,13 +7,14 @@
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
 import type { RunningTask } from '../runtime/task.ts';
+import type { Point } from '../model/point.ts';
 import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
 import { TickscriptError } from '../tickscript/index.ts';
 import type { Pipeline } from '../tickscript/pipeline.ts';
 import { normalizeVars } from '../server/api/vars.ts';
 import { tickscriptPort } from '../server/api/script-adapter.ts';
-import { FixtureError, type Fixture } from './fixture.ts';
-import { parseInput } from './input.ts';
+import { FixtureError, isRecordingInput, type Fixture } from './fixture.ts';
+import { parseInput, recordingChunks } from './input.ts';
 import { canonicalJSON, unifiedDiff } from './diff.ts';
 import { parseWorkloadKey, SimulatedCluster, simulatedKubernetes } from './sim-scale-client.ts';
 import { builtinNodes } from '../nodes/index.ts';
@@ -66,7 +67,7 @@ function pipelineOf(f: Fixture): Pipeline {
   }
 }
 
-function startTask(f: Fixture, tm: TaskMaster, pipeline: Pipeline): { task: RunningTask; db: string; rp: string } {
+function startTask(f: Fixture, tm: TaskMaster, pipeline: Pipeline): { task: RunningTask; db: string; rp: string; dbrps: readonly { db: string; rp: string }[] } {
   if (pipeline.type !== 'stream') {
     throw new FixtureError(f.file, 'the script is a batch task: batch tasks query InfluxDB, fixtures feed points to stream tasks only');
   }
@@ -74,7 +75,7 @@ function startTask(f: Fixture, tm: TaskMaster, pipeline: Pipeline): { task: Runn
   const dbrps = pipeline.dbrps.length > 0 ? pipeline.dbrps : f.dbrp ? [f.dbrp] : [];
   if (dbrps.length === 0) throw new FixtureError(f.file, 'missing dbrp: add dbrp: "db.rp" (the database and retention policy the input is written to)');
   try {
-    return { task: tm.startTask(f.taskId, pipeline, dbrps), db: dbrps[0]!.db, rp: dbrps[0]!.rp };
+    return { task: tm.startTask(f.taskId, pipeline, dbrps), db: dbrps[0]!.db, rp: dbrps[0]!.rp, dbrps };
   } catch (e) {
     throw new FixtureError(f.scriptFile, `the task cannot start: ${(e as Error).message}`);
   }
@@ -104,12 +105,19 @@ export async function runFixture(f: Fixture, opts: RunOptions = {}): Promise<Fix
     services: { kubernetes: simulatedKubernetes(cluster), autoscaleLimits: { ringSize } },
   });
   try {
-    const { task, db, rp } = startTask(f, tm, pipeline);
-    const points = parseInput(f.input, db, rp);
+    const { task, db, rp, dbrps } = startTask(f, tm, pipeline);
     const autoscalers = idleNodes(task, true);
-    for (let i = 0; i < points.length; i += CHUNK) {
-      tm.writePoints(db, rp, points.slice(i, i + CHUNK));
-      for (const n of autoscalers) await n.whenIdle();
+    const feed = async (db: string, rp: string, points: readonly Point[]): Promise<void> => {
+      for (let i = 0; i < points.length; i += CHUNK) {
+        tm.writePoints(db, rp, points.slice(i, i + CHUNK));
+        for (const n of autoscalers) await n.whenIdle();
+      }
+    };
+    if (isRecordingInput(f.input)) {
+      // streamed from disk, chunk by chunk (a recording may be larger than memory)
+      for await (const chunk of recordingChunks(f.input, dbrps)) await feed(chunk.db, chunk.rp, chunk.points);
+    } else {
+      await feed(db, rp, parseInput(f.input, db, rp));
     }
     for (const n of idleNodes(task, false)) await n.whenIdle();
     const checks = [

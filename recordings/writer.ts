@@ -48,6 +48,15 @@ export class RecordingWriter {
     this.done.catch(() => { /* reported through failure / close() */ });
   }
 
+  /**
+   * Calls `listener` once with the I/O error that stops this writer (disk full, …), as soon as it happens — a
+   * recording of a quiet stream learns of it without waiting for its next write. Called at once when already failed.
+   */
+  onFailure(listener: (err: Error) => void): void {
+    if (this.failure) { listener(this.failure); return; }
+    this.done.catch((err: Error) => listener(err));
+  }
+
   /** The I/O error that stopped this writer, if any. */
   get error(): Error | undefined {
     return this.failure;

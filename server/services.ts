@@ -152,6 +152,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const api: FastifyPluginAsync = async (app: FastifyInstance) => {
       await app.register(taskApi, {
         tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, alerts, replays,
+        recordings: { open: (id: string) => replays.recordingPoints(id) },
         subscriptions: influxdb ? () => influxdb.subscriptionCount() : undefined,
         ingress: () => ingressStats.snapshot().map((s) => ({
           database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,

@@ -3,16 +3,10 @@
  * enabled `[[swarm]]` section, looked up by the node's `.cluster()` id, with Kapacitor's messages.
  */
 import { SwarmClient } from './client.ts';
+import type { SwarmSectionConfig } from '../config/schema.ts';
 
-export interface SwarmSection {
-  enabled: boolean;
-  id: string;
-  servers: string[];
-  sslCa: string;
-  sslCert: string;
-  sslKey: string;
-  insecureSkipVerify: boolean;
-}
+/** One `[[swarm]]` section, declared with the other sections in config/schema.ts (config/ sits below swarm/). */
+export type SwarmSection = SwarmSectionConfig;
 
 export const SWARM_PREFIX = 'cannot use the swarmAutoscale node, could not create swarm client: ';
 export const SWARM_NOT_ENABLED = SWARM_PREFIX + 'service is not enabled (hint: set KAPACITOR_SWARM_0_ENABLED=true and KAPACITOR_SWARM_0_SERVERS, or a [[swarm]] section)';

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { tasksRoutes, type ReplayLookup } from './tasks-routes.ts';
 import { autoscaleRoutes } from './autoscale-routes.ts';
-import { whatifRoutes } from './whatif-routes.ts';
+import { whatifRoutes, type RecordingSource } from './whatif-routes.ts';
 import { templatesRoutes } from './templates-routes.ts';
 import { debugVarsRoutes, type DebugVarsOptions } from './debug-vars.ts';
 import { logLevelRoutes } from './loglevel-routes.ts';
@@ -31,12 +31,14 @@ export interface TaskApiOptions extends Omit<DebugVarsOptions, 'base' | 'tasks'>
   readonly alerts?: AlertService | undefined;
   /** running replays, for `GET /tasks/<id>?replay-id=` (server/replay) */
   readonly replays?: ReplayLookup | undefined;
+  /** finished recordings, for what-if replays of `"recording": "<id>"` (server/replay) */
+  readonly recordings?: RecordingSource | undefined;
 }
 
 export async function taskApi(app: FastifyInstance, opts: TaskApiOptions): Promise<void> {
   for (const base of API_BASES) {
     await app.register(autoscaleRoutes, { tasks: opts.tasks, base });
-    await app.register(whatifRoutes, { tasks: opts.tasks, base });
+    await app.register(whatifRoutes, { tasks: opts.tasks, base, ...(opts.recordings ? { recordings: opts.recordings } : {}) });
     await app.register(tasksRoutes, { tasks: opts.tasks, base, replays: opts.replays });
     await app.register(templatesRoutes, { tasks: opts.tasks, templates: opts.templates, base });
     await app.register(debugVarsRoutes, { ...opts, base });

@@ -95,9 +95,13 @@ export async function whatifRoutes(app: FastifyInstance, opts: WhatIfRoutesOptio
     }
 
     const report: WhatIfJSON = { options: { 'initial-replicas': initialReplicas, 'pod-capacity': podCapacity, startup: formatGoDuration(startup.value) }, tasks: [] };
+    // the first source is opened before any replay: an unknown or unreadable recording is the request's error (404/400)
+    let next: AsyncIterable<PointChunk> | Iterable<PointChunk> | undefined = source();
     for (const t of tasks) {
+      const points = next ?? source();
+      next = undefined;
       try {
-        report.tasks.push(taskJSON(await runWhatIf(t, source(), { initialReplicas, podCapacity, startup: startup.value, ...(loadField ? { loadField } : {}) })));
+        report.tasks.push(taskJSON(await runWhatIf(t, points, { initialReplicas, podCapacity, startup: startup.value, ...(loadField ? { loadField } : {}) })));
       } catch (err) {
         throw new ApiError(400, `what-if of task ${t.id}: ${(err as Error).message}`);
       }

@@ -32,6 +32,8 @@ export class StreamRecorder implements Routable {
     private readonly stopNs: bigint,
   ) {
     const stopped = new Promise<Error | undefined>((resolve) => { this.resolveStop = resolve; });
+    // a write error (disk full) ends the recording as failed at once, even when no further point arrives
+    writer.onFailure((err) => this.finish(err));
     this.result = stopped.then(async (err) => {
       if (err) {
         await writer.abort();

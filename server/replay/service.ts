@@ -14,7 +14,7 @@ import { TaskMaster } from '../../runtime/task-master.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';
 import { fromMeasurements } from '../../runtime/task.ts';
 import type { DBRP, Pipeline } from '../../tickscript/pipeline.ts';
-import { RECORDING_EXT, RecordingWriter } from '../../recordings/index.ts';
+import { RECORDING_EXT, RecordingWriter, openRecording, type RecordingChunk } from '../../recordings/index.ts';
 import { ApiError } from '../api/http.ts';
 import type { RunningTaskPort, ScriptPort } from '../api/ports.ts';
 import type { TaskStore } from '../store/store.ts';
@@ -181,6 +181,16 @@ export class ReplayService {
     const r = this.index.getRecording(id);
     if (!r) throw new ApiError(404, `error finding recording: ${ERR_NO_RECORDING}`);
     return r;
+  }
+
+  /**
+   * The points of a finished recording, in recorded order and chunks (what-if replays read them). Checked now:
+   * an unknown id is a 404, a recording still running or failed a 400; reading errors surface while iterating.
+   */
+  recordingPoints(id: string): AsyncIterable<RecordingChunk> {
+    const r = this.getRecording(id);
+    if (r.status !== 'finished') throw new ApiError(400, `recording ${id} is ${r.status}, only a finished recording can be read`);
+    return openRecording(r.file);
   }
 
   listRecordings(): RecordingRecord[] {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kapacitor, startServer, write } from './processes.ts';
+import { until } from '../helpers/until.ts';
 import { startKubeApi } from '../../fixtures/kube-api/server.ts';
 
 const SCRIPT = `stream
@@ -30,13 +31,6 @@ async function decisions(url: string): Promise<{ executing: boolean; decisions: 
   return (await r.json()) as { executing: boolean; decisions: Decision[] };
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 10000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('kill -9 and restart: cooldown still blocks, nothing applied twice, decisions kept (API and kapacitor show)', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-autoscale-restart-'));

@@ -29,7 +29,8 @@ function allFiles(dir: string): string[] {
     e.isDirectory() ? allFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []);
 }
 
-const files = allFiles('.');
+// the tutorial's manifests (deploy/app, deploy/tickstream); the clustered variant (deploy/cluster) is checked on its own below
+const files = [...allFiles('app'), ...allFiles('tickstream')];
 const byFile = new Map(files.map((f) => [f, load(f)]));
 const all = [...byFile.values()].flat();
 const one = (rel: string, kind: string): Obj => {
@@ -163,4 +164,40 @@ test('tickstream Deployment: one replica, Recreate, data volume, probes, in-clus
   // the schema moving is a failure, not a reason to skip
   assert.ok(known, 'config/schema.ts (the list of variables the server reads) is missing');
   for (const name of env.keys()) assert.ok(known(name), `the server reads no variable named ${name}`);
+});
+
+test('deploy/cluster/statefulset.yaml: NATS and tickstream StatefulSets, routes to every NATS pod, known env, the tutorial\'s RBAC', async () => {
+  const objs = load('cluster/statefulset.yaml');
+  assert.deepEqual(objs.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`),
+    ['v1 Service nats', 'apps/v1 StatefulSet nats', 'v1 Service tickstream', 'apps/v1 StatefulSet tickstream']);
+  const sts = objs.filter((o) => o.kind === 'StatefulSet');
+  for (const o of sts) {
+    // a StatefulSet's pods are named <name>-<ordinal> under its governing Service: both must exist and select them
+    const svc = objs.find((x) => x.kind === 'Service' && x.metadata.name === o.spec.serviceName);
+    assert.ok(svc, `${o.metadata.name}: governing service ${o.spec.serviceName} is missing`);
+    for (const [k, v] of Object.entries(o.spec.selector.matchLabels)) {
+      assert.equal(o.spec.template.metadata.labels[k], v);
+      assert.equal(svc.spec.selector[k], v, `service ${svc.metadata.name} selector ${k}`);
+    }
+  }
+  // NATS: one route per replica, by stable pod DNS name; tickstream reaches the same three
+  const nats = sts.find((o) => o.metadata.name === 'nats')!;
+  const pods = Array.from({ length: nats.spec.replicas }, (_, i) => `nats-${i}.nats`);
+  const args: string[] = nats.spec.template.spec.containers[0].args;
+  assert.ok(args.includes('-js'), 'JetStream must be enabled');
+  assert.equal(args.find((a) => a.startsWith('--routes=')), `--routes=${pods.map((p) => `nats://${p}:6222`).join(',')}`);
+  const ts = sts.find((o) => o.metadata.name === 'tickstream')!;
+  const c = ts.spec.template.spec.containers[0];
+  const env = new Map<string, Obj>(c.env.map((e: Obj) => [e.name, e]));
+  assert.equal(env.get('KAPACITOR_CLUSTER_ENABLED')?.value, 'true');
+  assert.equal(env.get('KAPACITOR_CLUSTER_NATS_URLS')?.value, pods.map((p) => `nats://${p}:4222`).join(','));
+  // the instance id is the pod name: stable across restarts
+  assert.equal(env.get('KAPACITOR_CLUSTER_INSTANCE_ID')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name');
+  for (const e of c.env) if ('value' in e) assert.equal(typeof e.value, 'string', `env ${e.name} must be a quoted string`);
+  const known = await serverEnvMatcher();
+  assert.ok(known, 'config/schema.ts (the list of variables the server reads) is missing');
+  for (const name of env.keys()) assert.ok(known(name), `the server reads no variable named ${name}`);
+  // the scale-only RBAC of the tutorial's manifests is what these pods run as
+  assert.equal(ts.spec.template.spec.serviceAccountName, 'tickstream');
+  assert.ok(all.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'tickstream'), 'deploy/tickstream defines the ServiceAccount');
 });

@@ -264,7 +264,7 @@ describe('bad fixture files', () => {
     const f = write('unknown.fixture.yaml', `${SCRIPT}${REST}bogus: 1\n`);
     await badFixture(f, `${f}:5: bogus: unknown key "bogus" (allowed here: name, id, script, tickscript, vars, dbrp, input, initialReplicas, expect)`);
     const g = write('unknown2.fixture.yaml', `${SCRIPT}dbrp: db.rp\ninput:\n  precison: s\n  lines: "m v=1 1"\nexpect: {stats: {from1: {emitted: 1}}}\n`);
-    await badFixture(g, `${g}:4: input.precison: unknown key "precison" (allowed here: precision, lines, file)`);
+    await badFixture(g, `${g}:4: input.precison: unknown key "precison" (allowed here: precision, lines, file, recording)`);
     const h = write('unknown3.fixture.yaml', `${SCRIPT}dbrp: db.rp\ninput: {precision: s, lines: "m v=1 1"}\nexpect:\n  alerts: {}\n`);
     await badFixture(h, `${h}:5: expect.alerts: unknown key "alerts" (allowed here: httpOut, stats, replicas, cluster)`);
   });
@@ -295,7 +295,7 @@ describe('bad fixture files', () => {
         ':5: expect.replicas.default/deployments/web: must be the list of decided replica counts in order (e.g. [3, 4, 6]), got number 3'],
       [`${SCRIPT}dbrp: db.rp\ninput: {lines: "m v=1 1"}\nexpect: {}\n`, ':4: expect: has no expectations: add at least one of httpOut, stats, replicas, cluster'],
       [`${SCRIPT}dbrp: db.rp\ninput: {lines: "m v=1 1"}\n`, ':1: missing expect: a fixture needs at least one expectation (httpOut, stats, replicas, cluster)'],
-      [`${SCRIPT}dbrp: db.rp\nexpect: {stats: {from1: {emitted: 1}}}\n`, ':1: missing input: add input: {precision: s, lines: | <line protocol>} or input: {file: data.lp}'],
+      [`${SCRIPT}dbrp: db.rp\nexpect: {stats: {from1: {emitted: 1}}}\n`, ':1: missing input: add input: {precision: s, lines: | <line protocol>}, input: {file: data.lp} or input: {recording: data.tsrec}'],
     ];
     for (const [i, [text, msg]] of cases.entries()) {
       const f = write(`values${i}.fixture.yaml`, text);

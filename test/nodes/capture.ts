@@ -7,7 +7,9 @@ import type { Batch, Point } from '../../model/point.ts';
 import { batchRow, pointRow } from '../../nodes/http-out.ts';
 import { formatRFC3339Nano } from '../../model/time.ts';
 import { registerNode, nodeFactory } from '../../nodes/index.ts';
-import type { Harness } from '../helpers/runtime/replay.ts';
+import { startTask, type Harness } from '../helpers/runtime/replay.ts';
+import { appendChild } from '../helpers/runtime/splice.ts';
+import { evaluateScript } from '../../tickscript/index.ts';
 
 export class CaptureNode extends Node {
   readonly seen: string[] = [];
@@ -45,3 +47,11 @@ export const capture = (h: Harness, nth = 0): CaptureNode => nodeOf<CaptureNode>
 export const T0 = Date.UTC(2016, 10, 8, 18, 21, 0) / 1000;
 /** RFC3339 of T0 + s seconds */
 export const ts = (s: number): string => new Date((T0 + s) * 1000).toISOString().replace('.000Z', 'Z');
+
+/** Starts `script` with a testCapture node appended as a child of `node`; the task stops when the test ends. */
+export function runCap(t: { after(fn: () => void): void }, script: string, node: string): Harness {
+  const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
+  const h = startTask(pipeline);
+  t.after(() => h.stop());
+  return h;
+}

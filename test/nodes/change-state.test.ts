@@ -3,19 +3,9 @@
 // `unit` as float (-1.0 out of state); consecutive count as int64 (-1 out of state); batches restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../helpers/runtime/replay.ts';
-import { appendChild } from '../helpers/runtime/splice.ts';
-import { evaluateScript } from '../../tickscript/index.ts';
 import type { Batch, Point } from '../../model/point.ts';
-import { capture } from './capture.ts';
+import { capture, runCap } from './capture.ts';
 
-type T = { after(fn: () => void): void };
-function runCap(t: T, script: string, node: string) {
-  const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
-  const h = startTask(pipeline);
-  t.after(() => h.stop());
-  return h;
-}
 const sec = (ns: bigint) => Number(ns / 1_000_000n) / 1000;
 
 test('changeDetect: passes the first point and every point whose named fields differ (type-sensitive)', (t) => {

@@ -4,19 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScript, startTask } from '../helpers/runtime/replay.ts';
-import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import type { Batch, Point } from '../../model/point.ts';
-import { capture } from './capture.ts';
+import { capture, runCap } from './capture.ts';
 import { choose } from '../../nodes/combine.ts';
 
-type T = { after(fn: () => void): void };
-function runCap(t: T, script: string, node: string) {
-  const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
-  const h = startTask(pipeline);
-  t.after(() => h.stop());
-  return h;
-}
 const sec = (ns: bigint) => Number(ns / 1_000_000n) / 1000;
 const pts = (h: ReturnType<typeof runCap>) => (capture(h).raw as Point[]).map((p) => ({ t: sec(p.time), tags: p.tags, fields: p.fields }));
 

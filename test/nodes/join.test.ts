@@ -3,20 +3,11 @@
 // validation texts. Expected outputs are worked out by hand from join.go (the trace is written beside each case).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../helpers/runtime/replay.ts';
-import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';
 import { DeleteGroupMessage, type Node } from '../../runtime/node.ts';
 import { NO_DIMENSIONS, type Batch, type Point } from '../../model/point.ts';
-import { capture, nodeOf } from './capture.ts';
+import { capture, nodeOf, runCap } from './capture.ts';
 
-type T = { after(fn: () => void): void };
-function runCap(t: T, script: string, node: string) {
-  const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
-  const h = startTask(pipeline);
-  t.after(() => h.stop());
-  return h;
-}
 const sec = (ns: bigint) => Number(ns / 1_000_000n) / 1000;
 const points = (h: ReturnType<typeof runCap>) =>
   (capture(h).raw as Point[]).map((p) => ({ name: p.name, tags: p.tags, t: sec(p.time), fields: p.fields, group: p.group }));

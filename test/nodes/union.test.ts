@@ -3,18 +3,8 @@
 // rename. Expected orders are worked out by hand from union.go's emitReady (explained beside each case).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTask } from '../helpers/runtime/replay.ts';
-import { appendChild } from '../helpers/runtime/splice.ts';
-import { evaluateScript } from '../../tickscript/index.ts';
-import { capture } from './capture.ts';
+import { capture, runCap } from './capture.ts';
 
-type T = { after(fn: () => void): void };
-function runCap(t: T, script: string, node: string) {
-  const { pipeline } = appendChild(evaluateScript(script), node, 'testCapture');
-  const h = startTask(pipeline);
-  t.after(() => h.stop());
-  return h;
-}
 /** name@seconds of every captured point */
 const seen = (h: ReturnType<typeof runCap>) =>
   capture(h).raw.map((m) => `${m.name}@${Number(('tmax' in m ? m.tmax : m.time) / 1_000_000n) / 1000}`);

@@ -29,7 +29,7 @@ function baseEnv(dataDir: string): NodeJS.ProcessEnv {
 /** Resolves with the port from the `listening` log line (JSON on stderr). */
 function waitForPort(child: ChildProcess, log: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in 20 s:\n${log.join('')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line in 60 s:\n${log.join('')}`)), 60_000);
     let buffered = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       log.push(chunk.toString());

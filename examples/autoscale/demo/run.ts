@@ -12,7 +12,7 @@ import { runRamp } from '../ramp/load.ts';
 import type { DemoOptions } from './options.ts';
 import { kapacitor, nodeStats, REPO_ROOT, startKapacitord, type Kapacitord } from './processes.ts';
 import { effectiveKind, inspectScript, taskVars } from './task-vars.ts';
-import type { Decision, DemoParameters, Sample } from './timeline.ts';
+import type { DecidedChange, Decision, DemoParameters, Sample } from './timeline.ts';
 import { LiveView } from './view.ts';
 import { renderSvg } from './svg.ts';
 
@@ -22,6 +22,8 @@ export interface DemoResult {
   decisions: Decision[];
   /** the k8s_autoscale node's counters from `kapacitor show autoscale` at the end */
   autoscaleStats: Record<string, string> | undefined;
+  /** the changes the task decided, in data time (GET /kapacitor/v1/tasks/<id>/autoscale/decisions) */
+  decided: DecidedChange[];
 }
 
 const TASK = 'autoscale';
@@ -151,6 +153,17 @@ export async function runDemo(opts: DemoOptions, write: (s: string) => void, sig
 
   async function finish(cli?: (args: string[], show?: boolean) => Promise<string>): Promise<DemoResult> {
     let autoscaleStats: Record<string, string> | undefined;
+    const decided: DecidedChange[] = [];
+    if (cli && server) {
+      // the decisions themselves, in data time: the cluster sees them later by the API's latency (and coalesced)
+      try {
+        const r = await fetch(`${server.url}/kapacitor/v1/tasks/${TASK}/autoscale/decisions?limit=10000`);
+        const body = (await r.json()) as { decisions?: { time: string; reason: string; current: number; final: number }[] };
+        for (const d of body.decisions ?? []) if (d.reason === 'scaled') decided.push({ time: d.time, old: d.current, new: d.final });
+      } catch (err) {
+        say(`could not read the task's decisions: ${(err as Error).message}`);
+      }
+    }
     if (cli && server) {
       try {
         const show = await cli(['show', TASK], false);
@@ -163,9 +176,9 @@ export async function runDemo(opts: DemoOptions, write: (s: string) => void, sig
       }
     }
     writeFileSync(join(outDir, 'timeline.json'), JSON.stringify({ parameters: params, samples }, null, 1) + '\n');
-    writeFileSync(join(outDir, 'decisions.json'), JSON.stringify({ parameters: params, autoscaleStats, decisions }, null, 2) + '\n');
+    writeFileSync(join(outDir, 'decisions.json'), JSON.stringify({ parameters: params, autoscaleStats, decisions, decided }, null, 2) + '\n');
     writeFileSync(join(outDir, 'demo.svg'), renderSvg(samples, decisions, params));
     say(`wrote ${['demo.svg', 'decisions.json', 'timeline.json', 'show.txt'].map((f) => relative(process.cwd(), join(outDir, f))).join(', ')}`);
-    return { outDir, samples, decisions, autoscaleStats };
+    return { outDir, samples, decisions, autoscaleStats, decided };
   }
 }

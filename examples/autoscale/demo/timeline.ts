@@ -30,6 +30,14 @@ export interface Decision {
   served: number;
 }
 
+/** A change the task decided (its decision record): in data time, which is what the cooldowns are measured in. */
+export interface DecidedChange {
+  /** the data time of the point that made the decision (RFC 3339) */
+  time: string;
+  old: number;
+  new: number;
+}
+
 export interface DemoParameters {
   max: number;
   step: number;
