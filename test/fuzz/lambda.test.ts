@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import type * as A from '../../tickscript/ast.ts';
 import { compileLambda, parse, TickscriptError } from '../../tickscript/index.ts';
 import { compileLambdaClosures } from '../../tickscript/lambda/compile.ts';
+import { timed } from './limits.ts';
 import { Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaScope } from '../../tickscript/lambda-contract.ts';
 
 const seed = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
@@ -26,9 +27,10 @@ const atom = fc.oneof(
   { weight: 2, arbitrary: fc.oneof(fc.nat(1000).map(String), fc.tuple(fc.nat(1000), fc.nat(99)).map(([a, b]) => `${a}.${b}`)) },
   { weight: 1, arbitrary: fc.constantFrom("'x'", "'abc'", 'TRUE', 'FALSE', '1s', '5m', '0s', '9223372036854775807', '0.0', '0') },
 );
+// not now(): the wall clock differs between the two evaluations being compared
 const FUNCS = ['int', 'float', 'string', 'bool', 'duration', 'abs', 'ceil', 'floor', 'sqrt', 'pow', 'max', 'min', 'log', 'exp',
   'strLength', 'strContains', 'strSubstring', 'strToUpper', 'strReplace', 'if', 'isPresent', 'count', 'sigma', 'spread',
-  'hour', 'minute', 'unixNano', 'humanBytes', 'regexReplace', 'now', 'year', 'gamma', 'sin', 'mod', 'strTrimSpace'];
+  'hour', 'minute', 'unixNano', 'humanBytes', 'regexReplace', 'year', 'gamma', 'sin', 'mod', 'strTrimSpace'];
 const { expr } = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -80,8 +82,9 @@ function comparable(v: unknown): unknown {
 
 function compile(compiler: (e: A.Expr) => CompiledLambda, node: A.Expr, src: string): CompiledLambda | string {
   try {
-    return compiler(node);
+    return timed(`compiling lambda: ${src}`, src, () => compiler(node));
   } catch (err) {
+    if (err instanceof assert.AssertionError) throw err;
     if (err instanceof TickscriptError || err instanceof LambdaError) return `${err.name}: ${err.message}`;
     assert.fail(`compiling lambda: ${src} threw ${(err as Error)?.stack ?? String(err)}`);
   }
@@ -92,16 +95,13 @@ function run(compiled: CompiledLambda | string, scopes: readonly LambdaScope[], 
   if (typeof compiled === 'string') return compiled;
   const ev = compiled.newEvaluator();
   return scopes.map((scope) => {
-    const t0 = performance.now();
     try {
-      return { value: comparable(ev.eval(scope)) };
+      return { value: comparable(timed(`lambda: ${src}`, scope, () => ev.eval(scope))) };
     } catch (err) {
+      if (err instanceof assert.AssertionError) throw err;
       if (!(err instanceof LambdaError)) assert.fail(`evaluating lambda: ${src} threw ${(err as Error)?.stack ?? String(err)} (not a LambdaError)`);
       assert.ok(err.message.length > 0, `empty LambdaError message for lambda: ${src}`);
       return { error: err.message };
-    } finally {
-      const ms = performance.now() - t0;
-      assert.ok(ms < 1000, `lambda: ${src} took ${ms.toFixed(0)} ms on one point (limit 1000 ms)`);
     }
   });
 }
