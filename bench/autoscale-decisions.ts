@@ -8,7 +8,7 @@
  */
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { makeDimensions, groupId, type Point } from '../model/point.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';

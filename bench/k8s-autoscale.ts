@@ -12,7 +12,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { TaskMaster } from '../runtime/task-master.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { makeDimensions, groupId, type Point } from '../model/point.ts';
 import { setLambdaCompiler } from '../runtime/lambda.ts';
 import { compileLambda, evaluateScript } from '../tickscript/index.ts';

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// kapacitor: the CLI, compatible with Kapacitor 1.8's.
-import { register } from 'tsx/esm/api';
-register();
-await import('../cli/main.ts');
+// kapacitor: the CLI, compatible with Kapacitor 1.8's. Runs dist/ when current, else the sources (bin/launch.mjs).
+import { launch } from './launch.mjs';
+await launch('kapacitor', 'cli/main');

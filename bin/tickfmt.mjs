@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// tickfmt: formats TICKscripts canonically, like Kapacitor's tickfmt.
-import { register } from 'tsx/esm/api';
-register();
-await import('../cli/tickfmt.ts');
+// tickfmt: formats TICKscripts canonically, like Kapacitor's tickfmt. Runs dist/ when current, else the sources (bin/launch.mjs).
+import { launch } from './launch.mjs';
+await launch('tickfmt', 'cli/tickfmt');

@@ -182,7 +182,7 @@ async function recordStream(args: string[], ctx: Ctx): Promise<{ recording: Reco
   return { recording: await ctx.client().json<RecordingJson>('POST', `${V1}/recordings/stream`, { body }), wait: opts.wait };
 }
 
-/** `record batch`: Kapacitor's checks and request; tickstream's server answers that it needs InfluxDB. */
+/** `record batch`: Kapacitor's checks and request (the server runs the task's queries against InfluxDB). */
 async function recordBatch(args: string[], ctx: Ctx): Promise<{ recording: RecordingJson; wait: boolean }> {
   const { opts } = parseFlags<RecordBatchOpts>('record-batch', args, (cmd) => cmd
     .option('--task <id>').option('--start <t>').option('--stop <t>').option('--past <d>').option('--no-wait').option('--recording-id <id>'));
@@ -320,9 +320,6 @@ Options:
 
 	See 'kapacitor help replay' for how to replay a recording.
 
-	tickstream: batch recordings need InfluxDB, which tickstream does not support yet; the server answers
-	with an error saying so.
-
 Examples:
 
 	$ kapacitor record batch -task cpu_idle -start 2015-09-01T00:00:00Z -stop 2015-09-02T00:00:00Z
@@ -361,8 +358,7 @@ Options:
 
 	See 'kapacitor help replay' for how to replay a recording.
 
-	tickstream: query recordings need InfluxDB, which tickstream does not support yet; the server answers
-	with an error saying so. To record points you have as line protocol, see 'kapacitor record stream -file'.
+	tickstream: to record points you have as line protocol, see 'kapacitor record stream -file'.
 
 Examples:
 

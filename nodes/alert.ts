@@ -12,7 +12,7 @@
  * service's inhibitors (an inhibited event is counted as `alerts_inhibited`, not sent; children still get it).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Fields, Point, Tags } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';

@@ -6,7 +6,7 @@
  * restarts with every batch and the batch keeps only the changed points.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { withPoints } from '../runtime/build.ts';
+import { withPoints } from '../model/build.ts';
 import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';

@@ -6,7 +6,7 @@
  * kept, time = the rounded time. Always emits a stream. Semantics in docs/nodes.md.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import { groupId, type Batch, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';

@@ -77,7 +77,7 @@ export class DefaultNode extends FieldTagRewriteNode {
   }
 }
 
-/** for-in copy: much cheaper than `{ ...o }` followed by a property add (see runtime/build.ts setField) */
+/** for-in copy: much cheaper than `{ ...o }` followed by a property add (see model/build.ts setField) */
 function copy<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = o[k];

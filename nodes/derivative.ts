@@ -3,7 +3,7 @@
  * previous and the current point, stamped with the CURRENT point (its time, tags and fields plus `<as>`).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { setField, withFields, withPoints, makeBatchPoint } from '../runtime/build.ts';
+import { setField, withFields, withPoints, makeBatchPoint } from '../model/build.ts';
 import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
 import { NS_PER_S } from '../model/time.ts';
 import { goTypeName, numToFloat } from '../model/values.ts';

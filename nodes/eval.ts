@@ -5,7 +5,7 @@
  * errors are not even counted (SPEC 7.2).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';

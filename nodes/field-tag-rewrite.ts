@@ -12,7 +12,7 @@
  * tags); a batch header whose tags changed takes those tags' names as its dimensions (`beginBatchMessage.SetTags`).
  */
 import { Node, type Counter } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupId, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 
 /** The tags after a rewrite (the input object when nothing changed) and how many tags were changed. */

@@ -5,7 +5,7 @@
  * at a later barrier, or at the end of the batch. Semantics in docs/nodes.md.
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';

@@ -3,7 +3,7 @@
  * (on the original time), truncate, round, and set the dimensions. Tags and fields are untouched.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { FixedGrouper, StarGrouper, parseGroupByArgs, type Grouper } from '../runtime/grouping.ts';
 import { NO_DIMENSIONS, type Dimensions, type Point } from '../model/point.ts';
 import { GO_ZERO_TIME, roundTime, truncateTime } from '../model/time.ts';

@@ -4,7 +4,7 @@
  * are emitted (points sorted by time) when a batch with a different tmax, or a barrier, arrives.
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makePoint } from '../runtime/build.ts';
+import { makeBatch, makePoint } from '../model/build.ts';
 import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
 import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../model/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';

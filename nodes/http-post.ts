@@ -9,7 +9,7 @@
  * the POST (counter `posts_dropped`); with `.codeField()` the message then passes at once with code 0.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, setField, withFields, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, setField, withFields, withPoints } from '../model/build.ts';
 import type { Batch, Point } from '../model/point.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { batchRow, pointRow } from './http-out.ts';

@@ -13,7 +13,7 @@
  * top/bottom's extra field/tag arguments do not change the output (Kapacitor only copies them into unused aux data).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';

@@ -7,7 +7,7 @@
  * timestamp is never emitted. Batch edge: one point per batch at tmax; empty batches give count → 0, sum → 0.0.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';

@@ -12,7 +12,7 @@
  *   the same `on` group and time, which is cached per on-group until every parent's low mark passes it.
  */
 import { BarrierMessage, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupId, groupTags, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
 import { allCalls, lastCall, plain, prop } from '../tickscript/pipeline.ts';

@@ -7,7 +7,7 @@
  * A task may not write into one of its own dbrps: `loop detected on dbrp: {db rp}` at task start.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { NO_DIMENSIONS, type Batch, type Fields, type Point, type Tags } from '../model/point.ts';
 import type { LoopbackSink } from '../runtime/services.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';

@@ -5,7 +5,7 @@
  * at its own time, with the group's tags only. Batches become batches of transformed points.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
 import { plain, prop } from '../tickscript/pipeline.ts';

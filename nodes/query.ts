@@ -12,11 +12,11 @@
  * Not supported (clear error at task start): `.cron(...)` schedules.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
-import { groupId, makeDimensions, type BatchPoint, type Fields } from '../model/point.ts';
+import { makeBatch, makeBatchPoint } from '../model/build.ts';
+import { groupId, makeDimensions, type Batch, type BatchPoint, type Fields } from '../model/point.ts';
 import type { InfluxDBClientPort, InfluxQueryResponse } from '../influxdb/ports.ts';
 import { nowNs, parseRFC3339 } from '../model/time.ts';
-import { allCalls, hasCall, prop, type TickValue } from '../tickscript/pipeline.ts';
+import { allCalls, hasCall, prop, type PipelineNode, type TickValue } from '../tickscript/pipeline.ts';
 import { SelectQuery, type Dimension } from '../influxdb/select-query.ts';
 import { registerNode } from './registry.ts';
 
@@ -30,9 +30,121 @@ function dimension(v: TickValue, node: string): Dimension {
   }
 }
 
+/** What a `query()` node runs (its statement and schedule), read from its definition: the live node and recordings share it. */
+export interface QuerySpec {
+  readonly query: SelectQuery;
+  readonly every: bigint;
+  readonly period: bigint;
+  readonly offset: bigint;
+  readonly align: boolean;
+  readonly byName: boolean;
+  /** `.cluster(name)`, '' = the default cluster */
+  readonly cluster: string;
+}
+
+/** Kapacitor newQueryNode's checks; throws `<node>: <reason>`. */
+export function querySpec(d: PipelineNode): QuerySpec {
+  const text = d.args[0]?.type === 'string' ? d.args[0].value : '';
+  let query: SelectQuery;
+  try {
+    query = new SelectQuery(text);
+    query.setDimensions(allCalls(d, 'groupBy').flat().map((v) => dimension(v, d.name)));
+  } catch (err) {
+    throw new Error(`${d.name}: ${(err as Error).message}`);
+  }
+  if (hasCall(d, 'alignGroup')) query.setAlignGroup();
+  const fill = prop<string | number | bigint | undefined>(d, 'fill', undefined);
+  if (fill !== undefined) query.setFill(fill);
+  const every = prop(d, 'every', 0n);
+  if (prop(d, 'cron', '') !== '') throw new Error(`${d.name}: cron schedules are not supported yet by tickstream (use .every())`);
+  if (every < 0n) throw new Error(`${d.name}: 'every' duration must must non-negative`);
+  if (every === 0n) throw new Error(`${d.name}: must define one of 'every' or 'cron'`);
+  return {
+    query, every, period: prop(d, 'period', 0n), offset: prop(d, 'offset', 0n), align: hasCall(d, 'align'),
+    byName: hasCall(d, 'groupByMeasurement'), cluster: prop(d, 'cluster', ''),
+  };
+}
+
+/**
+ * The runs a `query()` node makes over [start, stop] (Kapacitor QueryNode.Queries, used by `record batch` and
+ * `/replays/batch`): from `start`, step by `every` (`.align()`: rounded to a multiple of it) while ≤ stop; each
+ * run covers [t − offset − period, t − offset); runs ending after `now` are left out.
+ */
+export function queryRuns(spec: QuerySpec, start: bigint, stop: bigint, now: bigint): { start: bigint; stop: bigint }[] {
+  const runs: { start: bigint; stop: bigint }[] = [];
+  let current = start;
+  for (;;) {
+    current += spec.every;
+    if (spec.align) current = roundTo(current, spec.every);
+    if (current > stop) break;
+    const qstop = current - spec.offset;
+    if (qstop > now) break;
+    runs.push({ start: qstop - spec.period, stop: qstop });
+  }
+  return runs;
+}
+
+/** Go's Time.Round for durations dividing a day: the nearest multiple of d (halves up). */
+function roundTo(t: bigint, d: bigint): bigint {
+  const r = ((t % d) + d) % d;
+  return r + r < d ? t - r : t - r + d;
+}
+
+/**
+ * Kapacitor edge.ResultToBufferedBatches + the batch time rule of QueryNode.doQuery: one batch per series (grouped
+ * by all its tags, plus the name with `byName`), one point per row with a non-null value; the batch time is the
+ * latest point's when grouped by time, else `stop`. A statement error is handed to `onError` and skipped.
+ */
+export function resultBatches(
+  resp: InfluxQueryResponse, byName: boolean, groupedByTime: boolean, stop: bigint, onError: (err: Error) => void,
+): Batch[] {
+  const out: Batch[] = [];
+  for (const res of resp.results ?? []) {
+    if (res.error) { onError(new Error(res.error)); continue; }
+    for (const s of res.series ?? []) {
+      const name = s.name ?? '';
+      const tags = { ...(s.tags ?? {}) };
+      const dims = makeDimensions(Object.keys(tags), byName);
+      const points: BatchPoint[] = [];
+      let tmax: bigint | undefined;
+      const timeCol = s.columns.indexOf('time');
+      for (const row of s.values ?? []) {
+        const fields: Fields = {};
+        let n = 0;
+        let t = 0n;
+        if (timeCol >= 0) {
+          const parsed = typeof row[timeCol] === 'string' ? parseRFC3339(row[timeCol]) : undefined;
+          if (parsed === undefined) throw new Error(`unexpected time value: ${JSON.stringify(row[timeCol])}`);
+          t = parsed;
+        }
+        for (let i = 0; i < s.columns.length; i++) {
+          if (i === timeCol) continue;
+          const v = row[i];
+          if (v === null || v === undefined) continue;
+          if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') { fields[s.columns[i]!] = v; n++; }
+        }
+        if (n === 0) continue;
+        if (tmax === undefined || t > tmax) tmax = t;
+        points.push(makeBatchPoint(t, fields, tags));
+      }
+      if (tmax === undefined || !groupedByTime) tmax = stop;
+      out.push(makeBatch(name, '', '', tags, dims, groupId(name, tags, dims), tmax, points));
+    }
+  }
+  return out;
+}
+
+/**
+ * RuntimeServices of a replay's TaskMaster carry `batchReplay: true`: its query nodes then neither schedule nor
+ * need InfluxDB; the replay hands them the recorded batches (Kapacitor's batch collectors) and they pass them on.
+ */
+export interface BatchReplayServices {
+  readonly batchReplay?: boolean;
+}
+
 export class QueryNode extends Node {
   private readonly query: SelectQuery;
-  private readonly client: InfluxDBClientPort;
+  private readonly client: InfluxDBClientPort | undefined;
   private readonly every: bigint;
   private readonly period: bigint;
   private readonly offset: bigint;
@@ -49,30 +161,28 @@ export class QueryNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    const text = d.args[0]?.type === 'string' ? d.args[0].value : '';
-    try {
-      this.query = new SelectQuery(text);
-      this.query.setDimensions(allCalls(d, 'groupBy').flat().map((v) => dimension(v, d.name)));
-    } catch (err) {
-      throw new Error(`${d.name}: ${(err as Error).message}`);
+    const spec = querySpec(d);
+    this.query = spec.query;
+    this.every = spec.every;
+    this.period = spec.period;
+    this.offset = spec.offset;
+    this.align = spec.align;
+    this.byName = spec.byName;
+    if ((ctx.services as BatchReplayServices).batchReplay) {
+      this.client = undefined; // a replay feeds this node (onBatch)
+      return;
     }
-    if (hasCall(d, 'alignGroup')) this.query.setAlignGroup();
-    const fill = prop<string | number | bigint | undefined>(d, 'fill', undefined);
-    if (fill !== undefined) this.query.setFill(fill);
-    this.every = prop(d, 'every', 0n);
-    this.period = prop(d, 'period', 0n);
-    this.offset = prop(d, 'offset', 0n);
-    this.align = hasCall(d, 'align');
-    this.byName = hasCall(d, 'groupByMeasurement');
-    if (prop(d, 'cron', '') !== '') throw new Error(`${d.name}: cron schedules are not supported yet by tickstream (use .every())`);
-    if (this.every < 0n) throw new Error(`${d.name}: 'every' duration must must non-negative`);
-    if (this.every === 0n) throw new Error(`${d.name}: must define one of 'every' or 'cron'`);
     const clusters = ctx.services.influxdb;
     if (!clusters) throw new Error(`${d.name}: InfluxDB not configured, cannot query InfluxDB for batch query (add an enabled [[influxdb]] section)`);
-    try { this.client = clusters.client(prop(d, 'cluster', '')); } catch (err) {
+    try { this.client = clusters.client(spec.cluster); } catch (err) {
       throw new Error(`${d.name}: failed to get InfluxDB client: ${(err as Error).message}`);
     }
     this.scheduleNext();
+  }
+
+  /** A replayed batch (Kapacitor's batch collector → QueryNode.runBatch): passed on to the children as it is. */
+  protected override onBatch(b: Batch): void {
+    this.emitBatch(b);
   }
 
   override stop(): void {
@@ -110,48 +220,19 @@ export class QueryNode extends Node {
     this.lastQuery = text;
     this.log.debug({ query: text }, 'starting batch query');
     this.inFlight = true;
-    this.client.query(text).then(
+    this.client!.query(text).then(
       (resp) => { this.inFlight = false; if (!this.stopped) this.runExternal(() => this.emitResults(resp, stop)); },
       (err: unknown) => { this.inFlight = false; if (!this.stopped) this.runExternal(() => this.reportError('error executing query', '', err)); },
     );
   }
 
-  /** Kapacitor edge.ResultToBufferedBatches + the batch time rule of QueryNode.doQuery. */
   private emitResults(resp: InfluxQueryResponse, stop: bigint): void {
-    const byTime = this.query.groupedByTime;
-    for (const res of resp.results ?? []) {
-      if (res.error) { this.reportError('failed to understand query result', '', new Error(res.error)); continue; }
-      for (const s of res.series ?? []) {
-        const name = s.name ?? '';
-        const tags = { ...(s.tags ?? {}) };
-        const dims = makeDimensions(Object.keys(tags), this.byName);
-        const points: BatchPoint[] = [];
-        let tmax: bigint | undefined;
-        const timeCol = s.columns.indexOf('time');
-        for (const row of s.values ?? []) {
-          const fields: Fields = {};
-          let n = 0;
-          let t = 0n;
-          if (timeCol >= 0) {
-            const parsed = typeof row[timeCol] === 'string' ? parseRFC3339(row[timeCol]) : undefined;
-            if (parsed === undefined) throw new Error(`unexpected time value: ${JSON.stringify(row[timeCol])}`);
-            t = parsed;
-          }
-          for (let i = 0; i < s.columns.length; i++) {
-            if (i === timeCol) continue;
-            const v = row[i];
-            if (v === null || v === undefined) continue;
-            if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') { fields[s.columns[i]!] = v; n++; }
-          }
-          if (n === 0) continue;
-          if (tmax === undefined || t > tmax) tmax = t;
-          points.push(makeBatchPoint(t, fields, tags));
-        }
-        if (tmax === undefined || !byTime) tmax = stop;
-        this.batchesQueried.inc();
-        this.pointsQueried.add(points.length);
-        this.emitBatch(makeBatch(name, '', '', tags, dims, groupId(name, tags, dims), tmax, points));
-      }
+    const batches = resultBatches(resp, this.byName, this.query.groupedByTime, stop,
+      (err) => this.reportError('failed to understand query result', '', err));
+    for (const b of batches) {
+      this.batchesQueried.inc();
+      this.pointsQueried.add(b.points.length);
+      this.emitBatch(b);
     }
   }
 }

@@ -5,7 +5,7 @@
  * Mondays, SPEC 9.14); for batches the batch time (tmax) decides.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { withPoints } from '../runtime/build.ts';
+import { withPoints } from '../model/build.ts';
 import type { Batch, BatchPoint, Point } from '../model/point.ts';
 import { truncateTime } from '../model/time.ts';
 import { registerNode } from './registry.ts';

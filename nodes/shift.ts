@@ -1,6 +1,6 @@
 /** `shift(d)` (SPEC 3.11, `shift.go`): adds d (may be negative) to point times, batch tmax and batch point times. */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint, makePoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import type { Batch, BatchPoint, Point } from '../model/point.ts';
 import { registerNode } from './registry.ts';
 

@@ -5,7 +5,7 @@
  * converted to the default's type, or the default. Semantics in docs/nodes.md.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupId, type Batch, type BatchPoint, type Fields, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
 import { acquireFileSource, releaseFileSource, type FileSource, type SideloadValue } from './sideload-source.ts';

@@ -8,7 +8,7 @@
  * expression`, unless `.quiet()` suppresses the log).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, setField, withFields, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, setField, withFields, withPoints } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, FieldValue, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';

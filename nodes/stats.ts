@@ -7,7 +7,7 @@
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import type { GroupStat } from '../runtime/services.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { nowNs, roundTime } from '../model/time.ts';
 import { hasCall } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';

@@ -6,7 +6,7 @@
  * Subclasses implement the reducer; this file owns grouping, output shape and error reporting.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makeBatchPoint, makePoint, withPoints } from '../runtime/build.ts';
+import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
 import { plain, prop } from '../tickscript/pipeline.ts';

@@ -5,7 +5,7 @@
  * Difference: Kapacitor hands the points to its first child only; tickstream gives them to every child.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { groupId, type Batch } from '../model/point.ts';
 import { registerNode } from './registry.ts';
 

@@ -13,7 +13,7 @@
  * tasks have no equivalent of: a stopped task's children are stopping too).
  */
 import { BarrierMessage, ControlMessage, type DeleteGroupMessage, type Message, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makePoint } from '../runtime/build.ts';
+import { makeBatch, makePoint } from '../model/build.ts';
 import { groupId, type Batch, type Point } from '../model/point.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { MultiParentNode } from './multi-parent.ts';

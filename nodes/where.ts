@@ -4,7 +4,7 @@
  * the individual points. Each group has its own evaluator (stateful lambda functions keep per-group state).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
-import { withPoints } from '../runtime/build.ts';
+import { withPoints } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';

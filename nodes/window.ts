@@ -4,7 +4,7 @@
  * exactly like a point with the barrier's time (without buffering anything), then are forwarded.
  */
 import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts';
-import { makeBatch, makeBatchPoint } from '../runtime/build.ts';
+import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Point } from '../model/point.ts';
 import { truncateTime } from '../model/time.ts';
 import { hasCall, lastCall, type PipelineNode } from '../tickscript/pipeline.ts';

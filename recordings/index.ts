@@ -5,3 +5,6 @@
 export { openRecording, RecordingError, type RecordingChunk } from './reader.ts';
 export { RecordingWriter } from './writer.ts';
 export { FORMAT_NAME, FORMAT_VERSION, RECORDING_EXT, pointLine } from './format.ts';
+export {
+  BATCH_RECORDING_EXT, BatchRecordingWriter, openBatchRecording, encodeBatch, decodeBatch, type RecordedBatch,
+} from './batches.ts';

@@ -8,7 +8,7 @@
  * is excluded from subscriptions by default). Integer statistics are int64 fields, uptime is a float (seconds).
  */
 import type { Logger } from 'pino';
-import { makePoint } from '../runtime/build.ts';
+import { makePoint } from '../model/build.ts';
 import { NO_DIMENSIONS, type Fields, type Point } from '../model/point.ts';
 import { nowNs } from '../model/time.ts';
 import type { PointSink } from '../model/point.ts';

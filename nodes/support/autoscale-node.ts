@@ -6,7 +6,7 @@
  * the event point, and which ScaleTarget actuates.
  */
 import { Node, type NodeContext } from '../../runtime/node.ts';
-import { makePoint } from '../../runtime/build.ts';
+import { makePoint } from '../../model/build.ts';
 import { compileLambdaArg } from '../../runtime/lambda.ts';
 import type { Batch, Fields, Point, Tags } from '../../model/point.ts';
 import type { AutoscaleObserver } from '../../runtime/services.ts';

@@ -44,7 +44,21 @@ function bool(body: Record<string, unknown>, key: string): boolean {
   return v;
 }
 
-const BATCH_UNSUPPORTED = 'batch and query recordings and replays need InfluxDB, which tickstream does not support yet; record a stream (POST /kapacitor/v1/recordings/stream) or import line protocol (POST /kapacitor/v1/recordings/import)';
+/** An optional RFC3339 time of a Go client body: absent, '' or Go's zero time (`0001-01-01T00:00:00Z`) are unset. */
+function optTime(body: Record<string, unknown>, key: string): bigint | undefined {
+  const text = optString(body, key);
+  if (text === undefined || text === '' || /^0001-01-01T00:00:00(\.0+)?Z$/.test(text)) return undefined;
+  const t = parseRFC3339(text);
+  if (t === undefined) throw new ApiError(400, `invalid ${key} time ${JSON.stringify(text)}: must be RFC3339, e.g. 2016-11-08T18:21:07Z`);
+  return t;
+}
+
+/** Kapacitor's clock field (default fast); 400 `invalid clock type X` otherwise. */
+function clockOf(body: Record<string, unknown>): 'fast' | 'real' {
+  const clock = optString(body, 'clock') ?? 'fast';
+  if (clock !== 'fast' && clock !== 'real') throw new ApiError(400, `invalid clock type ${clock}`);
+  return clock;
+}
 
 export async function replayRoutes(app: FastifyInstance, opts: ReplayRoutesOptions): Promise<void> {
   const { replays: svc, base } = opts;
@@ -79,15 +93,43 @@ export async function replayRoutes(app: FastifyInstance, opts: ReplayRoutesOptio
       return sendJson(reply, 201, recordingView(r));
     });
 
-    for (const kind of ['batch', 'query']) {
-      json.post(`${base}/recordings/${kind}`, async (_req, reply) => sendApiError(reply, 501, BATCH_UNSUPPORTED));
-      json.post(`${base}/replays/${kind}`, async (_req, reply) => sendApiError(reply, 501, BATCH_UNSUPPORTED));
-    }
+    json.post(`${base}/recordings/batch`, async (req, reply) => {
+      const body = parseJsonObject(req.body);
+      const r = svc.recordBatch({ id: optString(body, 'id'), task: optString(body, 'task') ?? '', start: optTime(body, 'start'), stop: optTime(body, 'stop') });
+      return sendJson(reply, 201, recordingView(r));
+    });
+
+    json.post(`${base}/recordings/query`, async (req, reply) => {
+      const body = parseJsonObject(req.body);
+      const r = svc.recordQuery({
+        id: optString(body, 'id'), query: optString(body, 'query') ?? '', type: optString(body, 'type') ?? '', cluster: optString(body, 'cluster') ?? '',
+      });
+      return sendJson(reply, 201, recordingView(r));
+    });
+
+    json.post(`${base}/replays/batch`, async (req, reply) => {
+      const body = parseJsonObject(req.body);
+      const r = svc.replayBatch({
+        id: optString(body, 'id'), task: optString(body, 'task') ?? '', start: optTime(body, 'start'), stop: optTime(body, 'stop'),
+        recordingTime: bool(body, 'recording-time'), clock: clockOf(body),
+      });
+      return sendJson(reply, 201, replayView(r));
+    });
+
+    json.post(`${base}/replays/query`, async (req, reply) => {
+      const body = parseJsonObject(req.body);
+      const r = svc.replayQuery({
+        id: optString(body, 'id'), task: optString(body, 'task') ?? '', query: optString(body, 'query') ?? '', cluster: optString(body, 'cluster') ?? '',
+        recordingTime: bool(body, 'recording-time'), clock: clockOf(body),
+      });
+      return sendJson(reply, 201, replayView(r));
+    });
 
     json.get(`${base}/recordings/:id/data`, async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       const r = svc.getRecording(req.params.id);
       if (r.status === 'running') throw new ApiError(409, `recording ${r.id} is still running`);
       if (r.status === 'failed') throw new ApiError(409, `recording ${r.id} failed: ${r.error}`);
+      if (r.type === 'batch') throw new ApiError(409, `recording ${r.id} is a batch recording: only stream recordings export as line protocol`);
       const log = req.log;
       const lines = async function* (): AsyncGenerator<string> {
         yield '# DML\n';

@@ -14,7 +14,9 @@ import { TaskMaster } from '../../runtime/task-master.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';
 import { fromMeasurements } from '../../runtime/task.ts';
 import type { DBRP, Pipeline } from '../../tickscript/pipeline.ts';
-import { RECORDING_EXT, RecordingWriter, openRecording, type RecordingChunk } from '../../recordings/index.ts';
+import {
+  BATCH_RECORDING_EXT, BatchRecordingWriter, RECORDING_EXT, RecordingWriter, openBatchRecording, openRecording, type RecordingChunk,
+} from '../../recordings/index.ts';
 import { ApiError } from '../api/http.ts';
 import type { RunningTaskPort, ScriptPort } from '../api/ports.ts';
 import type { TaskStore } from '../store/store.ts';
@@ -25,8 +27,13 @@ import {
 import { StreamRecorder } from './recorder.ts';
 import { runReplay } from './replayer.ts';
 import { builtinNodes } from '../../nodes/index.ts';
+import { BatchFeeder, batchTaskBatches, execQuery, queryAnswerBatches, queryAnswerPoints, queryDbrp, replayPoints } from './batch.ts';
+import type { BatchReplayServices } from '../../nodes/query.ts';
+import type { TaskRecord } from '../store/types.ts';
 
 const ID_RE = /^[-._\p{L}0-9]+$/u;
+/** how Go prints Kapacitor's validID regexp in its errors */
+const ID_RE_TEXT = '^[-\\._\\p{L}0-9]+$';
 
 export function checkRecordingId(id: string, what: 'recording' | 'replay'): void {
   if (!ID_RE.test(id)) throw new ApiError(400, `${what} ID must contain only letters, numbers, '-', '.' and '_'. ${JSON.stringify(id)}`);
@@ -66,6 +73,8 @@ export class ReplayService {
   private readonly recorders = new Map<string, StreamRecorder>();
   private readonly recordingDone = new Map<string, Promise<void>>();
   private readonly replays = new Map<string, ActiveReplay>();
+  /** running batch and query recordings: their abort (DELETE, shutdown) */
+  private readonly queryRecordings = new Map<string, AbortController>();
   private readonly snapshots = new Map<string, { task: string; endpoints: EndpointSnapshot }>();
   private readonly replayServices: RuntimeServices;
   private closing = false;
@@ -73,7 +82,7 @@ export class ReplayService {
   constructor(deps: ReplayServiceDeps) {
     this.deps = deps;
     const { autoscaleState: _left, ...rest } = deps.services;
-    this.replayServices = rest;
+    this.replayServices = { ...rest, batchReplay: true } as RuntimeServices & BatchReplayServices;
   }
 
   private get index() {
@@ -86,8 +95,8 @@ export class ReplayService {
     return this.index.markRunningFailed();
   }
 
-  fileFor(id: string): string {
-    return join(this.deps.dir, id + RECORDING_EXT);
+  fileFor(id: string, type: 'stream' | 'batch' = 'stream'): string {
+    return join(this.deps.dir, id + (type === 'batch' ? BATCH_RECORDING_EXT : RECORDING_EXT));
   }
 
   // ---- recordings ------------------------------------------------------------------------------------
@@ -145,9 +154,104 @@ export class ReplayService {
     }
   }
 
-  private newRecording(id: string): RecordingRecord {
+  /**
+   * POST /recordings/batch (Kapacitor handleRecordBatch + doRecordBatch): 400 without start, 404 `no task exists`;
+   * then, in the background, every query node of the task runs its schedule over [start, stop] against InfluxDB
+   * and the batches are stored. A stream task fails the recording with `wrong task type`, as in Kapacitor.
+   */
+  recordBatch(req: { id?: string | undefined; task: string; start: bigint | undefined; stop: bigint | undefined }): RecordingRecord {
+    const id = req.id || randomUUID();
+    checkRecordingId(id, 'recording');
+    if (req.start === undefined) throw new ApiError(400, 'must provide start time');
+    const now = this.deps.now();
+    const stop = req.stop ?? now;
+    const task = this.deps.store.getTask(req.task);
+    if (!task) throw new ApiError(404, 'no task exists');
+    const start = req.start;
+    const record = this.newRecording(id, 'batch');
+    this.runQueryRecording(record, (f) => new BatchRecordingWriter(f), async (writer, signal) => {
+      if (task.type !== 'batch') throw new Error('wrong task type');
+      const pipeline = this.evaluateTask(task);
+      for await (const { source, batch } of batchTaskBatches(pipeline, this.deps.services.influxdb, start, stop, now)) {
+        signal.throwIfAborted();
+        writer.write(source, batch);
+        await writer.drain();
+      }
+    });
+    return record;
+  }
+
+  /**
+   * POST /recordings/query (Kapacitor handleRecordQuery + doRecordQuery): the query's answer as points in time
+   * order (`stream`, a stream recording of the query's db/rp) or as batches (`batch`).
+   */
+  recordQuery(req: { id?: string | undefined; query: string; type: string; cluster: string }): RecordingRecord {
+    const id = req.id || randomUUID();
+    checkRecordingId(id, 'recording');
+    if (req.query === '') throw new ApiError(400, 'must provide query');
+    if (req.type !== 'stream' && req.type !== 'batch') throw new ApiError(400, `unknown TaskType ${req.type}`);
+    const record = this.newRecording(id, req.type);
+    if (req.type === 'batch') {
+      this.runQueryRecording(record, (f) => new BatchRecordingWriter(f), async (writer, signal) => {
+        const { resp } = await execQuery(this.deps.services.influxdb, req.query, req.cluster, 'record');
+        for (const batch of queryAnswerBatches(resp)) {
+          signal.throwIfAborted();
+          writer.write(0, batch);
+          await writer.drain();
+        }
+      });
+    } else {
+      this.runQueryRecording(record, (f) => new RecordingWriter(f), async (writer, signal) => {
+        const { db, rp, resp } = await execQuery(this.deps.services.influxdb, req.query, req.cluster, 'record');
+        signal.throwIfAborted();
+        const points = queryAnswerPoints(resp, db, rp);
+        for (let i = 0; i < points.length; i += 4096) {
+          writer.write(db, rp, points.slice(i, i + 4096));
+          await writer.drain();
+        }
+      });
+    }
+    return record;
+  }
+
+  /** Runs a batch/query recording in the background: `fill` writes it; its error fails the recording. */
+  private runQueryRecording<W extends BatchRecordingWriter | RecordingWriter>(
+    record: RecordingRecord, make: (file: string) => W, fill: (writer: W, signal: AbortSignal) => Promise<void>,
+  ): void {
+    const abort = new AbortController();
+    this.queryRecordings.set(record.id, abort);
+    rmSync(record.file, { force: true });
+    const writer = make(record.file);
+    const done = (async () => {
+      await Promise.resolve(); // answer the POST first
+      let error: Error | undefined;
+      try {
+        await fill(writer, abort.signal);
+        abort.signal.throwIfAborted();
+        await writer.close();
+      } catch (e) {
+        error = abort.signal.aborted ? (abort.signal.reason as Error) : (e as Error);
+        await writer.abort();
+      }
+      this.queryRecordings.delete(record.id);
+      const points = writer.points;
+      const dbrps = writer instanceof RecordingWriter ? writer.dbrps : [];
+      this.finishRecording(record, error, points, dbrps);
+    })();
+    this.recordingDone.set(record.id, done);
+  }
+
+  private evaluateTask(task: TaskRecord): Pipeline {
+    try {
+      return this.deps.script.evaluate(task.script, task.vars);
+    } catch (e) {
+      throw new Error(`task ${task.id} does not evaluate: ${(e as Error).message}`);
+    }
+  }
+
+  private newRecording(id: string, type: 'stream' | 'batch' = 'stream'): RecordingRecord {
     const record: RecordingRecord = {
-      id, type: 'stream', file: this.fileFor(id), size: 0, date: this.deps.now(), error: '', status: 'running', progress: 0,
+      id, type, file: this.fileFor(id, type), size: 0, date: this.deps.now(), error: '', status: 'running', progress: 0,
       points: 0, dbrps: [],
     };
     try {
@@ -190,6 +294,7 @@ export class ReplayService {
   recordingPoints(id: string): AsyncIterable<RecordingChunk> {
     const r = this.getRecording(id);
     if (r.status !== 'finished') throw new ApiError(400, `recording ${id} is ${r.status}, only a finished recording can be read`);
+    if (r.type !== 'stream') throw new ApiError(400, `recording ${id} is a batch recording, only a stream recording holds points`);
     return openRecording(r.file);
   }
 
@@ -205,6 +310,11 @@ export class ReplayService {
     const recorder = this.recorders.get(id);
     if (recorder) {
       recorder.finish(new Error(`recording ${id} was deleted`));
+      await this.recordingDone.get(id);
+    }
+    const running = this.queryRecordings.get(id);
+    if (running) {
+      running.abort(new Error(`recording ${id} was deleted`));
       await this.recordingDone.get(id);
     }
     for (const rp of this.replays.values()) {
@@ -223,15 +333,112 @@ export class ReplayService {
     if (!task) throw new ApiError(404, 'task load: no task exists');
     const recording = this.index.getRecording(req.recording);
     if (!recording) throw new ApiError(404, `recording not found: ${ERR_NO_RECORDING}`);
-    if (task.type !== 'stream') throw new ApiError(400, `cannot replay stream recording ${recording.id} into batch task ${task.id}: batch replays need InfluxDB, not supported yet`);
-    let pipeline: Pipeline;
+    if (task.type !== recording.type) {
+      throw new ApiError(400, `cannot replay ${recording.type} recording ${recording.id} into ${task.type} task ${task.id}`);
+    }
+    const pipeline = this.evaluateForReplay(task);
+    const dbrps = task.dbrps as readonly DBRP[];
+    const checkRecording = (): void => {
+      if (recording.status === 'running') throw new Error(`recording ${recording.id} is still running`);
+      if (recording.status === 'failed') throw new Error(`recording ${recording.id} failed: ${recording.error}`);
+    };
+    if (recording.type === 'batch') {
+      return this.startReplay(id, task.id, recording.id, req, pipeline, dbrps, async (active, taskMaster, signal) => {
+        checkRecording();
+        const feeder = new BatchFeeder(taskMaster, task.id, pipeline, { ...this.feedOptions(active), signal, skipEmpty: true });
+        let read = 0;
+        for await (const { source, batch } of openBatchRecording(recording.file, { signal })) {
+          await feeder.feed(source, batch);
+          read += batch.points.length;
+          if (recording.points > 0) active.progress = Math.min(1, read / recording.points);
+        }
+      });
+    }
+    return this.startReplay(id, task.id, recording.id, req, pipeline, dbrps, async (active, taskMaster, signal) => {
+      checkRecording();
+      const { record } = active;
+      const outcome = await runReplay({
+        taskMaster, taskId: record.task, dbrps, file: recording.file, clock: record.clock, recordingTime: record.recordingTime,
+        startNs: record.date, signal, totalPoints: recording.points,
+        onProgress: (f) => { active.progress = f; },
+      });
+      if (outcome.read > 0 && outcome.matched === 0) {
+        const has = recording.dbrps.map((d) => `${JSON.stringify(d.db)}.${JSON.stringify(d.rp)}`).join(' ');
+        const wants = dbrps.map((d) => `${JSON.stringify(d.db)}.${JSON.stringify(d.rp)}`).join(' ');
+        throw new Error(`recording ${recording.id} has no points for the dbrps of task ${record.task} [${wants}]; it holds [${has}]`);
+      }
+    });
+  }
+
+  /**
+   * POST /replays/batch (Kapacitor handleReplayBatch + doLiveBatchReplay): the batch task's queries run over
+   * [start, stop] against InfluxDB and their batches go straight into the replayed task, nothing is stored.
+   */
+  replayBatch(req: { id?: string | undefined; task: string; start: bigint | undefined; stop: bigint | undefined; recordingTime: boolean; clock: ReplayClock }): ReplayRecord {
+    const id = req.id || randomUUID();
+    if (!ID_RE.test(id)) throw new ApiError(400, `replay ID must match ${ID_RE_TEXT} ${JSON.stringify(id)}`);
+    const task = this.deps.store.getTask(req.task);
+    if (!task) throw new ApiError(404, 'task load: no task exists');
+    if (task.type === 'stream') throw new ApiError(400, `cannot replay batch against stream task: ${task.id}`);
+    if (req.start === undefined) throw new ApiError(400, 'must provide start time');
+    const start = req.start;
+    const now = this.deps.now();
+    const stop = req.stop ?? now;
+    const pipeline = this.evaluateForReplay(task);
+    return this.startReplay(id, task.id, '', req, pipeline, task.dbrps as readonly DBRP[], async (active, taskMaster, signal) => {
+      const feeder = new BatchFeeder(taskMaster, task.id, pipeline, { ...this.feedOptions(active), signal, skipEmpty: false });
+      for await (const { source, batch } of batchTaskBatches(pipeline, this.deps.services.influxdb, start, stop, now)) {
+        await feeder.feed(source, batch);
+      }
+    });
+  }
+
+  /**
+   * POST /replays/query (Kapacitor handleReplayQuery + doLiveQueryReplay): the query's answer goes straight into
+   * the replayed task, as points in time order (stream task) or as batches (batch task with one query node).
+   */
+  replayQuery(req: { id?: string | undefined; task: string; query: string; cluster: string; recordingTime: boolean; clock: ReplayClock }): ReplayRecord {
+    const id = req.id || randomUUID();
+    // Kapacitor's text says "recording ID" here
+    if (!ID_RE.test(id)) throw new ApiError(400, `recording ID must match ${ID_RE_TEXT} ${JSON.stringify(id)}`);
+    if (req.query === '') throw new ApiError(400, 'must provide query');
+    const task = this.deps.store.getTask(req.task);
+    if (!task) throw new ApiError(404, 'task load: no task exists');
+    const pipeline = this.evaluateForReplay(task);
+    const dbrps = task.dbrps as readonly DBRP[];
+    return this.startReplay(id, task.id, '', req, pipeline, dbrps, async (active, taskMaster, signal) => {
+      const { db, rp, resp } = await execQuery(this.deps.services.influxdb, req.query, req.cluster, 'replay');
+      signal.throwIfAborted();
+      if (task.type === 'stream') {
+        await replayPoints(taskMaster, queryAnswerPoints(resp, db, rp), { ...this.feedOptions(active), signal });
+        return;
+      }
+      const feeder = new BatchFeeder(taskMaster, task.id, pipeline, { ...this.feedOptions(active), signal, skipEmpty: false });
+      if (feeder.sources !== 1) throw new Error(`unexpected number of batch collectors. exp 1 got ${feeder.sources}`);
+      for (const batch of queryAnswerBatches(resp)) await feeder.feed(0, batch);
+    });
+  }
+
+  private feedOptions(active: ActiveReplay): { clock: ReplayClock; recordingTime: boolean; startNs: bigint } {
+    return { clock: active.record.clock, recordingTime: active.record.recordingTime, startNs: active.record.date };
+  }
+
+  private evaluateForReplay(task: TaskRecord): Pipeline {
     try {
-      pipeline = this.deps.script.evaluate(task.script, task.vars);
+      return this.deps.script.evaluate(task.script, task.vars);
     } catch (e) {
       throw new ApiError(400, `task ${task.id} does not evaluate: ${(e as Error).message}`);
     }
+  }
+
+  /** Creates the replay's row and TaskMaster and runs `feed` in the background (Kapacitor doReplay). */
+  private startReplay(
+    id: string, taskId: string, recordingId: string, req: { recordingTime: boolean; clock: ReplayClock },
+    pipeline: Pipeline, dbrps: readonly DBRP[],
+    feed: (active: ActiveReplay, taskMaster: TaskMaster, signal: AbortSignal) => Promise<void>,
+  ): ReplayRecord {
     const record: ReplayRecord = {
-      id, recording: recording.id, task: task.id, recordingTime: req.recordingTime, clock: req.clock, date: this.deps.now(),
+      id, recording: recordingId, task: taskId, recordingTime: req.recordingTime, clock: req.clock, date: this.deps.now(),
       error: '', status: 'running', progress: 0, stats: {},
     };
     try {
@@ -249,37 +456,29 @@ export class ReplayService {
     });
     const abort = new AbortController();
     const active: ActiveReplay = { record, taskMaster, abort, progress: 0, done: Promise.resolve() };
-    (active as { done: Promise<void> }).done = this.execute(active, pipeline, task.dbrps as readonly DBRP[], recording);
+    (active as { done: Promise<void> }).done = this.execute(active, pipeline, dbrps, feed);
     this.replays.set(id, active);
     return record;
   }
 
-  private async execute(active: ActiveReplay, pipeline: Pipeline, dbrps: readonly DBRP[], recording: RecordingRecord): Promise<void> {
+  private async execute(
+    active: ActiveReplay, pipeline: Pipeline, dbrps: readonly DBRP[],
+    feed: (active: ActiveReplay, taskMaster: TaskMaster, signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
     const { record, taskMaster, abort } = active;
     let error: string | undefined;
     let stats: Record<string, unknown> = {};
     let endpoints: EndpointSnapshot | undefined;
     await Promise.resolve(); // answer the POST first
     try {
-      if (recording.status === 'running') throw new Error(`recording ${recording.id} is still running`);
-      if (recording.status === 'failed') throw new Error(`recording ${recording.id} failed: ${recording.error}`);
       let running: RunningTaskPort;
       try {
         running = taskMaster.startTask(record.task, pipeline, dbrps);
       } catch (e) {
         throw new Error(`task start: ${(e as Error).message}`);
       }
-      const outcome = await runReplay({
-        taskMaster, taskId: record.task, dbrps, file: recording.file, clock: record.clock, recordingTime: record.recordingTime,
-        startNs: record.date, signal: abort.signal, totalPoints: recording.points,
-        onProgress: (f) => { active.progress = f; },
-      });
+      await feed(active, taskMaster, abort.signal);
       if (running.error) throw new Error(`task run: ${running.error}`);
-      if (outcome.read > 0 && outcome.matched === 0) {
-        const has = recording.dbrps.map((d) => `${JSON.stringify(d.db)}.${JSON.stringify(d.rp)}`).join(' ');
-        const wants = dbrps.map((d) => `${JSON.stringify(d.db)}.${JSON.stringify(d.rp)}`).join(' ');
-        throw new Error(`recording ${recording.id} has no points for the dbrps of task ${record.task} [${wants}]; it holds [${has}]`);
-      }
       stats = running.stats() as unknown as Record<string, unknown>;
       endpoints = new Map();
       for (const name of taskMaster.endpointNames(record.task)) {
@@ -357,6 +556,7 @@ export class ReplayService {
     this.closing = true;
     const reason = new Error('kapacitord shut down');
     for (const r of this.recorders.values()) r.finish(reason);
+    for (const a of this.queryRecordings.values()) a.abort(reason);
     for (const a of this.replays.values()) a.abort.abort(reason);
     await Promise.all([...this.recordingDone.values(), ...[...this.replays.values()].map((a) => a.done)]);
   }

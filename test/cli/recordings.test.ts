@@ -207,13 +207,15 @@ test('record and replay argument errors: Kapacitor\'s messages and exit codes; b
   const badDur = await run('record', 'stream', '-task', 'x', '-duration', 'soon');
   assert.deepEqual([badDur.code, badDur.stderr], [3, 'Error: invalid -duration "soon": must be a duration, e.g. 90s, 1m or 1h30m\n']);
 
-  // well-formed batch/query requests reach the server, which says why it cannot do them; nothing is created
-  const unsupported = 'Error: batch and query recordings and replays need InfluxDB, which tickstream does not support yet; ' +
-    'record a stream (POST /kapacitor/v1/recordings/stream) or import line protocol (POST /kapacitor/v1/recordings/import)\n';
-  const batch = await run('record', 'batch', '-task', 'x', '-past', '1h');
-  assert.deepEqual([batch.code, batch.stdout, batch.stderr], [3, '', unsupported]);
+  // well-formed batch/query requests reach the server (no InfluxDB here: test/api/recordings-batch.test.ts)
+  const batch = await run('record', 'batch', '-task', 'x', '-past', '1h', '-recording-id', 'b');
+  assert.deepEqual([batch.code, batch.stdout, batch.stderr], [3, 'b\n', 'Error: wrong task type\n']); // x is a stream task
+  const noTask = await run('record', 'batch', '-task', 'nosuch', '-past', '1h');
+  assert.deepEqual([noTask.code, noTask.stdout, noTask.stderr], [3, '', 'Error: no task exists\n']);
   const query = await run('record', 'query', '-query', 'select value from cpu', '-type', 'stream', '-recording-id', 'q');
-  assert.deepEqual([query.code, query.stderr], [3, unsupported]);
+  assert.deepEqual([query.code, query.stdout, query.stderr],
+    [3, 'q\n', 'Error: could not determine database and retention policy. Is the query fully qualified?\n']);
+  await run('delete', 'recordings', 'q', 'b');
   assert.equal((await run('list', 'recordings')).stdout, 'ID Type    Status    Size      Date                   \n');
 
   // usage errors: exit 2, message then usage

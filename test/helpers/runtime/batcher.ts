@@ -4,7 +4,7 @@
  * flush point) as one batch with tmax = the flush point's time. Import this module to register the kind.
  */
 import { Node } from '../../../runtime/node.ts';
-import { makeBatch, makeBatchPoint } from '../../../runtime/build.ts';
+import { makeBatch, makeBatchPoint } from '../../../model/build.ts';
 import { groupTags, type BatchPoint, type Point } from '../../../model/point.ts';
 import { nodeFactory, registerNode } from '../../../nodes/registry.ts';
 

@@ -2,7 +2,7 @@
  * Point constructors for node authors. Every point built by the runtime goes through these so all points share
  * one object shape (property order), which keeps V8's property access monomorphic along the pipeline.
  */
-import type { Batch, BatchPoint, Dimensions, Fields, Point, Tags } from '../model/point.ts';
+import type { Batch, BatchPoint, Dimensions, Fields, Point, Tags } from './point.ts';
 
 export function makePoint(
   name: string, db: string, rp: string, tags: Tags, fields: Fields, time: bigint, dims: Dimensions, group: string,
