@@ -8,7 +8,8 @@
  *  (b) failover: 3 instances scaling 32 replicasets through the Kubernetes API test server, steady writes;
  *      kill -9 the instance owning the most partitions; time from the kill to the first decision a survivor
  *      makes on a point written after the kill for a resource the killed instance owned (lease expiry + replay).
- * Options: --seconds N (default 8), --conns N (default 6), --lease-ttl-ms N (default 2000), --partitions N (64).
+ * Options: --seconds N (default 8), --conns N (default 6), --lease-ttl-ms N (default 2000), --partitions N (64),
+ * --instances N (only the run with N instances; default 1, 2 and 3), --failover 0 (skip (b)).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ const SECONDS = numberOption('seconds', 8);
 const CONNS = numberOption('conns', 6);
 const TTL_MS = numberOption('lease-ttl-ms', 2000);
 const PARTITIONS = numberOption('partitions', 64);
+const INSTANCES = numberOption('instances', 0);
+const FAILOVER = numberOption('failover', 1);
 const dirs: string[] = [];
 const tmp = (p: string): string => { const d = mkdtempSync(join(tmpdir(), p)); dirs.push(d); return d; };
 
@@ -181,8 +184,8 @@ async function failover(): Promise<void> {
 
 try {
   console.log(`cluster benchmark: ${PARTITIONS} partitions, ${CONNS} connections, ${SECONDS} s per run, Node ${process.version}`);
-  for (const n of [1, 2, 3]) await ingest(n);
-  await failover();
+  for (const n of INSTANCES > 0 ? [INSTANCES] : [1, 2, 3]) await ingest(n);
+  if (FAILOVER !== 0) await failover();
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
