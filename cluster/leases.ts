@@ -107,42 +107,51 @@ export class LeaseManager {
     members.sort();
     this.members = members;
     const margin = ttlMs / 4;
+    // every renewal and acquisition of the round at once: one round trip for all, however many partitions
+    // (sequential round trips add up past the fencing margin on a loaded server)
+    const work: Promise<void>[] = [];
     for (let p = 0; p < partitions; p++) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       const mine = assignedMember(p, members) === instance;
       const lease = this.leases.get(p);
-      const key = `owners.${p}`;
-      if (lease !== undefined) {
-        if (!mine) {
-          await this.release(p, 'assigned to another member');
-          continue;
-        }
-        const sent = performance.now();
-        try {
-          lease.revision = await kv.update(key, instance, lease.revision);
-          lease.validUntil = sent + ttlMs - margin;
-        } catch (err) {
-          if (/wrong last sequence/.test((err as Error).message)) this.drop(p, `lease taken over: ${(err as Error).message}`);
-          else throw err;
-        }
-      } else if (mine) {
-        const sent = performance.now();
-        let revision: number;
-        try {
-          revision = await kv.create(key, instance);
-        } catch (err) {
-          if (/wrong last sequence|key exists/i.test((err as Error).message)) continue; // still held by its previous owner
-          throw err;
-        }
-        this.leases.set(p, { revision, validUntil: sent + ttlMs - margin });
-        this.opts.logger.info({ partition: p }, 'cluster: partition acquired');
-        try {
-          await this.opts.host.acquired(p);
-        } catch (err) {
-          this.opts.logger.error({ partition: p, err }, 'cluster: starting the partition failed; releasing it');
-          await this.release(p, 'start failed');
-        }
-      }
+      if (lease !== undefined) work.push(mine ? this.renew(p, lease, ttlMs - margin) : this.release(p, 'assigned to another member'));
+      else if (mine) work.push(this.acquire(p, ttlMs - margin));
+    }
+    const results = await Promise.allSettled(work);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  private async renew(p: number, lease: Lease, validMs: number): Promise<void> {
+    const sent = performance.now();
+    try {
+      const revision = await this.opts.kv.update(`owners.${p}`, this.opts.instance, lease.revision);
+      // still the same lease (not dropped by the fence check meanwhile)
+      if (this.leases.get(p) !== lease) return;
+      lease.revision = revision;
+      lease.validUntil = sent + validMs;
+    } catch (err) {
+      if (/wrong last sequence/.test((err as Error).message)) this.drop(p, `lease taken over: ${(err as Error).message}`);
+      else throw err;
+    }
+  }
+
+  private async acquire(p: number, validMs: number): Promise<void> {
+    const sent = performance.now();
+    let revision: number;
+    try {
+      revision = await this.opts.kv.create(`owners.${p}`, this.opts.instance);
+    } catch (err) {
+      if (/wrong last sequence|key exists/i.test((err as Error).message)) return; // still held by its previous owner
+      throw err;
+    }
+    if (this.stopped) return; // the key expires
+    this.leases.set(p, { revision, validUntil: sent + validMs });
+    this.opts.logger.info({ partition: p }, 'cluster: partition acquired');
+    try {
+      await this.opts.host.acquired(p);
+    } catch (err) {
+      this.opts.logger.error({ partition: p, err }, 'cluster: starting the partition failed; releasing it');
+      await this.release(p, 'start failed');
     }
   }
 

@@ -12,7 +12,7 @@ import { TaskMaster, type RuntimeServices } from '../runtime/task-master.ts';
 import type { Task } from '../runtime/task.ts';
 import type { DBRP, Pipeline } from '../tickscript/pipeline.ts';
 import { LineProtocolParser } from '../server/ingest/line-protocol.ts';
-import { DB_HEADER, RP_HEADER, decodePoints } from './codec.ts';
+import { DB_HEADER, FORMAT_HEADER, FORMAT_RECORDS, RP_HEADER, RecordDedup, decodePoints, decodeRecords } from './codec.ts';
 import { ActuationGate } from './gate.ts';
 import type { ClusterNats } from './nats.ts';
 
@@ -30,6 +30,8 @@ export interface PartitionRunnerOptions {
   readonly logger: Logger;
   readonly leaseValid: () => boolean;
   readonly timing?: { sampleRate: number; movAvgSize: number };
+  /** [cluster] duplicate-window in ns (0: no de-duplication of retried writes) */
+  readonly duplicateWindowNs?: bigint;
 }
 
 /** swarmAutoscale in a cluster: its client cannot be fenced per partition yet, so tasks using it do not start. */
@@ -48,14 +50,18 @@ export class PartitionRunner {
   messages = 0;
   points = 0;
   failedMessages = 0;
+  /** records (one write's points of this partition) skipped as a retried write seen within the duplicate window */
+  duplicates = 0;
   private consumer: ConsumerMessages | undefined;
   private stopped = false;
   private readonly log: Logger;
   private readonly parser = new LineProtocolParser();
+  private readonly dedup: RecordDedup;
 
   constructor(private readonly opts: PartitionRunnerOptions) {
     this.partition = opts.partition;
     this.log = opts.logger.child({ partition: opts.partition });
+    this.dedup = new RecordDedup(opts.duplicateWindowNs ?? 0n);
     this.gate = new ActuationGate(opts.partition, opts.instance, opts.leaseValid, opts.nats.scale);
     const base = opts.services;
     const services: RuntimeServices = {
@@ -121,11 +127,23 @@ export class PartitionRunner {
     this.lastSeq = m.seq;
     this.messages++;
     try {
-      const db = m.headers?.get(DB_HEADER) ?? '';
-      const rp = m.headers?.get(RP_HEADER) ?? '';
-      const points = decodePoints(this.parser, m.data, db, rp);
-      this.points += points.length;
-      this.taskMaster.writePoints(db, rp, points);
+      if (m.headers?.get(FORMAT_HEADER) === FORMAT_RECORDS) {
+        const records = decodeRecords(m.data);
+        const t = records.length > 0 && records.some((r) => r.id !== '') ? m.timestampNanos : 0n;
+        for (const r of records) {
+          if (this.dedup.duplicate(r.id, t)) { this.duplicates++; continue; }
+          const points = decodePoints(this.parser, r.lines, r.db, r.rp);
+          this.points += points.length;
+          this.taskMaster.writePoints(r.db, r.rp, points);
+        }
+      } else {
+        // a message written before the record format: one write's lines, db and rp in headers
+        const db = m.headers?.get(DB_HEADER) ?? '';
+        const rp = m.headers?.get(RP_HEADER) ?? '';
+        const points = decodePoints(this.parser, m.data, db, rp);
+        this.points += points.length;
+        this.taskMaster.writePoints(db, rp, points);
+      }
     } catch (err) {
       // one bad message loses itself only
       this.failedMessages++;
