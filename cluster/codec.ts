@@ -121,7 +121,7 @@ export class LineEncoder {
 
   private bytes(b: Buffer): void {
     this.ensure(b.length);
-    b.copy(this.buf, this.len);
+    this.buf.set(b, this.len);
     this.len += b.length;
   }
 
@@ -140,6 +140,28 @@ export class LineEncoder {
     this.len += this.buf.write(s, this.len, 'utf8');
   }
 
+  /** non-negative safe integer or negative: its decimal digits */
+  private int(n: number): void {
+    this.ensure(17);
+    const buf = this.buf;
+    let at = this.len;
+    if (n < 0) { buf[at++] = 0x2d; n = -n; }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    at += digits;
+    this.len = at;
+    for (let i = 1; i <= digits; i++) {
+      const q = Math.floor(n / 10);
+      buf[at - i] = 0x30 + (n - q * 10);
+      n = q;
+    }
+  }
+
+  /** Bytes as they are (a cached series key, see seriesBytes). */
+  raw(b: Buffer): void {
+    this.bytes(b);
+  }
+
   write(p: Point): void {
     let sk = seriesBytes.get(p.tags);
     if (sk === undefined || sk.name !== p.name) {
@@ -147,6 +169,11 @@ export class LineEncoder {
       seriesBytes.set(p.tags, sk);
     }
     this.bytes(sk.bytes);
+    this.fieldsAndTime(p);
+  }
+
+  /** The fields and the time of a point, after its series key (raw). */
+  fieldsAndTime(p: Point): void {
     let first = true;
     const fields = p.fields;
     for (const k in fields) {
@@ -161,8 +188,17 @@ export class LineEncoder {
       this.bytes(kb);
       const v = fields[k]!;
       switch (typeof v) {
-        case 'number': this.ascii(numberText(v)); break;
-        case 'bigint': this.ascii(v.toString()); this.ensure(1); this.buf[this.len++] = 0x69; break;
+        case 'number':
+          // integers below 2^53 print as their digits (String(v) does the same); -0 keeps its sign
+          if (Number.isSafeInteger(v) && !Object.is(v, -0)) this.int(v);
+          else this.ascii(numberText(v));
+          break;
+        case 'bigint':
+          if (v >= MIN_SAFE && v <= MAX_SAFE) this.int(Number(v));
+          else this.ascii(v.toString());
+          this.ensure(1);
+          this.buf[this.len++] = 0x69;
+          break;
         case 'boolean': this.ascii(v ? 'true' : 'false'); break;
         default: this.utf8('"' + esc(v, STRING_ESC) + '"');
       }
@@ -173,6 +209,37 @@ export class LineEncoder {
     }
     this.ascii(this.lastTimeText);
   }
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * What the publisher needs per series, cached by the tags object the parser shares between the points of a
+ * series: the partition (for one db, rp and partition count) and the series key bytes.
+ */
+export interface SeriesRoute {
+  readonly name: string;
+  readonly db: string;
+  readonly rp: string;
+  readonly partitions: number;
+  readonly partition: number;
+  readonly bytes: Buffer;
+}
+
+const routes = new WeakMap<Tags, SeriesRoute>();
+
+export function seriesRoute(p: Point, db: string, rp: string, partitions: number, partitionTag: string,
+  partitionOf: (partitions: number, db: string, rp: string, measurement: string, tagValue: string | undefined) => number): SeriesRoute {
+  let r = routes.get(p.tags);
+  if (r === undefined || r.name !== p.name || r.db !== db || r.rp !== rp || r.partitions !== partitions) {
+    r = {
+      name: p.name, db, rp, partitions, partition: partitionOf(partitions, db, rp, p.name, p.tags[partitionTag]),
+      bytes: Buffer.from(seriesKey(p) + ' '),
+    };
+    routes.set(p.tags, r);
+  }
+  return r;
 }
 
 /** One record of a message (see the top of this file). */

@@ -2,11 +2,10 @@
  * Membership and partition ownership through the `<stream>-owners` key-value bucket, whose entries expire
  * lease-ttl after their last write (the bucket's max age).
  *
- * Every heartbeat (lease-ttl / 4) an instance writes `members.<id>`, lists the members, and computes which
- * partitions are its own by rendezvous hashing over the live members (cluster/partition.ts), so assignments
- * only move when membership changes. Then, per partition:
- * - owned and still assigned: renew `owners.<p>` with a compare-and-set on the revision (`update`);
- *   a failed compare means someone else holds it: the partition is stopped at once;
+ * Every heartbeat (lease-ttl / 4) an instance renews every lease it holds (`owners.<p>`, a compare-and-set on
+ * the revision, all at once; a failed compare means someone else holds it: the partition is stopped at once),
+ * writes `members.<id>`, lists the members, and computes which partitions are its own by rendezvous hashing over
+ * the live members (cluster/partition.ts), so assignments only move when membership changes. Then, per partition:
  * - assigned but not owned: `create` succeeds only when the key is absent — after the previous owner released
  *   it or its lease expired — and then the partition starts (replay, cluster/partition-runner.ts);
  * - owned but assigned elsewhere (a member joined): stop the partition, then delete the key.
@@ -100,22 +99,31 @@ export class LeaseManager {
 
   private async round(): Promise<void> {
     const { kv, instance, partitions, ttlMs } = this.opts;
-    await kv.put(`members.${instance}`, instance);
-    const members: string[] = [];
-    for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
+    const validMs = ttlMs - ttlMs / 4;
+    // renewals first and all at once: one round trip for every owned partition, not delayed by the membership
+    // listing (sequential round trips add up past the fencing margin on a loaded server)
+    const renewals = [...this.leases].map(([p, lease]) => this.renew(p, lease, validMs));
+    const listing = (async () => {
+      await kv.put(`members.${instance}`, instance);
+      const members: string[] = [];
+      for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
+      return members;
+    })();
+    const [renewed, listed] = await Promise.all([Promise.allSettled(renewals), listing.then((m) => ({ ok: true as const, m }), (err: unknown) => ({ ok: false as const, err }))]);
+    for (const r of renewed) if (r.status === 'rejected') throw r.reason;
+    if (!listed.ok) throw listed.err;
+    const members = listed.m;
     if (!members.includes(instance)) members.push(instance);
     members.sort();
     this.members = members;
-    const margin = ttlMs / 4;
-    // every renewal and acquisition of the round at once: one round trip for all, however many partitions
-    // (sequential round trips add up past the fencing margin on a loaded server)
     const work: Promise<void>[] = [];
     for (let p = 0; p < partitions; p++) {
       if (this.stopped) break;
       const mine = assignedMember(p, members) === instance;
       const lease = this.leases.get(p);
-      if (lease !== undefined) work.push(mine ? this.renew(p, lease, ttlMs - margin) : this.release(p, 'assigned to another member'));
-      else if (mine) work.push(this.acquire(p, ttlMs - margin));
+      if (lease !== undefined) {
+        if (!mine) work.push(this.release(p, 'assigned to another member'));
+      } else if (mine) work.push(this.acquire(p, validMs));
     }
     const results = await Promise.allSettled(work);
     for (const r of results) if (r.status === 'rejected') throw r.reason;

@@ -34,6 +34,9 @@ export interface PartitionRunnerOptions {
   readonly duplicateWindowNs?: bigint;
 }
 
+/** the most a partition's consumer runs before it lets timers and I/O in */
+const YIELD_AFTER_MS = 5;
+
 /** swarmAutoscale in a cluster: its client cannot be fenced per partition yet, so tasks using it do not start. */
 const SWARM_IN_CLUSTER = 'cannot use the swarmAutoscale node with [cluster] enabled: only k8sAutoscale is fenced per partition (docs/cluster.md)';
 
@@ -90,7 +93,8 @@ export class PartitionRunner {
     if (this.stopped) return;
     const consumer = await nats.js.consumers.get(nats.stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     if (this.stopped) return;
-    this.consumer = await consumer.consume({ max_messages: 256 });
+    // messages hold up to MAX_MESSAGE_BYTES (several writes' records): bound the buffered bytes, not only the count
+    this.consumer = await consumer.consume({ max_bytes: 4 * 1024 * 1024 });
     if (this.replayTo === 0) this.finishReplay();
     void this.loop(this.consumer);
   }
@@ -114,9 +118,16 @@ export class PartitionRunner {
 
   private async loop(msgs: ConsumerMessages): Promise<void> {
     try {
+      let since = performance.now();
       for await (const m of msgs) {
         if (this.stopped) break;
         this.handle(m);
+        // buffered messages arrive as a chain of microtasks: without a break a replay (or a backlog) would hold
+        // the event loop, and with it lease renewals, the fencing check and /write, for as long as it lasts
+        if (performance.now() - since >= YIELD_AFTER_MS) {
+          await new Promise((r) => setImmediate(r));
+          since = performance.now();
+        }
       }
     } catch (err) {
       if (!this.stopped) this.log.error({ err }, 'cluster: partition consumer failed');

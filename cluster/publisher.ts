@@ -12,11 +12,11 @@
  * has seen within the window (cluster/codec.ts RecordDedup); a message of a single record also carries the id
  * as its JetStream message id (stored once).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Point } from '../runtime/point.ts';
 import type { ClusterNats } from './nats.ts';
-import { FORMAT_HEADER, FORMAT_RECORDS, LineEncoder, recordHeader } from './codec.ts';
+import { FORMAT_HEADER, FORMAT_RECORDS, LineEncoder, type SeriesRoute, recordHeader, seriesRoute } from './codec.ts';
 import { partitionOf } from './partition.ts';
 
 /** NATS' default max_payload is 1 MiB; stay well below it. */
@@ -76,6 +76,7 @@ export class ClusterPublisher {
   /** per-partition encoders, reused across writes */
   private readonly encoders: (LineEncoder | undefined)[];
   private readonly touched: number[] = [];
+  private readonly prefixes: ({ db: string; rp: string; bytes: Buffer } | undefined)[] = [];
   private readonly flushNow = (): void => { this.flushScheduled = false; this.flush(); };
 
   constructor(private readonly opts: PublisherOptions) {
@@ -88,20 +89,27 @@ export class ClusterPublisher {
     const { partitions, partitionTag } = this.opts;
     const touched = this.touched;
     touched.length = 0;
-    let lastName = '';
     let lastTags: object | undefined;
+    let lastName = '';
     let enc: LineEncoder | undefined;
+    let route: SeriesRoute | undefined;
     try {
       for (let i = 0; i < points.length; i++) {
         const p = points[i]!;
-        if (p.name !== lastName || p.tags !== lastTags) {
-          const part = partitionOf(partitions, db, rp, p.name, p.tags[partitionTag]);
-          lastName = p.name; lastTags = p.tags;
+        if (p.tags !== lastTags || p.name !== lastName) {
+          route = seriesRoute(p, db, rp, partitions, partitionTag, partitionOf);
+          lastTags = p.tags; lastName = p.name;
+          const part = route.partition;
           enc = this.encoders[part];
           if (enc === undefined) enc = this.encoders[part] = new LineEncoder();
-          if (enc.len === 0) touched.push(part);
+          if (enc.len === 0) {
+            touched.push(part);
+            // the record id hashes subject, db, rp and lines: they go first, the lines follow (see enqueue)
+            if (this.opts.dedup) enc.raw(this.idPrefix(part, db, rp));
+          }
         }
-        enc!.write(p);
+        enc!.raw(route!.bytes);
+        enc!.fieldsAndTime(p);
       }
     } catch (err) {
       for (const part of touched) this.encoders[part]!.reset();
@@ -111,7 +119,8 @@ export class ClusterPublisher {
     const waits: Promise<void>[] = [];
     for (const part of touched) {
       const e = this.encoders[part]!;
-      this.enqueue(part, db, rp, e.view(), waits);
+      const prefix = this.opts.dedup ? this.idPrefix(part, db, rp).length : 0;
+      this.enqueue(part, db, rp, e.view(), prefix, waits);
       e.reset();
     }
     touched.length = 0;
@@ -124,10 +133,24 @@ export class ClusterPublisher {
     return waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => undefined);
   }
 
-  /** Queues a write's lines for a partition (split into records of at most MAX_MESSAGE_BYTES, at line ends). */
-  private enqueue(part: number, db: string, rp: string, lines: Buffer, waits: Promise<void>[]): void {
+  /** `subject\0db\0rp\0`, the start of what a record id hashes; cached for the last db and rp */
+  private idPrefix(part: number, db: string, rp: string): Buffer {
+    let c = this.prefixes[part];
+    if (c === undefined || c.db !== db || c.rp !== rp) {
+      c = { db, rp, bytes: Buffer.from(`${this.opts.nats.subject(part)}\0${db}\0${rp}\0`) };
+      this.prefixes[part] = c;
+    }
+    return c.bytes;
+  }
+
+  /**
+   * Queues a write's lines for a partition (split into records of at most MAX_MESSAGE_BYTES, at line ends).
+   * `encoded` is the id prefix (`prefix` bytes, with de-duplication) followed by the lines.
+   */
+  private enqueue(part: number, db: string, rp: string, encoded: Buffer, prefix: number, waits: Promise<void>[]): void {
     let q = this.queues[part];
     if (q === undefined) q = this.queues[part] = { subject: this.opts.nats.subject(part), batches: [], inFlight: 0 };
+    const lines = encoded.subarray(prefix);
     let start = 0;
     while (start < lines.length) {
       let end = lines.length;
@@ -135,11 +158,15 @@ export class ClusterPublisher {
         end = lines.lastIndexOf(0x0a, start + MAX_MESSAGE_BYTES - 1) + 1;
         if (end <= start) end = lines.indexOf(0x0a, start + MAX_MESSAGE_BYTES) + 1 || lines.length; // one huge line
       }
+      let id = '';
+      if (prefix > 0) {
+        // sha1(subject \0 db \0 rp \0 lines): the message id of earlier versions for the same write
+        id = start === 0 && end === lines.length
+          ? hash('sha1', encoded, 'base64url')
+          : hash('sha1', Buffer.concat([encoded.subarray(0, prefix), lines.subarray(start, end)]), 'base64url');
+      }
       const chunk = Buffer.from(lines.subarray(start, end)); // a copy: the encoder's buffer is reused
       start = end;
-      const id = this.opts.dedup
-        ? createHash('sha1').update(q.subject).update('\0').update(db).update('\0').update(rp).update('\0').update(chunk).digest('base64url')
-        : '';
       const head = recordHeader(id, db, rp, chunk.length);
       const size = head.length + chunk.length;
       let b = q.batches[q.batches.length - 1];
