@@ -2,9 +2,9 @@
  * Membership and partition ownership through the `<stream>-owners` key-value bucket, whose entries expire
  * lease-ttl after their last write (the bucket's max age).
  *
- * Every heartbeat (lease-ttl / 4) an instance renews every lease it holds (`owners.<p>`, a compare-and-set on
- * the revision, all at once; a failed compare means someone else holds it: the partition is stopped at once),
- * writes `members.<id>`, lists the members, and computes which partitions are its own by rendezvous hashing over
+ * Every lease-ttl / 4 an instance renews every lease it holds (`owners.<p>`, a compare-and-set on the revision,
+ * all at once, on a timer of their own; a failed compare means someone else holds it: the partition is stopped at
+ * once). Every heartbeat (also lease-ttl / 4) it writes `members.<id>`, lists the members, and computes which partitions are its own by rendezvous hashing over
  * the live members (cluster/partition.ts), so assignments only move when membership changes. Then, per partition:
  * - assigned but not owned: `create` succeeds only when the key is absent — after the previous owner released
  *   it or its lease expired — and then the partition starts (replay, cluster/partition-runner.ts);
@@ -48,6 +48,10 @@ export class LeaseManager {
   private members: string[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private fenceTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  /** renewals awaiting their answer, by partition */
+  private readonly renewing = new Map<number, Promise<void>>();
+  lastRenewError: string | undefined;
   private ticking = false;
   private stopped = false;
   lastTickError: string | undefined;
@@ -78,6 +82,7 @@ export class LeaseManager {
     await this.tick();
     const hb = Math.max(100, Math.floor(this.opts.ttlMs / 4));
     this.heartbeat = setInterval(() => void this.tick(), hb);
+    this.renewTimer = setInterval(() => this.renewAll(), hb);
     this.fenceTimer = setInterval(() => this.fence(), Math.max(20, Math.floor(this.opts.ttlMs / 20)));
   }
 
@@ -97,25 +102,34 @@ export class LeaseManager {
     }
   }
 
+  /**
+   * Every lease held, renewed at once, on a timer of its own: a membership round that is slow (listing the
+   * members, starting partitions) never holds a renewal back. A partition whose previous renewal is still
+   * awaiting its answer is skipped.
+   */
+  private renewAll(): void {
+    if (this.stopped) return;
+    const validMs = this.opts.ttlMs - this.opts.ttlMs / 4;
+    for (const [p, lease] of this.leases) {
+      if (this.renewing.has(p)) continue;
+      const r = this.renew(p, lease, validMs).catch((err: unknown) => {
+        if (this.lastRenewError === undefined) this.opts.logger.warn({ partition: p, err: (err as Error).message }, 'cluster: lease renewal failed (fenced if it goes on)');
+        this.lastRenewError = (err as Error).message;
+      }).finally(() => this.renewing.delete(p));
+      this.renewing.set(p, r);
+    }
+  }
+
   private async round(): Promise<void> {
     const { kv, instance, partitions, ttlMs } = this.opts;
     const validMs = ttlMs - ttlMs / 4;
-    // renewals first and all at once: one round trip for every owned partition, not delayed by the membership
-    // listing (sequential round trips add up past the fencing margin on a loaded server)
-    const renewals = [...this.leases].map(([p, lease]) => this.renew(p, lease, validMs));
-    const listing = (async () => {
-      await kv.put(`members.${instance}`, instance);
-      const members: string[] = [];
-      for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
-      return members;
-    })();
-    const [renewed, listed] = await Promise.all([Promise.allSettled(renewals), listing.then((m) => ({ ok: true as const, m }), (err: unknown) => ({ ok: false as const, err }))]);
-    for (const r of renewed) if (r.status === 'rejected') throw r.reason;
-    if (!listed.ok) throw listed.err;
-    const members = listed.m;
+    await kv.put(`members.${instance}`, instance);
+    const members: string[] = [];
+    for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
     if (!members.includes(instance)) members.push(instance);
     members.sort();
     this.members = members;
+    // releases and acquisitions of the round at once
     const work: Promise<void>[] = [];
     for (let p = 0; p < partitions; p++) {
       if (this.stopped) break;
@@ -137,6 +151,7 @@ export class LeaseManager {
       if (this.leases.get(p) !== lease) return;
       lease.revision = revision;
       lease.validUntil = sent + validMs;
+      this.lastRenewError = undefined;
     } catch (err) {
       if (/wrong last sequence/.test((err as Error).message)) this.drop(p, `lease taken over: ${(err as Error).message}`);
       else throw err;
@@ -182,6 +197,7 @@ export class LeaseManager {
     if (lease === undefined) return;
     this.leases.delete(p);
     this.opts.host.lost(p, reason);
+    await this.renewing.get(p); // its answer carries the revision to delete
     try {
       await this.opts.kv.delete(`owners.${p}`, { previousSeq: lease.revision });
     } catch {
@@ -195,7 +211,9 @@ export class LeaseManager {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.fenceTimer) clearInterval(this.fenceTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    await Promise.allSettled([...this.renewing.values()]);
     for (const p of [...this.leases.keys()]) await this.release(p, 'instance stopping');
     await this.opts.kv.delete(`members.${this.opts.instance}`).catch(() => {});
   }

@@ -99,7 +99,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       instance, stream: cc.stream, partitions: cc.partitions, partitionTag: cc.partitionTag,
       members: lm.liveMembers(), owned: lm.owned(),
       replaying: [...runner.partitions.values()].filter((p) => p.replaying).map((p) => p.partition).sort((a, b) => a - b),
-      heartbeatError: lm.lastTickError ?? null,
+      heartbeatError: lm.lastTickError ?? lm.lastRenewError ?? null,
       published: { points: publisher.published, messages: publisher.messages, records: publisher.records },
       partitionsDetail: [...runner.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({
         partition: p.partition, acquiredAt: p.acquiredAt, replayedAt: p.replayedAt ?? null, replayTo: p.replayTo, lastSeq: p.lastSeq,
