@@ -4,13 +4,15 @@
  *  (a) ingest: 5000-line writes (10,000 hosts over 1,000 replicasets, one task per instance consuming its
  *      partitions), `--conns` concurrent connections spread over the instances for `--seconds`; acknowledged
  *      points/s (each write answered after JetStream stored it) and end-to-end points/s (until the owners have
- *      consumed every point).
+ *      consumed every point), after a 2 s warm-up; and the CPU time (/proc) the instances and nats-server spent
+ *      per point meanwhile — the figure that matters on a machine busy with other work.
  *  (b) failover: 3 instances scaling 32 replicasets through the Kubernetes API test server, steady writes;
  *      kill -9 the instance owning the most partitions; time from the kill to the first decision a survivor
  *      makes on a point written after the kill for a resource the killed instance owned (lease expiry + replay).
- * Options: --seconds N (default 8), --conns N (default 6), --lease-ttl-ms N (default 2000), --partitions N (64).
+ * Options: --seconds N (default 8), --conns N (default 6), --lease-ttl-ms N (default 2000), --partitions N (64),
+ * --instances N (only the run with N instances; default 1, 2 and 3), --failover 0 (skip (b)).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kapacitor, type ServerProcess } from '../test/cli/processes.ts';
@@ -23,6 +25,8 @@ const SECONDS = numberOption('seconds', 8);
 const CONNS = numberOption('conns', 6);
 const TTL_MS = numberOption('lease-ttl-ms', 2000);
 const PARTITIONS = numberOption('partitions', 64);
+const INSTANCES = numberOption('instances', 0);
+const FAILOVER = numberOption('failover', 1);
 const dirs: string[] = [];
 const tmp = (p: string): string => { const d = mkdtempSync(join(tmpdir(), p)); dirs.push(d); return d; };
 
@@ -51,6 +55,23 @@ async function define(url: string, script: string, dbrp: string): Promise<void> 
   if (e.code !== 0) throw new Error(e.stderr);
 }
 
+/** CPU time (user + system) of a process in ms, from /proc; undefined where there is none. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+async function consumed(procs: readonly ServerProcess[]): Promise<number> {
+  let n = 0;
+  for (const p of procs) for (const d of (await status(p.url)).partitionsDetail as unknown as { points: number }[]) n += d.points;
+  return n;
+}
+
 function body(second: number, offset: number): string {
   let s = '';
   for (let i = 0; i < 5000; i++) {
@@ -70,12 +91,26 @@ async function ingest(n: number): Promise<void> {
       for (const p of procs) if (!/ enabled +true /.test((await kapacitor(p.url, 'list', 'tasks')).stdout)) return false;
       return true;
     });
+    // warm-up (not measured): the first writes load modules and compile the pipelines
+    let second = 1_600_000_000;
+    const warmEnd = performance.now() + 2000;
+    let warm = 0;
+    await Promise.all(Array.from({ length: CONNS }, async (_, c) => {
+      while (performance.now() < warmEnd) {
+        const r = await fetch(`${procs[c % procs.length]!.url}/write?db=bench&rp=autogen&precision=s`, { method: 'POST', body: body(second++, c * 5000) });
+        await r.arrayBuffer();
+        warm += 5000;
+      }
+    }));
+    await until('warm-up consumed', async () => (await consumed(procs)) >= warm, 300_000);
+    const pids = [...procs.map((p) => p.proc.pid), nats.proc.pid];
+    const cpu0 = pids.map(cpuMs);
     let points = 0;
     let writes = 0;
     const lat: number[] = [];
     const start = performance.now();
     const end = start + SECONDS * 1000;
-    let second = 1_700_000_000;
+    second = 1_700_000_000;
     await Promise.all(Array.from({ length: CONNS }, async (_, c) => {
       let k = 0;
       while (performance.now() < end) {
@@ -91,16 +126,24 @@ async function ingest(n: number): Promise<void> {
       }
     }));
     const ackSecs = (performance.now() - start) / 1000;
-    await until('every point consumed', async () => {
-      let consumed = 0;
-      for (const p of procs) for (const d of (await status(p.url)).partitionsDetail as unknown as { points: number }[]) consumed += d.points;
-      return consumed >= points;
-    }, 300_000);
+    await until('every point consumed', async () => (await consumed(procs)) >= warm + points, 300_000);
     const e2eSecs = (performance.now() - start) / 1000;
+    const cpu1 = pids.map(cpuMs);
+    const cpuPerPoint = (from: number, to: number): number | undefined => {
+      let ms = 0;
+      for (let i = from; i < to; i++) {
+        if (cpu0[i] === undefined || cpu1[i] === undefined) return undefined;
+        ms += cpu1[i]! - cpu0[i]!;
+      }
+      return (ms * 1000) / points;
+    };
+    const inst = cpuPerPoint(0, procs.length);
+    const srv = cpuPerPoint(procs.length, pids.length);
     lat.sort((a, b) => a - b);
     const pct = (q: number): string => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!.toFixed(1);
     console.log(`(a) ${n} instance${n > 1 ? 's' : ' '}: ${(points / ackSecs / 1e6).toFixed(3)} M points/s acknowledged, ` +
-      `${(points / e2eSecs / 1e6).toFixed(3)} M points/s consumed end to end; ${writes} writes, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`);
+      `${(points / e2eSecs / 1e6).toFixed(3)} M points/s consumed end to end; ${writes} writes, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms` +
+      (inst !== undefined && srv !== undefined ? `; CPU per point: instances ${inst.toFixed(2)} µs, nats-server ${srv.toFixed(2)} µs` : ''));
   } finally {
     for (const p of procs) await p.stop('SIGTERM');
     await nats.stop();
@@ -181,8 +224,8 @@ async function failover(): Promise<void> {
 
 try {
   console.log(`cluster benchmark: ${PARTITIONS} partitions, ${CONNS} connections, ${SECONDS} s per run, Node ${process.version}`);
-  for (const n of [1, 2, 3]) await ingest(n);
-  await failover();
+  for (const n of INSTANCES > 0 ? [INSTANCES] : [1, 2, 3]) await ingest(n);
+  if (FAILOVER !== 0) await failover();
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }

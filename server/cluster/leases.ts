@@ -2,11 +2,10 @@
  * Membership and partition ownership through the `<stream>-owners` key-value bucket, whose entries expire
  * lease-ttl after their last write (the bucket's max age).
  *
- * Every heartbeat (lease-ttl / 4) an instance writes `members.<id>`, lists the members, and computes which
- * partitions are its own by rendezvous hashing over the live members (server/cluster/partition.ts), so assignments
- * only move when membership changes. Then, per partition:
- * - owned and still assigned: renew `owners.<p>` with a compare-and-set on the revision (`update`);
- *   a failed compare means someone else holds it: the partition is stopped at once;
+ * Every lease-ttl / 4 an instance renews every lease it holds (`owners.<p>`, a compare-and-set on the revision,
+ * all at once, on a timer of their own; a failed compare means someone else holds it: the partition is stopped at
+ * once). Every heartbeat (also lease-ttl / 4) it writes `members.<id>`, lists the members, and computes which partitions are its own by rendezvous hashing over
+ * the live members (server/cluster/partition.ts), so assignments only move when membership changes. Then, per partition:
  * - assigned but not owned: `create` succeeds only when the key is absent — after the previous owner released
  *   it or its lease expired — and then the partition starts (replay, server/cluster/partition-runner.ts);
  * - owned but assigned elsewhere (a member joined): stop the partition, then delete the key.
@@ -49,6 +48,10 @@ export class LeaseManager {
   private members: string[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
   private fenceTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  /** renewals awaiting their answer, by partition */
+  private readonly renewing = new Map<number, Promise<void>>();
+  lastRenewError: string | undefined;
   private ticking = false;
   private stopped = false;
   lastTickError: string | undefined;
@@ -79,6 +82,7 @@ export class LeaseManager {
     await this.tick();
     const hb = Math.max(100, Math.floor(this.opts.ttlMs / 4));
     this.heartbeat = setInterval(() => void this.tick(), hb);
+    this.renewTimer = setInterval(() => this.renewAll(), hb);
     this.fenceTimer = setInterval(() => this.fence(), Math.max(20, Math.floor(this.opts.ttlMs / 20)));
   }
 
@@ -98,51 +102,79 @@ export class LeaseManager {
     }
   }
 
+  /**
+   * Every lease held, renewed at once, on a timer of its own: a membership round that is slow (listing the
+   * members, starting partitions) never holds a renewal back. A partition whose previous renewal is still
+   * awaiting its answer is skipped.
+   */
+  private renewAll(): void {
+    if (this.stopped) return;
+    const validMs = this.opts.ttlMs - this.opts.ttlMs / 4;
+    for (const [p, lease] of this.leases) {
+      if (this.renewing.has(p)) continue;
+      const r = this.renew(p, lease, validMs).catch((err: unknown) => {
+        if (this.lastRenewError === undefined) this.opts.logger.warn({ partition: p, err: (err as Error).message }, 'cluster: lease renewal failed (fenced if it goes on)');
+        this.lastRenewError = (err as Error).message;
+      }).finally(() => this.renewing.delete(p));
+      this.renewing.set(p, r);
+    }
+  }
+
   private async round(): Promise<void> {
     const { kv, instance, partitions, ttlMs } = this.opts;
+    const validMs = ttlMs - ttlMs / 4;
     await kv.put(`members.${instance}`, instance);
     const members: string[] = [];
     for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
     if (!members.includes(instance)) members.push(instance);
     members.sort();
     this.members = members;
-    const margin = ttlMs / 4;
+    // releases and acquisitions of the round at once
+    const work: Promise<void>[] = [];
     for (let p = 0; p < partitions; p++) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       const mine = assignedMember(p, members) === instance;
       const lease = this.leases.get(p);
-      const key = `owners.${p}`;
       if (lease !== undefined) {
-        if (!mine) {
-          await this.release(p, 'assigned to another member');
-          continue;
-        }
-        const sent = performance.now();
-        try {
-          lease.revision = await kv.update(key, instance, lease.revision);
-          lease.validUntil = sent + ttlMs - margin;
-        } catch (err) {
-          if (/wrong last sequence/.test((err as Error).message)) this.drop(p, `lease taken over: ${(err as Error).message}`);
-          else throw err;
-        }
-      } else if (mine) {
-        const sent = performance.now();
-        let revision: number;
-        try {
-          revision = await kv.create(key, instance);
-        } catch (err) {
-          if (/wrong last sequence|key exists/i.test((err as Error).message)) continue; // still held by its previous owner
-          throw err;
-        }
-        this.leases.set(p, { revision, validUntil: sent + ttlMs - margin });
-        this.opts.logger.info({ partition: p }, 'cluster: partition acquired');
-        try {
-          await this.opts.host.acquired(p);
-        } catch (err) {
-          this.opts.logger.error({ partition: p, err }, 'cluster: starting the partition failed; releasing it');
-          await this.release(p, 'start failed');
-        }
-      }
+        if (!mine) work.push(this.release(p, 'assigned to another member'));
+      } else if (mine) work.push(this.acquire(p, validMs));
+    }
+    const results = await Promise.allSettled(work);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  private async renew(p: number, lease: Lease, validMs: number): Promise<void> {
+    const sent = performance.now();
+    try {
+      const revision = await this.opts.kv.update(`owners.${p}`, this.opts.instance, lease.revision);
+      // still the same lease (not dropped by the fence check meanwhile)
+      if (this.leases.get(p) !== lease) return;
+      lease.revision = revision;
+      lease.validUntil = sent + validMs;
+      this.lastRenewError = undefined;
+    } catch (err) {
+      if (/wrong last sequence/.test((err as Error).message)) this.drop(p, `lease taken over: ${(err as Error).message}`);
+      else throw err;
+    }
+  }
+
+  private async acquire(p: number, validMs: number): Promise<void> {
+    const sent = performance.now();
+    let revision: number;
+    try {
+      revision = await this.opts.kv.create(`owners.${p}`, this.opts.instance);
+    } catch (err) {
+      if (/wrong last sequence|key exists/i.test((err as Error).message)) return; // still held by its previous owner
+      throw err;
+    }
+    if (this.stopped) return; // the key expires
+    this.leases.set(p, { revision, validUntil: sent + validMs });
+    this.opts.logger.info({ partition: p }, 'cluster: partition acquired');
+    try {
+      await this.opts.host.acquired(p);
+    } catch (err) {
+      this.opts.logger.error({ partition: p, err }, 'cluster: starting the partition failed; releasing it');
+      await this.release(p, 'start failed');
     }
   }
 
@@ -165,6 +197,7 @@ export class LeaseManager {
     if (lease === undefined) return;
     this.leases.delete(p);
     this.opts.host.lost(p, reason);
+    await this.renewing.get(p); // its answer carries the revision to delete
     try {
       await this.opts.kv.delete(`owners.${p}`, { previousSeq: lease.revision });
     } catch {
@@ -178,7 +211,9 @@ export class LeaseManager {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.fenceTimer) clearInterval(this.fenceTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    await Promise.allSettled([...this.renewing.values()]);
     for (const p of [...this.leases.keys()]) await this.release(p, 'instance stopping');
     await this.opts.kv.delete(`members.${this.opts.instance}`).catch(() => {});
   }

@@ -11,7 +11,13 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { ClusterConfig } from '../../config/schema.ts';
 
 export interface ClusterNats {
+  /** the data connection: point publishes and the partitions' consumers */
   readonly nc: NatsConnection;
+  /**
+   * the control connection: leases, task replication, first reads, stream management. Separate so that a
+   * backlog of point messages (megabytes queued on the data connection under load) never delays a lease renewal.
+   */
+  readonly control: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly owners: KV;
@@ -19,6 +25,8 @@ export interface ClusterNats {
   readonly scale: KV;
   readonly stream: string;
   subject(partition: number): string;
+  /** drains both connections */
+  close(): Promise<void>;
 }
 
 export class ClusterStartError extends Error {
@@ -27,19 +35,26 @@ export class ClusterStartError extends Error {
 
 const ns = (d: bigint): number => Number(d);
 
-export async function openClusterNats(c: ClusterConfig, name: string): Promise<ClusterNats> {
-  let nc: NatsConnection;
+async function open(c: ClusterConfig, name: string): Promise<NatsConnection> {
   try {
-    nc = await connect({
+    return await connect({
       servers: c.natsUrls, name, timeout: 5000,
       // after the first connection: reconnect for ever (a NATS restart pauses ingest and leases, see docs/cluster.md)
       maxReconnectAttempts: -1, reconnectTimeWait: 250,
+      // no Error (with its stack) created per request to capture where a timeout came from: one per publish
+      noAsyncTraces: true,
     });
   } catch (err) {
     throw new ClusterStartError(`[cluster] nats-urls: cannot connect to ${c.natsUrls.join(', ')}: ${(err as Error).message} (is nats-server running with -js?)`);
   }
+}
+
+export async function openClusterNats(c: ClusterConfig, name: string): Promise<ClusterNats> {
+  const nc = await open(c, name);
+  let control: NatsConnection | undefined;
   try {
-    const jsm = await jetstreamManager(nc).catch((err: unknown) => {
+    control = await open(c, `${name} control`);
+    const jsm = await jetstreamManager(control).catch((err: unknown) => {
       throw new ClusterStartError(`[cluster] nats-urls: ${c.natsUrls.join(', ')} has no JetStream (start nats-server with -js): ${(err as Error).message}`);
     });
     const subjects = [`${c.stream}.*`];
@@ -59,17 +74,20 @@ export async function openClusterNats(c: ClusterConfig, name: string): Promise<C
       || info.config.subjects.join() !== subjects.join()) {
       await jsm.streams.update(c.stream, { ...info.config, subjects, max_age: wanted.max_age, duplicate_window: wanted.duplicate_window });
     }
-    const kvm = new Kvm(nc);
+    const kvm = new Kvm(control);
     const ttlMs = Number(c.leaseTtl / 1_000_000n);
     const owners = await kvm.create(`${c.stream}-owners`, { ttl: ttlMs, history: 1, replicas: c.replicas });
     const tasks = await kvm.create(`${c.stream}-tasks`, { history: 1, replicas: c.replicas });
     const scale = await kvm.create(`${c.stream}-scale`, { history: 1, replicas: c.replicas });
+    const ctl = control;
     return {
-      nc, js: jetstream(nc), jsm, owners, tasks, scale, stream: c.stream,
+      nc, control: ctl, js: jetstream(nc), jsm, owners, tasks, scale, stream: c.stream,
       subject: (p: number) => `${c.stream}.${p}`,
+      close: async () => { await Promise.all([nc.drain().catch(() => {}), ctl.drain().catch(() => {})]); },
     };
   } catch (err) {
     await nc.close().catch(() => {});
+    await control?.close().catch(() => {});
     if (err instanceof ClusterStartError) throw err;
     throw new ClusterStartError(`[cluster] stream ${JSON.stringify(c.stream)}: cannot set up JetStream: ${(err as Error).message}`);
   }

@@ -12,7 +12,7 @@ import { TaskMaster, type RuntimeServices } from '../../runtime/task-master.ts';
 import type { Task } from '../../runtime/task.ts';
 import type { DBRP, Pipeline } from '../../tickscript/pipeline.ts';
 import { LineProtocolParser } from '../../lineprotocol/parser.ts';
-import { DB_HEADER, RP_HEADER, decodePoints } from './codec.ts';
+import { DB_HEADER, FORMAT_HEADER, FORMAT_RECORDS, RP_HEADER, RecordDedup, decodePoints, decodeRecords } from './codec.ts';
 import { ActuationGate } from './gate.ts';
 import type { ClusterNats } from './nats.ts';
 import { builtinNodes } from '../../nodes/index.ts';
@@ -31,7 +31,12 @@ export interface PartitionRunnerOptions {
   readonly logger: Logger;
   readonly leaseValid: () => boolean;
   readonly timing?: { sampleRate: number; movAvgSize: number };
+  /** [cluster] duplicate-window in ns (0: no de-duplication of retried writes) */
+  readonly duplicateWindowNs?: bigint;
 }
+
+/** the most a partition's consumer runs before it lets timers and I/O in */
+const YIELD_AFTER_MS = 5;
 
 /** swarmAutoscale in a cluster: its client cannot be fenced per partition yet, so tasks using it do not start. */
 const SWARM_IN_CLUSTER = 'cannot use the swarmAutoscale node with [cluster] enabled: only k8sAutoscale is fenced per partition (docs/cluster.md)';
@@ -49,14 +54,18 @@ export class PartitionRunner {
   messages = 0;
   points = 0;
   failedMessages = 0;
+  /** records (one write's points of this partition) skipped as a retried write seen within the duplicate window */
+  duplicates = 0;
   private consumer: ConsumerMessages | undefined;
   private stopped = false;
   private readonly log: Logger;
   private readonly parser = new LineProtocolParser();
+  private readonly dedup: RecordDedup;
 
   constructor(private readonly opts: PartitionRunnerOptions) {
     this.partition = opts.partition;
     this.log = opts.logger.child({ partition: opts.partition });
+    this.dedup = new RecordDedup(opts.duplicateWindowNs ?? 0n);
     this.gate = new ActuationGate(opts.partition, opts.instance, opts.leaseValid, opts.nats.scale);
     const base = opts.services;
     const services: RuntimeServices = {
@@ -86,7 +95,8 @@ export class PartitionRunner {
     if (this.stopped) return;
     const consumer = await nats.js.consumers.get(nats.stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     if (this.stopped) return;
-    this.consumer = await consumer.consume({ max_messages: 256 });
+    // messages hold up to MAX_MESSAGE_BYTES (several writes' records): bound the buffered bytes, not only the count
+    this.consumer = await consumer.consume({ max_bytes: 4 * 1024 * 1024 });
     if (this.replayTo === 0) this.finishReplay();
     void this.loop(this.consumer);
   }
@@ -110,9 +120,16 @@ export class PartitionRunner {
 
   private async loop(msgs: ConsumerMessages): Promise<void> {
     try {
+      let since = performance.now();
       for await (const m of msgs) {
         if (this.stopped) break;
         this.handle(m);
+        // buffered messages arrive as a chain of microtasks: without a break a replay (or a backlog) would hold
+        // the event loop, and with it lease renewals, the fencing check and /write, for as long as it lasts
+        if (performance.now() - since >= YIELD_AFTER_MS) {
+          await new Promise((r) => setImmediate(r));
+          since = performance.now();
+        }
       }
     } catch (err) {
       if (!this.stopped) this.log.error({ err }, 'cluster: partition consumer failed');
@@ -123,11 +140,23 @@ export class PartitionRunner {
     this.lastSeq = m.seq;
     this.messages++;
     try {
-      const db = m.headers?.get(DB_HEADER) ?? '';
-      const rp = m.headers?.get(RP_HEADER) ?? '';
-      const points = decodePoints(this.parser, m.data, db, rp);
-      this.points += points.length;
-      this.taskMaster.writePoints(db, rp, points);
+      if (m.headers?.get(FORMAT_HEADER) === FORMAT_RECORDS) {
+        const records = decodeRecords(m.data);
+        const t = records.length > 0 && records.some((r) => r.id !== '') ? m.timestampNanos : 0n;
+        for (const r of records) {
+          if (this.dedup.duplicate(r.id, t)) { this.duplicates++; continue; }
+          const points = decodePoints(this.parser, r.lines, r.db, r.rp);
+          this.points += points.length;
+          this.taskMaster.writePoints(r.db, r.rp, points);
+        }
+      } else {
+        // a message written before the record format: one write's lines, db and rp in headers
+        const db = m.headers?.get(DB_HEADER) ?? '';
+        const rp = m.headers?.get(RP_HEADER) ?? '';
+        const points = decodePoints(this.parser, m.data, db, rp);
+        this.points += points.length;
+        this.taskMaster.writePoints(db, rp, points);
+      }
     } catch (err) {
       // one bad message loses itself only
       this.failedMessages++;

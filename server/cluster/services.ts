@@ -67,6 +67,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
         acquired: async (p) => {
           const pr = new PartitionRunner({
             partition: p, instance, nats: n, services: base, tasks: runner.defs, logger: log, timing,
+            duplicateWindowNs: cc.duplicateWindow,
             leaseValid: () => leases?.valid(p) ?? false,
           });
           runner.partitions.set(p, pr);
@@ -90,7 +91,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     const publisher = new ClusterPublisher({ nats: n, partitions: cc.partitions, partitionTag: cc.partitionTag, dedup: cc.duplicateWindow > 0n });
 
     lifecycle.onClose(closeStore, 'task store');
-    lifecycle.onClose(async () => { await n.nc.drain().catch(() => {}); }, 'nats');
+    lifecycle.onClose(() => n.close(), 'nats');
     lifecycle.onClose(() => replicator.stop(), 'task replication');
     lifecycle.onClose(() => lm.stop(), 'partition leases');
 
@@ -98,11 +99,11 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       instance, stream: cc.stream, partitions: cc.partitions, partitionTag: cc.partitionTag,
       members: lm.liveMembers(), owned: lm.owned(),
       replaying: [...runner.partitions.values()].filter((p) => p.replaying).map((p) => p.partition).sort((a, b) => a - b),
-      heartbeatError: lm.lastTickError ?? null,
-      published: { points: publisher.published, messages: publisher.messages },
+      heartbeatError: lm.lastTickError ?? lm.lastRenewError ?? null,
+      published: { points: publisher.published, messages: publisher.messages, records: publisher.records },
       partitionsDetail: [...runner.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({
         partition: p.partition, acquiredAt: p.acquiredAt, replayedAt: p.replayedAt ?? null, replayTo: p.replayTo, lastSeq: p.lastSeq,
-        messages: p.messages, points: p.points, failedMessages: p.failedMessages, writes: p.gate.writes, refused: p.gate.refused,
+        messages: p.messages, points: p.points, duplicates: p.duplicates, failedMessages: p.failedMessages, writes: p.gate.writes, refused: p.gate.refused,
       })),
       replication: { published: replicator.published, applied: replicator.applied },
     });
@@ -139,12 +140,12 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
         for (const pr of runner.partitions.values()) pr.stop('instance stopping');
         runner.partitions.clear();
         replicator.stop();
-        await n.nc.drain().catch(() => {});
+        await n.close();
         closeStore();
       },
     };
   } catch (err) {
-    if (nats) await nats.nc.close().catch(() => {});
+    if (nats) await nats.close().catch(() => {});
     closeStore();
     throw err;
   }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignedMember, partitionOf } from '../../server/cluster/partition.ts';
-import { decodePoints, encodePoint } from '../../server/cluster/codec.ts';
+import { LineEncoder, RecordDedup, decodePoints, decodeRecords, encodePoint, recordHeader } from '../../server/cluster/codec.ts';
 import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { loadConfig } from '../../config/index.ts';
 import { clusterConfigError } from '../../config/cluster.ts';
@@ -63,6 +63,43 @@ test('codec: points survive encode → decode exactly (types, escapes, nanosecon
   });
   assert.equal(typeof back[0]!.fields['count'], 'bigint');
   assert.ok(Object.is(back[0]!.fields['n'], -0));
+});
+
+test('codec: LineEncoder writes the bytes encodePoint gives; records frame and split back', () => {
+  const parser = new LineProtocolParser();
+  const input = [
+    'cpu\\ load,host=a\\ b,region=eu\\,west usage=0.1,count=9007199254740993i,small=-9007199254740991i,ok=true,msg="ü \\"q\\"",n=-0 1700000000000000001',
+    'm big=1e21,int=12345678901234,neg=-12,negf=-12.25,zero=0,zi=0i,mi=-9223372036854775808i,s="" -5',
+    'm,t=x f=false,g=10i,h=100i,k=99i 9223372036854775806',
+    'm,t=x f=true 9223372036854775806',
+  ].join('\n');
+  const { points, errors } = parser.parse(Buffer.from(input), { db: 'db', rp: 'rp', precision: 'n', now: 0n });
+  assert.deepEqual(errors, []);
+  const enc = new LineEncoder(8); // grows
+  for (const p of points) enc.write(p);
+  assert.equal(enc.view().toString(), points.map(encodePoint).join(''));
+
+  const lines = Buffer.from(enc.view());
+  const body = Buffer.concat([recordHeader('id1', 'db', 'rp', lines.length), lines, recordHeader('', 'dé', '', 2), Buffer.from('x\n')]);
+  const records = decodeRecords(body);
+  assert.deepEqual(records.map((r) => [r.id, r.db, r.rp, r.lines.toString()]), [['id1', 'db', 'rp', lines.toString()], ['', 'dé', '', 'x\n']]);
+  assert.throws(() => decodeRecords(body.subarray(0, body.length - 1)), /truncated/);
+});
+
+test('RecordDedup: a record id seen within the window (stream time) is a duplicate; after it, or without an id, not', () => {
+  const d = new RecordDedup(100n);
+  assert.equal(d.duplicate('a', 1000n), false);
+  assert.equal(d.duplicate('a', 1050n), true);
+  assert.equal(d.duplicate('a', 1099n), true);
+  assert.equal(d.duplicate('b', 1099n), false);
+  assert.equal(d.duplicate('a', 1100n), false); // the window counts from the first one
+  assert.equal(d.duplicate('a', 1150n), true);
+  assert.equal(d.duplicate('', 1150n), false);
+  assert.equal(d.duplicate('', 1150n), false);
+  assert.equal(new RecordDedup(0n).duplicate('a', 1n), false);
+  const e = new RecordDedup(10n);
+  for (let t = 0; t < 5000; t++) assert.equal(e.duplicate(`k${t}`, BigInt(t)), false);
+  assert.ok(e.size <= 11, `expired ids are forgotten (${e.size} kept)`);
 });
 
 test('[cluster] checks name the key', () => {
