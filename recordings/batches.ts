@@ -13,12 +13,13 @@
  * (float64), strings and booleans, int64 values `{"i":"<digits>"}`. Each line is one JSON document, so string values
  * with newlines are safe. The reader streams: memory is bounded by one batch.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { createGunzip, createGzip, type Gzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupId, makeDimensions, type Batch, type BatchPoint, type FieldValue, type Fields } from '../model/point.ts';
 import { RecordingError } from './reader.ts';
+import { GzipFileSink } from './gzip-file.ts';
 
 export const BATCH_FORMAT_NAME = 'tickstream-batch-recording';
 export const BATCH_FORMAT_VERSION = 1;
@@ -80,70 +81,31 @@ export function decodeBatch(line: string): RecordedBatch {
 
 /** Writes a batch recording; `write` is synchronous (buffered), `drain` waits for the disk, `close` finishes the file. */
 export class BatchRecordingWriter {
-  private readonly file: WriteStream;
-  private readonly gzip: Gzip;
-  private readonly done: Promise<void>;
-  private failure: Error | undefined;
-  private closed = false;
+  private readonly sink: GzipFileSink;
   batches = 0;
   points = 0;
 
   constructor(readonly path: string) {
-    this.file = createWriteStream(path, { flags: 'wx' });
-    this.gzip = createGzip({ level: 6 });
-    this.file.write(BATCH_HEADER);
-    this.gzip.pipe(this.file);
-    this.done = new Promise<void>((resolve, reject) => {
-      const fail = (err: Error): void => {
-        this.failure ??= new Error(`writing recording ${path}: ${err.message}`);
-        reject(this.failure);
-      };
-      this.file.on('error', fail);
-      this.gzip.on('error', fail);
-      this.file.on('close', () => (this.failure ? reject(this.failure) : resolve()));
-    });
-    this.done.catch(() => {});
+    this.sink = new GzipFileSink(path, BATCH_HEADER);
   }
 
   write(source: number, b: Batch): void {
-    if (this.failure) throw this.failure;
-    if (this.closed) throw new Error(`recording ${this.path} is closed`);
-    this.gzip.write(encodeBatch(source, b));
+    this.sink.checkWritable();
+    this.sink.write(encodeBatch(source, b));
     this.batches++;
     this.points += b.points.length;
   }
 
-  async drain(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.gzip.writableNeedDrain) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => { this.gzip.off('drain', done); this.file.off('error', done); resolve(); };
-        this.gzip.on('drain', done);
-        this.file.on('error', done);
-      });
-    }
-    if (this.failure) throw this.failure;
+  drain(): Promise<void> {
+    return this.sink.drain();
   }
 
-  async close(): Promise<number> {
-    if (this.closed) throw new Error(`recording ${this.path} is already closed`);
-    this.closed = true;
-    if (this.failure) { this.abortStreams(); throw this.failure; }
-    this.gzip.end(JSON.stringify({ end: this.batches }) + '\n');
-    await this.done;
-    return (await stat(this.path)).size;
+  close(): Promise<number> {
+    return this.sink.end(JSON.stringify({ end: this.batches }) + '\n');
   }
 
-  async abort(): Promise<void> {
-    this.closed = true;
-    this.abortStreams();
-    await this.done.catch(() => {});
-  }
-
-  private abortStreams(): void {
-    this.gzip.unpipe(this.file);
-    this.gzip.destroy();
-    this.file.end();
+  abort(): Promise<void> {
+    return this.sink.abort();
   }
 }
 

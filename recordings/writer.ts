@@ -4,19 +4,12 @@
  * to disk in the background; `buffered` tells a caller how far the disk is behind, `drain()` waits for it.
  * Any I/O error (disk full, …) is kept and reported by every later call and by `close()`.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createGzip, type Gzip } from 'node:zlib';
+import { GzipFileSink } from './gzip-file.ts';
 import type { Point } from '../model/point.ts';
 import { BLOCK_TARGET_BYTES, HEADER, blockDirective, endDirective, pointLine } from './format.ts';
 
 export class RecordingWriter {
-  readonly path: string;
-  private readonly file: WriteStream;
-  private readonly gzip: Gzip;
-  private readonly done: Promise<void>;
-  private failure: Error | undefined;
-  private closed = false;
+  private readonly sink: GzipFileSink;
   // the block being filled
   private db = '';
   private rp = '';
@@ -30,22 +23,8 @@ export class RecordingWriter {
   lastTime: bigint | undefined;
 
   /** Creates `path` (which must not exist) and writes the header. */
-  constructor(path: string) {
-    this.path = path;
-    this.file = createWriteStream(path, { flags: 'wx' });
-    this.gzip = createGzip({ level: 6 });
-    this.file.write(HEADER);
-    this.gzip.pipe(this.file);
-    this.done = new Promise<void>((resolve, reject) => {
-      const fail = (err: Error): void => {
-        this.failure ??= new Error(`writing recording ${path}: ${err.message}`);
-        reject(this.failure);
-      };
-      this.file.on('error', fail);
-      this.gzip.on('error', fail);
-      this.file.on('close', () => (this.failure ? reject(this.failure) : resolve()));
-    });
-    this.done.catch(() => { /* reported through failure / close() */ });
+  constructor(readonly path: string) {
+    this.sink = new GzipFileSink(path, HEADER);
   }
 
   /**
@@ -53,13 +32,12 @@ export class RecordingWriter {
    * recording of a quiet stream learns of it without waiting for its next write. Called at once when already failed.
    */
   onFailure(listener: (err: Error) => void): void {
-    if (this.failure) { listener(this.failure); return; }
-    this.done.catch((err: Error) => listener(err));
+    this.sink.onFailure(listener);
   }
 
   /** The I/O error that stopped this writer, if any. */
   get error(): Error | undefined {
-    return this.failure;
+    return this.sink.error;
   }
 
   /** The distinct db/rp pairs written, in first-seen order. */
@@ -69,13 +47,12 @@ export class RecordingWriter {
 
   /** Bytes accepted but not yet compressed and handed to the file. */
   get buffered(): number {
-    return this.gzip.writableLength + this.file.writableLength + this.blockBytes;
+    return this.sink.buffered + this.blockBytes;
   }
 
   /** Appends points written to db/rp (in order). Throws after an I/O error or close. */
   write(db: string, rp: string, points: readonly Point[]): void {
-    if (this.failure) throw this.failure;
-    if (this.closed) throw new Error(`recording ${this.path} is closed`);
+    this.sink.checkWritable();
     if (points.length === 0) return;
     if (this.lines.length > 0 && (db !== this.db || rp !== this.rp)) this.flushBlock();
     if (db !== this.db || rp !== this.rp || this.seen.size === 0) {
@@ -97,48 +74,27 @@ export class RecordingWriter {
   }
 
   /** Resolves when the background writes caught up (use between large imports to bound memory). */
-  async drain(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.gzip.writableNeedDrain) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => { this.gzip.off('drain', done); this.file.off('error', done); resolve(); };
-        this.gzip.on('drain', done);
-        this.file.on('error', done);
-      });
-    }
-    if (this.failure) throw this.failure;
+  drain(): Promise<void> {
+    return this.sink.drain();
   }
 
   private flushBlock(): void {
     if (this.lines.length === 0) return;
     const body = this.lines.join('');
-    this.gzip.write(blockDirective(this.db, this.rp, Buffer.byteLength(body), this.lines.length) + body);
+    this.sink.write(blockDirective(this.db, this.rp, Buffer.byteLength(body), this.lines.length) + body);
     this.lines = [];
     this.blockBytes = 0;
   }
 
   /** Writes the end marker, finishes the file and returns its size in bytes. */
   async close(): Promise<number> {
-    if (this.closed) throw new Error(`recording ${this.path} is already closed`);
-    this.closed = true;
-    if (this.failure) { this.abortStreams(); throw this.failure; }
-    this.flushBlock();
-    this.gzip.end(endDirective(this.points));
-    await this.done;
-    return (await stat(this.path)).size;
+    if (!this.sink.error) this.flushBlock();
+    return this.sink.end(endDirective(this.points));
   }
 
   /** Stops writing without an end marker (the file reads as truncated); never throws. */
   async abort(): Promise<void> {
-    this.closed = true;
     this.lines = [];
-    this.abortStreams();
-    await this.done.catch(() => {});
-  }
-
-  private abortStreams(): void {
-    this.gzip.unpipe(this.file);
-    this.gzip.destroy();
-    this.file.end();
+    await this.sink.abort();
   }
 }
