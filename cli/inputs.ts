@@ -1,6 +1,6 @@
 /** Parsing of the CLI's inputs: `-dbrp` values (SPEC 6.2), `-vars` JSON files and `-file` task files. */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.ts';
 import { CliError } from './client.ts';
 import type { DBRPJson, VarJson } from './format.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import YAML from 'yaml';
+import { parseYaml } from './yaml.ts';
 import { CliError, type Client } from './client.ts';
 import { padLeft, padRight, rfc822 } from './gofmt.ts';
 import { UsageError } from './flags.ts';
@@ -47,7 +47,7 @@ export function readHandlerFile(path: string): { topic: string; id: string; kind
   let v: unknown;
   if (ext === '.yaml' || ext === '.yml') {
     try {
-      v = YAML.parse(text);
+      v = parseYaml(text);
     } catch (e) {
       throw new CliError(`failed to unmarshal yaml handler file ${JSON.stringify(path)}: ${(e as Error).message.split('\n')[0]}`);
     }
