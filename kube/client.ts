@@ -15,10 +15,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import {
-  AppsV1Api, CoreV1Api, KubeConfig, ServerConfiguration, bufferFromFileOrString, createConfiguration,
-  type RequestContext, type ResponseContext, type V1Scale,
+import type {
+  AppsV1Api, CoreV1Api, KubeConfig, RequestContext, ResponseContext, V1Scale,
 } from '@kubernetes/client-node';
+import { k8sLib } from './k8s-lib.ts';
 import type { KubeConnection } from './config.ts';
 import { loadKubeconfigFiles } from './kubeconfig-files.ts';
 import { classify, KubeApiError, type RawFailure } from './errors.ts';
@@ -225,7 +225,7 @@ function kubeConfigs(conn: KubeConnection): KubeConfig[] {
     case 'api-servers': {
       if (conn.caPath !== '') readable(conn.caPath, 'ca-path');
       return conn.servers.map((server) => {
-        const kc = new KubeConfig();
+        const kc = new (k8sLib().KubeConfig)();
         kc.loadFromOptions({
           clusters: [{ name: 'kubernetes', server, caFile: conn.caPath || undefined, skipTLSVerify: server.startsWith('http:') }],
           users: [{ name: 'tickstream', token: conn.token || undefined }],
@@ -239,7 +239,7 @@ function kubeConfigs(conn: KubeConnection): KubeConfig[] {
       readable(conn.tokenFile, 'in-cluster service account token');
       const tls = conn.server.startsWith('https:');
       if (tls) readable(conn.caFile, 'in-cluster service account CA');
-      const kc = new KubeConfig();
+      const kc = new (k8sLib().KubeConfig)();
       kc.loadFromOptions({
         clusters: [{ name: 'inCluster', server: conn.server, caFile: tls ? conn.caFile : undefined, skipTLSVerify: !tls }],
         // the tokenFile auth provider re-reads the (projected, rotating) token every minute
@@ -285,16 +285,16 @@ function makeEndpoint(kc: KubeConfig, timeoutMs: number, maxSockets: number): En
     } else {
       agent = new https.Agent({
         keepAlive: true, maxSockets,
-        ca: bufferFromFileOrString(cluster.caFile, cluster.caData) ?? undefined,
-        cert: bufferFromFileOrString(user?.certFile, user?.certData) ?? undefined,
-        key: bufferFromFileOrString(user?.keyFile, user?.keyData) ?? undefined,
+        ca: k8sLib().bufferFromFileOrString(cluster.caFile, cluster.caData) ?? undefined,
+        cert: k8sLib().bufferFromFileOrString(user?.certFile, user?.certData) ?? undefined,
+        key: k8sLib().bufferFromFileOrString(user?.keyFile, user?.keyData) ?? undefined,
         rejectUnauthorized: cluster.skipTLSVerify ? false : undefined,
         servername: cluster.tlsServerName,
       });
     }
   }
-  const config = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
+  const config = k8sLib().createConfiguration({
+    baseServer: new (k8sLib().ServerConfiguration)(cluster.server, {}),
     authMethods: { default: kc },
     promiseMiddleware: [{
       pre(ctx: RequestContext): Promise<RequestContext> {
@@ -307,5 +307,5 @@ function makeEndpoint(kc: KubeConfig, timeoutMs: number, maxSockets: number): En
       },
     }],
   });
-  return { server: cluster.server, apps: new AppsV1Api(config), core: new CoreV1Api(config) };
+  return { server: cluster.server, apps: new (k8sLib().AppsV1Api)(config), core: new (k8sLib().CoreV1Api)(config) };
 }

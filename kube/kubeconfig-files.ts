@@ -6,11 +6,12 @@
  * (reading 'clusters')"; here every file is checked first and each failure names the file.
  */
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { k8sLib } from './k8s-lib.ts';
 import { parse } from 'yaml';
 
 export function loadKubeconfigFiles(files: readonly string[]): KubeConfig {
-  const merged = new KubeConfig();
+  const merged = new (k8sLib().KubeConfig)();
   merged.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
   for (const f of files) {
     const kc = loadOne(f);
@@ -41,7 +42,7 @@ function loadOne(file: string): KubeConfig | undefined {
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(`kubeconfig ${file} is not a kubeconfig: the document is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a mapping with clusters, users and contexts`);
   }
-  const kc = new KubeConfig();
+  const kc = new (k8sLib().KubeConfig)();
   try {
     // loadFromFile (not loadFromString) so relative certificate/key paths resolve against the file's directory
     kc.loadFromFile(file);
