@@ -10,19 +10,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, write, type ServerProcess } from '../cli/processes.ts';
 import { TUTORIAL_TOTALS } from '../helpers/tutorial-script.ts';
 
 interface Ctx { after(fn: () => unknown): void }
 
-const KAPACITORD = fileURLToPath(new URL('../../bin/kapacitord.mjs', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = `dbrp "autoscale"."autogen"\n${TUTORIAL_TOTALS}    |httpOut('totals')\n`;
 const FAR_FUTURE = '2100-01-01T00:00:00Z';
 
@@ -43,49 +39,12 @@ async function settled(s: { url: string }, path: string): Promise<any> {
   throw new Error(`${path} still running after a minute`);
 }
 
-/**
- * kapacitord with a per-file size limit of `limitKiB` (bash's `ulimit -f`, in KiB): a write that would grow any file
- * past it fails with EFBIG (Node ignores SIGXFSZ). The SQLite store stays far below the limit.
- */
-function startLimitedServer(t: Ctx, dataDir: string, limitKiB: number): Promise<{ url: string }> {
-  const proc = spawn('/bin/bash', ['-c', `ulimit -f ${limitKiB} && exec "$0" "$1"`, process.execPath, KAPACITORD], {
-    cwd: ROOT,
-    env: { ...process.env, KAPACITOR_DATA_DIR: dataDir, KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_HOSTNAME: 'testhost', KAPACITOR_LOGGING_LEVEL: 'INFO', TZ: 'UTC' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.after(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const gone = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await gone;
-    }
-  });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`kapacitord did not start:\n${log}`)); }, 60_000);
-    const onData = (d: Buffer): void => {
-      log += d.toString();
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        proc.stdout!.off('data', onData);
-        proc.stderr!.off('data', onData);
-        proc.stdout!.resume();
-        proc.stderr!.resume();
-        resolve({ url: m[1]! });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`kapacitord exited with ${code}:\n${log}`)); });
-  });
-}
-
 test('a write error while recording (file too large, as a full disk) fails that recording only', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-rec-full-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const LIMIT_KIB = 1024;
-  const s = await startLimitedServer(t, dir, LIMIT_KIB);
+  const s = await startServer(dir, {}, { fileSizeLimitKiB: LIMIT_KIB });
+  t.after(() => s.stop());
   assert.equal((await call(s, 'POST', '/kapacitor/v1/tasks', { id: 'totals', script: SCRIPT, status: 'enabled' })).status, 200);
   assert.equal((await call(s, 'POST', '/kapacitor/v1/recordings/stream', { id: 'big', task: 'totals', stop: FAR_FUTURE })).status, 201);
 

@@ -16,9 +16,20 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * A per-file size limit in KiB (bash's `ulimit -f`): a write that would grow any file past it fails with EFBIG
+   * (Node ignores SIGXFSZ) — a full disk for one process.
+   */
+  fileSizeLimitKiB?: number;
+}
+
 /** Starts kapacitord and resolves with its URL once it logged `listening`. */
-export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [KAPACITORD], {
+export function startServer(dataDir: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<ServerProcess> {
+  const [cmd, args] = opts.fileSizeLimitKiB === undefined
+    ? [process.execPath, [KAPACITORD]]
+    : ['/bin/bash', ['-c', `ulimit -f ${opts.fileSizeLimitKiB} && exec "$0" "$1"`, process.execPath, KAPACITORD]];
+  const proc = spawn(cmd, args, {
     cwd: ROOT,
     env: {
       ...process.env, KAPACITOR_DATA_DIR: dataDir, KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_HOSTNAME: 'testhost',
