@@ -11,6 +11,7 @@ import { startKubeApi, type KubeApiServer } from '../../fixtures/kube-api/server
 import { KubernetesClients, defaultKubernetesSection } from '../../kube/index.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';
 import { autoscaleNode, decided, registryFor, scaleWrites } from '../nodes/k8s-autoscale-helpers.ts';
+import { until } from '../helpers/until.ts';
 
 setLambdaCompiler(compileLambda);
 
@@ -25,13 +26,6 @@ const script = (extra = ''): string => `stream
 
 const line = (app: string, want: string, t: number): string => `load,app=${app} want=${want} ${t}`;
 
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('autoscale actuation, faults and bounds', () => {
   let api: KubeApiServer;

@@ -1,5 +1,8 @@
 /** Shared by the cluster tests and bench/cluster-ingest.ts: start clustered kapacitord processes, poll them. */
 import { startServer, type ServerProcess } from '../cli/processes.ts';
+import { until } from '../helpers/until.ts';
+
+export { until };
 
 export interface ClusterStatus {
   instance: string;
@@ -24,14 +27,6 @@ export async function status(url: string): Promise<ClusterStatus> {
   const r = await fetch(`${url}/kapacitor/v1/cluster`);
   if (r.status !== 200) throw new Error(`GET /kapacitor/v1/cluster: ${r.status} ${await r.text()}`);
   return (await r.json()) as ClusterStatus;
-}
-
-export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Every partition owned by exactly one of `urls`, none replaying, every instance sees `urls.length` members. */

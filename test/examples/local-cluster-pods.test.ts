@@ -12,14 +12,8 @@ import { sleep } from './helpers.ts';
 import { patchScale, startClusterFixture } from './local-cluster-setup.ts';
 import { openWatch, getJson } from '../kube/kube-api-helpers.ts';
 import { kubectl, kubectlAvailable, columns } from '../kube/kubectl.ts';
+import { until } from '../helpers/until.ts';
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 test('a Deployment\'s processes are Pods of its ReplicaSet; watch sees them come and go', async (t) => {
   const { cluster, app } = await startClusterFixture(t, { kind: 'deployments', name: 'app', replicas: 1 });

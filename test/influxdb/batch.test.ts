@@ -13,6 +13,7 @@ import { loadConfig } from '../../config/index.ts';
 import { startDaemon, type Daemon } from '../../server/daemon.ts';
 import { collectingLogger } from '../helpers/runtime/replay.ts';
 import { startInfluxd, type InfluxdProcess } from '../helpers/influxd.ts';
+import { untilValue as until } from '../helpers/until.ts';
 
 let influx: InfluxdProcess;
 let daemon: Daemon;
@@ -50,15 +51,6 @@ async function define(id: string, script: string): Promise<void> {
   assert.equal(r.status, 200, await r.text());
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Row { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 

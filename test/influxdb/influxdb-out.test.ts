@@ -13,6 +13,7 @@ import { loadConfig } from '../../config/index.ts';
 import { startDaemon, type Daemon } from '../../server/daemon.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { startInfluxd, type InfluxdProcess } from '../helpers/influxd.ts';
+import { untilValue as until } from '../helpers/until.ts';
 
 let influx: InfluxdProcess;
 let daemon: Daemon;
@@ -50,15 +51,6 @@ async function dot(id: string): Promise<string> {
   return ((await r.json()) as { dot: string }).dot;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v !== undefined) return v; } catch (err) { last = err; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('influxDBOut → real influxd', () => {
   it('points come back exactly: ns times, int vs float vs string vs bool, tags, .tag(), .measurement(), .create()', async () => {

@@ -16,6 +16,10 @@ import { silentLogger } from '../../server/logger.ts';
 import { freePort, startInfluxd, type InfluxdProcess, type InfluxSeries } from '../helpers/influxd.ts';
 import { kapacitor } from '../cli/processes.ts';
 import { collectingLogger } from '../helpers/runtime/replay.ts';
+import { untilValue } from '../helpers/until.ts';
+
+/** subscription syncs take a few intervals: a longer wait than the other tests */
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> => untilValue(what, fn, ms, 100);
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -29,15 +33,6 @@ async function daemonFor(influxUrl: string, extra = '', logs?: Record<string, un
   return startDaemon(config, logs ? collectingLogger(logs) : silentLogger());
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try { const v = await fn(); if (v !== undefined) return v; } catch (err) { last = err; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** SHOW SUBSCRIPTIONS as `db.rp name mode destination` lines, sorted. */
 async function subs(influx: InfluxdProcess): Promise<string[]> {

@@ -10,6 +10,7 @@ import type { InfluxDBClusters, InfluxQueryResponse } from '../../influxdb/ports
 import { parseRFC3339 } from '../../model/time.ts';
 import type { Batch } from '../../model/point.ts';
 import { capture } from './capture.ts';
+import { until } from '../helpers/until.ts';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -31,13 +32,6 @@ const bounds = (q: string): [bigint, bigint] => {
   return [parseRFC3339(m[1]!)!, parseRFC3339(m[2]!)!];
 };
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('task start errors: no InfluxDB, no every, cron, bad query', () => {
   assert.throws(() => startTask(pipeline([['every', dur(S)]])), /InfluxDB not configured, cannot query InfluxDB for batch query/);
