@@ -13,7 +13,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp } from '../server/app.ts';
@@ -24,6 +23,7 @@ import { silentLogger } from '../server/logger.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { seedPipeline } from '../test/helpers/runtime/seed.ts';
 import { builtinNodes } from '../nodes/index.ts';
+import { runLoadGenerator, type LoadResult } from './support/load-generator.ts';
 
 // as bin/kapacitord.mjs does (docs/hot-path.md); BENCH_PRETENURING=1 keeps V8's default
 if (process.env['BENCH_PRETENURING'] !== '1') setFlagsFromString('--no-allocation-site-pretenuring');
@@ -69,118 +69,14 @@ function benchParser(batches: Buffer[], seconds: number): { rate: number; perCpu
   return { rate: lines / wall, perCpu: lines / (cpuSeconds() - cpu0) };
 }
 
-interface LoadResult {
-  requests: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  failures: number;
-  /** CPU seconds this (server) process used while the load was measured */
-  serverCpu: number;
-}
-
-// The load generator is a child process (plain JS, no tsx), so it neither shares the server's event loop nor
-// counts in the server's CPU time. It builds the same batches as makeBatches().
-const CLIENT = `
-const http = require('node:http');
-const [port, path, connections, warmupMs, measureMs, batches, lines, hosts, seed] = process.argv.slice(1).map((v, i) => i === 1 ? v : Number(v));
-const bodies = [];
-let t = 1700000000000000000n, n = 0;
-// seed mode: hosts/lines bodies per second of data; every line has a 10-digit counter and a 10-digit seconds
-// timestamp, patched per request at known offsets: host h's counter grows by 100 + h % 7 per second
-const stampAt = [];
-if (seed) {
-  for (let b = 0; b * lines < hosts; b++) {
-    let s = '';
-    const offs = [];
-    for (let i = 0; i < lines; i++) {
-      const h = b * lines + i;
-      s += 'requests,host=h' + h + ',replicaset=rs' + (h % 1000) + ' value=';
-      offs.push(s.length, 100 + (h % 7)); // ASCII: characters = bytes
-      s += '0000000000i 1700000000\\n';
-    }
-    bodies.push(Buffer.from(s));
-    stampAt.push(offs);
-  }
-} else {
-  for (let b = 0; b < batches; b++) {
-    let s = '';
-    for (let i = 0; i < lines; i++, n++) { s += 'requests,host=app-' + (n % hosts) + ',replicaset=app value=' + n + 'i ' + t + '\\n'; t += 1000n; }
-    bodies.push(Buffer.from(s));
-  }
-}
-/** seed mode: request k carries second T0 + floor(k / bodies.length), in a copy (earlier requests may be in flight) */
-function seedBody(k) {
-  const b = k % bodies.length;
-  const sec = 1700000000 + Math.floor(k / bodies.length);
-  const body = Buffer.from(bodies[b]);
-  const offs = stampAt[b];
-  const ts = String(sec);
-  for (let i = 0; i < offs.length; i += 2) {
-    body.write(String((sec - 1700000000) * offs[i + 1]).padStart(10, '0'), offs[i], 'latin1');
-    body.write(ts, offs[i] + 12, 'latin1');
-  }
-  return body;
-}
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const latencies = [];
-let requests = 0, failures = 0, next = 0, measuring = false;
-function post(body) {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent,
-      headers: { 'content-type': 'text/plain', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
-}
-async function loop(deadline) {
-  while (Date.now() < deadline) {
-    const k = next++;
-    const body = seed ? seedBody(k) : bodies[k % bodies.length];
-    const t0 = process.hrtime.bigint();
-    const status = await post(body);
-    if (!measuring) continue;
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    requests++;
-    if (status !== 204) failures++;
-  }
-}
-(async () => {
-  const warm = Date.now() + warmupMs;
-  await Promise.all(Array.from({ length: connections }, () => loop(warm)));
-  measuring = true;
-  process.send({ phase: 'measuring' });
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: connections }, () => loop(Date.now() + measureMs)));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  agent.destroy();
-  process.send({ phase: 'done', requests, seconds, p50: q(0.5), p99: q(0.99), failures }, () => process.exit(0));
-})();
-`;
-
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
 
 function runLoad(port: number, path: string, seconds: number, warmupSeconds: number, seed = false): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork('-e', [CLIENT, '--', String(port), path, String(CONNECTIONS), String(warmupSeconds * 1000),
-      String(seconds * 1000), String(BATCHES), String(LINES_PER_BATCH), String(seed ? SEED_HOSTS : HOSTS), seed ? '1' : '0'],
-    { execArgv: [], execPath: process.execPath });
-    let cpuStart = 0;
-    child.on('message', (m: { phase: string } & Omit<LoadResult, 'serverCpu'>) => {
-      if (m.phase === 'measuring') cpuStart = cpuSeconds();
-      else resolve({ ...m, serverCpu: cpuSeconds() - cpuStart });
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => { if (code !== 0) reject(new Error(`load generator exited ${code}`)); });
-  });
+  return runLoadGenerator({ port, path, connections: CONNECTIONS, warmupMs: warmupSeconds * 1000, measureMs: seconds * 1000,
+    lines: LINES_PER_BATCH, ...(seed ? { mode: 'seed', hosts: SEED_HOSTS, replicasets: 1000 } : { mode: 'batches', hosts: HOSTS, batches: BATCHES }) });
 }
 
 async function benchEndToEnd(): Promise<LoadResult & { routed: number }> {

@@ -21,7 +21,6 @@
  * Options: --seconds N (live measurement, default 3), --rounds N (default 2), --replay-points N (default 2,000,000),
  * --big-points N (default 10,000,000), --connections N (default 4).
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +32,7 @@ import { loadConfig } from '../config/index.ts';
 import { silentLogger } from '../server/logger.ts';
 import { TUTORIAL_TOTALS } from '../test/helpers/tutorial-script.ts';
 import { numberOption } from './support/args.ts';
+import { runLoadGenerator } from './support/load-generator.ts';
 
 setFlagsFromString('--expose-gc');
 // as bin/kapacitord.mjs does (docs/hot-path.md); BENCH_PRETENURING=1 keeps V8's default
@@ -60,83 +60,14 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-// ---- live /write load (a child process, as bench/ingest.ts (d)) ----------------------------------------------
-
-// Seed mode of bench/ingest.ts's client: HOSTS/LINES bodies per second of data; host h's counter grows by
-// 100 + h % 7 per second; the counter and the 10-digit seconds timestamp are patched per request.
-const CLIENT = `
-const http = require('node:http');
-const [port, connections, warmupMs, measureMs, lines, hosts, rs] = process.argv.slice(1).map(Number);
-const bodies = [], stampAt = [];
-for (let b = 0; b * lines < hosts; b++) {
-  let s = '';
-  const offs = [];
-  for (let i = 0; i < lines; i++) {
-    const h = b * lines + i;
-    s += 'requests,host=h' + h + ',replicaset=rs' + (h % rs) + ' value=';
-    offs.push(s.length, 100 + (h % 7));
-    s += '0000000000i 1700000000\\n';
-  }
-  bodies.push(Buffer.from(s));
-  stampAt.push(offs);
-}
-function seedBody(k) {
-  const b = k % bodies.length;
-  const sec = 1700000000 + Math.floor(k / bodies.length);
-  const body = Buffer.from(bodies[b]);
-  const offs = stampAt[b];
-  const ts = String(sec);
-  for (let i = 0; i < offs.length; i += 2) {
-    body.write(String((sec - 1700000000) * offs[i + 1]).padStart(10, '0'), offs[i], 'latin1');
-    body.write(ts, offs[i] + 12, 'latin1');
-  }
-  return body;
-}
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-let requests = 0, failures = 0, next = 0, measuring = false;
-function post(body) {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/write?db=autoscale&rp=autogen&precision=s', method: 'POST', agent,
-      headers: { 'content-type': 'text/plain', 'content-length': body.length } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
-}
-async function loop(deadline) {
-  while (Date.now() < deadline) {
-    const status = await post(seedBody(next++));
-    if (!measuring) continue;
-    requests++;
-    if (status !== 204) failures++;
-  }
-}
-(async () => {
-  const warm = Date.now() + warmupMs;
-  await Promise.all(Array.from({ length: connections }, () => loop(warm)));
-  measuring = true;
-  process.send({ phase: 'measuring' });
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: connections }, () => loop(Date.now() + measureMs)));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  agent.destroy();
-  process.send({ phase: 'done', requests, seconds, failures }, () => process.exit(0));
-})();
-`;
+// ---- live /write load (bench/support/load-generator.cjs in seed mode, as bench/ingest.ts (d)) ----------------
 
 interface Rate { points: number; seconds: number; cpu: number }
 
-function liveLoad(port: number): Promise<Rate & { failures: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork('-e', [CLIENT, '--', String(port), String(CONNECTIONS), '1000', String(SECONDS * 1000), String(LINES), String(HOSTS), String(RS)],
-      { execArgv: [], execPath: process.execPath });
-    let cpu0 = 0;
-    child.on('message', (m: { phase: string; requests: number; seconds: number; failures: number }) => {
-      if (m.phase === 'measuring') cpu0 = cpuSeconds();
-      else resolve({ points: m.requests * LINES, seconds: m.seconds, cpu: cpuSeconds() - cpu0, failures: m.failures });
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => { if (code !== 0) reject(new Error(`load generator exited with ${code}`)); });
-  });
+async function liveLoad(port: number): Promise<Rate & { failures: number }> {
+  const r = await runLoadGenerator({ port, path: '/write?db=autoscale&rp=autogen&precision=s', connections: CONNECTIONS,
+    warmupMs: 1000, measureMs: SECONDS * 1000, lines: LINES, hosts: HOSTS, mode: 'seed', replicasets: RS });
+  return { points: r.requests * LINES, seconds: r.seconds, cpu: r.serverCpu, failures: r.failures };
 }
 
 // ---- the server and its API ------------------------------------------------------------------------------
