@@ -197,7 +197,7 @@ export class ProtoReader {
 
   bytes(): Uint8Array {
     const [s, e] = this.lenBounds();
-    return this.buf.slice(s, e);
+    return new Uint8Array(this.buf.subarray(s, e)); // a copy, and a plain Uint8Array even when buf is a Buffer
   }
 
   /** A reader over an embedded message. */
