@@ -448,7 +448,9 @@ class Evaluator {
       if (got !== exp) {
         const gotName = got !== undefined ? udfTypeName(got) : goTypeOf(a);
         throw positioned(f.pos, `unexpected arg to ${name}, got ${gotName} expected ${udfTypeName(exp)}`,
-          exp === 'float' && got === 'int' ? 'write a float literal, e.g. 3.0' : exp === 'string' && a.type === 'reference' ? `write '${(a as { name: string }).name}'` : undefined);
+          exp === 'float' && got === 'int' ? 'write a float literal, e.g. 3.0'
+            : exp === 'int' && got === 'float' ? 'write an integer literal (no decimal point)'
+              : exp === 'string' && a.type === 'reference' ? `write '${(a as { name: string }).name}'` : undefined);
       }
       values.push(a as TickValue);
     });

@@ -37,9 +37,13 @@ export class UdfService {
 
   constructor(private readonly functions: Readonly<Record<string, UdfFunctionSpec>>, private readonly logger: UdfLogger) {}
 
-  /** Ask every function for its Info (in parallel); never throws: failures are kept per function and logged. */
+  /**
+   * Ask every function for its Info, one after the other as Kapacitor does (each agent's start-up counts against
+   * its own keepalive timeout, so they do not compete for the CPU); never throws: failures are kept per function
+   * and logged.
+   */
   async open(): Promise<void> {
-    await Promise.all(Object.keys(this.functions).map(async (name) => {
+    for (const name of Object.keys(this.functions)) {
       try {
         const info = await this.loadInfo(name);
         this.infos.set(name, udfInfoOf(info));
@@ -49,7 +53,7 @@ export class UdfService {
         this.errors.set(name, msg);
         this.logger.error({ udf: name, err: msg }, 'UDF unavailable');
       }
-    }));
+    }
   }
 
   /** name → Info of the functions that answered (for the script evaluator) */
@@ -99,8 +103,8 @@ export class UdfService {
     try {
       return await conn.info();
     } finally {
+      // not awaited: an agent that ignores EOF is killed after its grace period (close() waits for stragglers)
       conn.close();
-      await conn.closed;
     }
   }
 }

@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../config/index.ts';
 
-/** `prog`/`args` that run test/udf/agents/<file> under node with tsx (absolute paths: cwd does not matter). */
+/**
+ * `prog`/`args` that run test/udf/agents/<file> under node: `.ts` agents through tsx, `.mjs` ones directly
+ * (absolute paths: the working directory does not matter).
+ */
 export function agentCommand(file: string, ...args: string[]): { prog: string; args: string[] } {
-  const tsx = import.meta.resolve('tsx');
-  return { prog: process.execPath, args: ['--import', tsx, fileURLToPath(new URL(`./agents/${file}`, import.meta.url)), ...args] };
+  const path = fileURLToPath(new URL(`./agents/${file}`, import.meta.url));
+  const loader = file.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  return { prog: process.execPath, args: [...loader, path, ...args] };
 }
 
 /** TOML for one [udf.functions.NAME] process agent. */
