@@ -18,6 +18,8 @@ export interface Agent {
   point?(p: UdfPoint, send: (r: Response) => void): void;
   begin?(b: BeginBatch, send: (r: Response) => void): void;
   end?(e: EndBatch, send: (r: Response) => void): void;
+  /** sees each KeepaliveRequest (the kit answers it) */
+  keepalive?(time: bigint): void;
 }
 
 /** Serve one conversation on a pair of streams; resolves when the input ends. */
@@ -36,7 +38,7 @@ export function serve(input: Readable, output: Writable, agent: Agent): Promise<
         switch (req.kind) {
           case 'info': send({ kind: 'info', info: agent.info() }); break;
           case 'init': { const err = agent.init(req.init); send({ kind: 'init', success: err === '', error: err }); break; }
-          case 'keepalive': send({ kind: 'keepalive', time: req.time }); break;
+          case 'keepalive': agent.keepalive?.(req.time); send({ kind: 'keepalive', time: req.time }); break;
           case 'snapshot': send({ kind: 'snapshot', snapshot: new Uint8Array(0) }); break;
           case 'restore': send({ kind: 'restore', success: true, error: '' }); break;
           case 'point': agent.point?.(req.point, send); break;
