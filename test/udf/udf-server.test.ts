@@ -45,12 +45,16 @@ before(async () => {
     faulty('errs', 'error'),
     faulty('initfail', 'initfail'),
     faulty('noinfo', 'noinfo'),
+    faulty('polite', 'polite', '30s'), // well-behaved: answers Info/Init/keepalives, ignores points, exits on EOF
   ].join('\n'));
   daemon = await startDaemon(udfConfig(conf, join(dir, 'data')), silentLogger());
 });
 
 after(async () => {
   await daemon?.close();
+  // the process table is clean: every agent this file started (Info at startup, one per task) is gone
+  const all = ['crash', 'hang', 'garbage', 'error', 'initfail', 'noinfo', 'polite'].flatMap((m) => pidsIn(pidFile(m)));
+  await until('every agent reaped', () => all.every((p) => !alive(p)), 15_000);
   await new Promise<void>((resolve) => sockServer?.close(() => resolve()));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -195,13 +199,14 @@ describe('faulty agents fail their own task only; the process is killed and reap
     assert.equal((await task('mavg')).error, '');
   });
 
-  it('disabling a task ends its agent (stdin closed, the agent exits by itself)', async () => {
-    const d = await define('f-stop', "stream|from().measurement('fstop')@movingAvg().field('v').size(1)|httpOut('x')");
-    assert.equal(d.status, 200);
-    await write(`fstop v=2 ${T0}`);
-    await until('fstop output', async () => (await endpoint('f-stop', 'x')).includes('"avg"'));
+  it('disabling a task ends its agent: stdin closed, the agent exits by itself (long before the 60s kill)', async () => {
+    const d = await define('f-stop', "stream|from().measurement('fstop')@polite().field('v')|httpOut('x')");
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    const pids = await untilValue('polite agent started', async () => { const p = pidsIn(pidFile('polite')); return p.length === 2 ? p : undefined; });
+    assert.ok(alive(pids[1]!), 'the task\'s agent runs');
     const r = await fetch(`${api()}/tasks/f-stop`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"status":"disabled"}' });
     assert.equal(r.status, 200);
     assert.equal((await task('f-stop')).executing, false);
+    await until('polite agent exited', () => !alive(pids[1]!), 10_000);
   });
 });

@@ -8,6 +8,7 @@
 //   error     answers the first point with ErrorResponse "bad point: value missing"
 //   initfail  refuses Init with "unsupported option value"
 //   noinfo    exits with status 2 before answering Info
+//   (other)   behaves: answers Info, Init and keepalives, ignores points, exits when stdin closes
 // Info: wants STREAM, provides STREAM, options { field: [STRING] }.
 import { writeFileSync } from 'node:fs';
 
