@@ -52,17 +52,22 @@ export class ProtoWriter {
     b[this.pos++] = v;
   }
 
-  /** int64 as protobuf encodes it: the 64-bit two's complement as an unsigned varint (negative = 10 bytes). */
+  /**
+   * int64 as protobuf encodes it: the 64-bit two's complement as an unsigned varint (negative = 10 bytes). Split
+   * into a low 28-bit and a high 36-bit number so the bytes come from number arithmetic, not per-byte bigint ops.
+   */
   int64(v: bigint): void {
     if (v >= 0n && v <= 0x1fffffffffffffn) { this.uvarint(Number(v)); return; }
-    let u = BigInt.asUintN(64, v) & MASK64;
+    const u = BigInt.asUintN(64, v);
+    const lo = Number(u & 0xfffffffn);
+    const hi = Number(u >> 28n);
     this.ensure(10);
     const b = this.buf;
-    while (u > 0x7fn) {
-      b[this.pos++] = Number(u & 0x7fn) | 0x80;
-      u >>= 7n;
-    }
-    b[this.pos++] = Number(u);
+    b[this.pos++] = (lo & 0x7f) | 0x80;
+    b[this.pos++] = ((lo >>> 7) & 0x7f) | 0x80;
+    b[this.pos++] = ((lo >>> 14) & 0x7f) | 0x80;
+    b[this.pos++] = ((lo >>> 21) & 0x7f) | 0x80;
+    this.uvarint(hi); // hi > 0 here: v needs more than 53 bits or is negative
   }
 
   tag(field: number, wire: number): void { this.uvarint(field * 8 + wire); }
@@ -130,9 +135,10 @@ export class ProtoReader {
   pos: number;
   private readonly view: DataView;
 
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  /** `view` is shared with embedded-message readers (one DataView per message, not per nested field) */
+  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length, view?: DataView) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   done(): boolean { return this.pos >= this.end; }
@@ -154,16 +160,20 @@ export class ProtoReader {
     throw new ProtoError('varint longer than 10 bytes');
   }
 
-  /** int64 (two's complement in 64 bits). */
+  /** int64 (two's complement in 64 bits): bits 0–27 and 28–63 gathered as numbers, one bigint at the end. */
   int64(): bigint {
-    let result = 0n;
-    let shift = 0n;
+    let lo = 0;
+    let hi = 0;
+    let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new ProtoError('truncated varint');
       const b = this.buf[this.pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return BigInt.asIntN(64, result);
-      shift += 7n;
+      if (i < 4) lo |= (b & 0x7f) << (7 * i);
+      else { hi += (b & 0x7f) * mul; mul *= 128; }
+      if (b < 0x80) {
+        if (hi === 0) return BigInt(lo);
+        return BigInt.asIntN(64, BigInt(lo) + (BigInt(hi) << 28n));
+      }
     }
     throw new ProtoError('varint longer than 10 bytes');
   }
@@ -188,6 +198,17 @@ export class ProtoReader {
 
   string(): string {
     const [s, e] = this.lenBounds();
+    // short ASCII (names, tags, field keys): built directly; anything else through the validating decoder
+    if (e - s <= 32) {
+      let out = '';
+      let i = s;
+      for (; i < e; i++) {
+        const c = this.buf[i]!;
+        if (c >= 0x80) break;
+        out += String.fromCharCode(c);
+      }
+      if (i === e) return out;
+    }
     try {
       return UTF8.decode(this.buf.subarray(s, e));
     } catch {
@@ -203,7 +224,7 @@ export class ProtoReader {
   /** A reader over an embedded message. */
   sub(): ProtoReader {
     const [s, e] = this.lenBounds();
-    return new ProtoReader(this.buf, s, e);
+    return new ProtoReader(this.buf, s, e, this.view);
   }
 
   /** Skip a field of an unknown number (forward compatibility, as protobuf decoders do). */

@@ -120,6 +120,22 @@ describe('decoding, from bytes written by hand', () => {
     assert.deepEqual(decodeResponse(frame!), { kind: 'point', point });
   });
 
+  it('int64 varints at the 28-, 53- and 64-bit edges, both signs', () => {
+    // 2^53 = bit 53 set: seven groups of zero bits then bit 4 of the eighth group (0x10)
+    assert.equal(req({ kind: 'keepalive', time: 1n << 53n }), '0b 1a 09 08 80 80 80 80 80 80 80 10');
+    // 2^63 − 1: nine groups of seven ones (63 bits)
+    assert.equal(req({ kind: 'keepalive', time: (1n << 63n) - 1n }), '0c 1a 0a 08 ff ff ff ff ff ff ff ff 7f');
+    // −2^63: 63 zero bits then bit 63 = the 10th byte's lowest bit
+    assert.equal(req({ kind: 'keepalive', time: -(1n << 63n) }), '0d 1a 0b 08 80 80 80 80 80 80 80 80 80 01');
+    const edges = [0n, 1n, 127n, 128n, (1n << 28n) - 1n, 1n << 28n, (1n << 53n) - 1n, 1n << 53n, (1n << 53n) + 1n, 1n << 56n,
+      (1n << 63n) - 1n, -1n, -2n, -(1n << 31n), -(1n << 53n) - 1n, -(1n << 63n), 1_478_629_267_123_456_789n];
+    for (const time of edges) {
+      const w = new ProtoWriter(2);
+      appendRequest(w, { kind: 'keepalive', time });
+      assert.deepEqual(decodeRequest(new FrameReader().push(Buffer.from(w.bytes()))[0]!), { kind: 'keepalive', time }, String(time));
+    }
+  });
+
   it('unknown fields are skipped; the last oneof member wins', () => {
     // field 99 varint 7, then keepalive{time 9}
     assert.deepEqual(decodeResponse(hex('98 06 07 1a 02 08 09')), { kind: 'keepalive', time: 9n });
