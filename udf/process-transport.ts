@@ -71,7 +71,12 @@ export class ProcessTransport implements Transport {
     child.stderr.on('data', (text: string) => this.stderr(text));
     // EPIPE when the agent dies while we write: the exit event reports it
     child.stdin.on('error', () => {});
-    child.on('error', (err) => { if (!this.exited) this.events.ended(`process error: ${err.message}`); });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.exited) return;
+      this.events.ended(`process error: ${err.message}`);
+      // a failed spawn never exits: nothing is left to reap
+      if (err.syscall?.startsWith('spawn')) { this.exited = true; resolveClosed(); }
+    });
     child.on('exit', (code, signal) => {
       this.exited = true;
       if (this.stderrTail !== '') { this.events.log(this.stderrTail); this.stderrTail = ''; }

@@ -84,7 +84,13 @@ export class UdfService {
   async close(): Promise<void> {
     const all = [...this.live];
     for (const c of all) c.close();
-    await Promise.all(all.map((c) => c.closed));
+    // each is killed after its grace period (at most 10s); the bound only guards against a transport that never ends
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(all.map((c) => c.closed)),
+      new Promise<void>((r) => { timer = setTimeout(r, 15_000); timer.unref(); }),
+    ]);
+    clearTimeout(timer);
   }
 
   private transport(spec: UdfFunctionSpec, conn: UdfConnection): Transport {
