@@ -98,7 +98,6 @@ export class UdfConnection {
     }
   }
 
-  get failedWith(): Error | undefined { return this.error; }
   get closed(): Promise<void> { return this.transport?.closed ?? Promise.resolve(); }
 
   /** Info request (the service asks once per function at startup). */
@@ -192,16 +191,12 @@ export class UdfConnection {
   private request(r: Parameters<typeof appendRequest>[1]): void {
     if (!this.transport || this.error || this.closing) return;
     // requests go out at once, ahead of data held back for Init; data already queued goes first (order per pipe)
-    this.flushForRequest();
+    if (this.writer.pos > 0) this.flush();
     const w = this.writer;
     appendRequest(w, r);
     const bytes = Buffer.from(w.buf.subarray(0, w.pos));
     w.reset();
     this.transport.write(bytes);
-  }
-
-  private flushForRequest(): void {
-    if (this.writer.pos > 0) this.flush();
   }
 
   private sendKeepalive(): void {
