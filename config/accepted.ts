@@ -3,12 +3,12 @@
  * so a user's packaged configuration loads unchanged. Their keys are not checked (tickstream would have nothing to
  * check them against); loadConfig reports each one present through `notice`, once:
  * `section [smtp] is accepted but not used by tickstream`. A TICKscript that needs one of these services (an alert
- * `.email()`, a `udf`) still fails when its task starts, so nothing silently does less than the script asks.
+ * `.email()`) still fails when its task starts, so nothing silently does less than the script asks.
  * Anything else outside schema.ts stays an unknown-key startup error.
  */
 export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
-  // core services tickstream does not have (tasks persist in the SQLite store; no UDFs)
-  'task', 'reporting', 'udf', 'deadman', 'fluxtask',
+  // core services tickstream does not have (tasks persist in the SQLite store)
+  'task', 'reporting', 'deadman', 'fluxtask',
   // alert handlers
   'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
   'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',

@@ -118,6 +118,10 @@ function applyOne(draft: Draft, varName: string, text: string, warn: (m: string)
     draft.origins.set(explicitPrefix + hit.key.prop, varName);
     return;
   }
+  if (rest.startsWith('UDF_')) {
+    warn(`${varName}: ignored; [udf.functions.NAME] can only be set in the configuration file (UDF names are case-sensitive; Kapacitor ignores these variables too)`);
+    return;
+  }
   return unusedSectionOf(rest);
 }
 

@@ -10,3 +10,4 @@ export { ConfigError } from './errors.ts';
 export { parseBindAddress, type BindAddress } from './bind-address.ts';
 export { parseDuration } from '../gocompat/duration.ts';
 export { httpPostEndpoints } from './httppost.ts';
+export type { UdfConfig, UdfFunctionConfig } from './udf.ts';

@@ -13,6 +13,7 @@ import type { Draft } from './draft.ts';
 import { SECTIONS, TOP_LEVEL_KEYS, cloneDefault, defaultElement, type Config } from './schema.ts';
 import { type KeySpec, type SectionSpec } from './spec.ts';
 import { validateConfig } from './validate.ts';
+import { defaultUdfConfig, parseUdfSection } from './udf.ts';
 import { fromEnv, fromToml, tomlTypeName } from './values.ts';
 
 export interface LoadConfigOptions {
@@ -32,6 +33,7 @@ function newDraft(): Draft {
   const values: Record<string, unknown> = {};
   for (const key of TOP_LEVEL_KEYS) values[key.prop] = cloneDefault(key.def);
   for (const s of SECTIONS) values[s.prop] = s.kind === 'table' ? defaultElement(s) : [];
+  values.udf = defaultUdfConfig();
   return { values, explicit: new Set(), origins: new Map() };
 }
 
@@ -59,12 +61,16 @@ function isTable(v: unknown): v is Record<string, unknown> {
 
 /** Applies the parsed file; returns the accepted-but-unused sections it contains, in file order. */
 function applyFile(draft: Draft, doc: Record<string, unknown>): string[] {
-  const names = [...TOP_LEVEL_KEYS.map((x) => x.toml), ...SECTIONS.map((x) => x.toml), ...ACCEPTED_UNUSED_SECTIONS];
+  const names = [...TOP_LEVEL_KEYS.map((x) => x.toml), ...SECTIONS.map((x) => x.toml), 'udf', ...ACCEPTED_UNUSED_SECTIONS];
   const unused: string[] = [];
   for (const [name, v] of Object.entries(doc)) {
     const top = TOP_LEVEL_KEYS.find((x) => x.toml === name);
     if (top) {
       setKey(draft.values, top, v, name, draft, top.prop);
+      continue;
+    }
+    if (name === 'udf') {
+      draft.values.udf = parseUdfSection(v);
       continue;
     }
     const section = SECTIONS.find((x) => x.toml === name);

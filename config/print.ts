@@ -3,6 +3,7 @@ import { stringify } from 'smol-toml';
 import { formatGoDuration } from '../gocompat/duration.ts';
 import { SECTIONS, TOP_LEVEL_KEYS, type Config } from './schema.ts';
 import { type KeySpec } from './spec.ts';
+import { udfToToml } from './udf.ts';
 
 function tomlValue(key: KeySpec, v: unknown): unknown {
   // Durations print as Go's Duration.String (`10s`, `1m0s`), as Kapacitor's own `config` command does.
@@ -24,6 +25,7 @@ export function configToToml(config: Config): string {
       ? toTable(s.keys, v as Record<string, unknown>)
       : (v as Record<string, unknown>[]).map((el) => toTable(s.keys, el));
   }
+  if (Object.keys(config.udf.functions).length > 0) doc.udf = udfToToml(config.udf);
   // An integral float (timing-sample-rate = 1) prints as `1`; float keys accept integers, so it loads back.
   return stringify(doc) + '\n';
 }

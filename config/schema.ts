@@ -8,6 +8,7 @@ import { hostname as osHostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALERT_HANDLER_SECTIONS, type AlertHandlerConfigs } from './alert-sections.ts';
 import type { BasicAuth, KeySpec, KeyType, SectionSpec } from './spec.ts';
+import type { UdfConfig } from './udf.ts';
 
 export interface HttpConfig {
   bindAddress: string;
@@ -177,6 +178,8 @@ export interface Config extends AlertHandlerConfigs {
   alert: AlertConfig;
   /** tickstream: scale-out on NATS JetStream (server/cluster/, docs/cluster.md) */
   cluster: ClusterConfig;
+  /** [udf] functions (config/udf.ts: a table of named tables, parsed outside SECTIONS) */
+  udf: UdfConfig;
 }
 
 /** [cluster] (tickstream): partitioned ingest and partition ownership on NATS JetStream (docs/cluster.md). */

@@ -10,6 +10,7 @@ import { OutboundGuard } from '../outbound/guard.ts';
 import { validateTls } from './tls.ts';
 import type { Config } from './schema.ts';
 import { clusterConfigError } from './cluster.ts';
+import { validateUdf } from './udf.ts';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 
@@ -45,6 +46,7 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
   });
   validateInfluxdb(c.influxdb, origin);
   validateAlertHandlers(c, origin);
+  validateUdf(c.udf, origin);
   // The per-value [kubernetes] checks run here too, where the variable a value came from is still known
   // (KAPACITOR_KUBERNETES_API_SERVERS=localhost:8001); kube/ checks the section as a whole when the clients start.
   c.kubernetes.forEach((k, i) => {

@@ -37,6 +37,7 @@ import './state-tracking.ts';
 import './stats.ts';
 import './stream.ts';
 import './trickle.ts';
+import './udf.ts';
 import './union.ts';
 import './where.ts';
 import './window.ts';

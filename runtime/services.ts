@@ -47,6 +47,8 @@ export interface RuntimeServices {
   outboundGuard?: OutboundGuard;
   /** alert handler kinds that may not be used (`-disable-handlers`); a task using one fails at start */
   disabledHandlers?: ReadonlySet<string>;
+  /** `[udf.functions.*]`: agents for `@name()` nodes (udf/service.ts); absent = no UDF is configured */
+  udf?: import('../udf/service.ts').UdfService;
 }
 
 export interface AutoscaleObserver {
@@ -90,6 +92,11 @@ export interface TaskHooks {
   watchGroups(nodeId: number): ReadonlyMap<string, GroupStat>;
   /** the task's dbrps (kapacitorLoopback refuses to write into one of them) */
   readonly dbrps: readonly DBRP[];
+  /**
+   * The node cannot go on (a UDF agent died): the task records `<node>: <message>` as its error and is stopped
+   * when it is next looked at, as Kapacitor stops a task whose node failed. Only the first failure is kept.
+   */
+  fail(node: string, message: string): void;
 }
 
 export interface TimingOptions {

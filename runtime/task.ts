@@ -71,6 +71,11 @@ export class Task implements RunningTask {
         return (n.groupEmitted ??= new Map());
       },
       dbrps,
+      fail: (node: string, message: string): void => {
+        if (this.error !== '') return;
+        this.error = `${node}: ${message}`;
+        this.log.error({ node, err: message }, 'node failed');
+      },
     };
     try {
       for (const def of pipeline.nodes) {

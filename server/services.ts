@@ -23,7 +23,8 @@ import { API_BASES, TaskService, TemplateService, taskApi } from './api/index.ts
 import { ReplayService } from './replay/service.ts';
 import { replayRoutes } from './replay/routes.ts';
 import type { RuntimeServices } from '../runtime/services.ts';
-import { tickscriptPort } from './api/script-adapter.ts';
+import { createTickscriptPort } from './api/script-adapter.ts';
+import { UdfService } from '../udf/service.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
@@ -78,6 +79,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     });
     alerts.open();
     lifecycle.onClose(() => alerts.close(), 'alert service');
+    // [udf.functions.*]: each agent's Info is loaded now so scripts using it are checked at define time (docs/udf.md)
+    const udf = Object.keys(config.udf.functions).length > 0 ? new UdfService(config.udf.functions, logger.child({ component: 'udf' })) : undefined;
+    if (udf) {
+      await udf.open();
+      lifecycle.onClose(() => udf.close(), 'udf agents');
+    }
+    const tickscriptPort = createTickscriptPort(udf);
     const runtimeServices: RuntimeServices = {
         kubernetes,
         swarm: new SwarmClients(config.swarm),
@@ -92,6 +100,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
         outboundGuard: new OutboundGuard(config.blacklistCidrs),
         disabledHandlers: new Set(config.disableHandlers),
+        udf,
     };
     const taskMaster = new TaskMaster({
       nodes: builtinNodes,

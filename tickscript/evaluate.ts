@@ -20,6 +20,8 @@ export interface EvaluateOptions {
   allowMissingVars?: boolean;
   /** configured UDFs, callable with `@name()` */
   udfs?: Record<string, UdfInfo>;
+  /** configured UDFs that cannot be used, with the reason (their Info request failed at startup) */
+  udfErrors?: Record<string, string>;
 }
 
 export interface UdfInfo {
@@ -385,6 +387,7 @@ class Evaluator {
   }
 
   private propertyCall(recv: Extract<Value, { type: 'node' }>, f: A.FunctionNode, name: string, prop: { spec: PropSpec; handler: boolean }): Value {
+    if (recv.spec.kind === 'udf') return this.udfOption(recv, f, name, prop.spec.sig.params as readonly ArgType[]);
     const args = this.checkArgs(recv, f, prop.spec.sig, this.args(f), !!prop.spec.field);
     const method = prop.handler ? `${recv.handler!.name}.${name}` : name;
     recv.node.calls.push({ method, args, pos: { line: f.pos.line, column: f.pos.column } });
@@ -409,7 +412,9 @@ class Evaluator {
   }
 
   private udf(recv: Extract<Value, { type: 'node' }>, f: A.FunctionNode): Value {
-    const info = this.opts.udfs?.[f.name];
+    const info = this.opts.udfs !== undefined && Object.prototype.hasOwnProperty.call(this.opts.udfs, f.name) ? this.opts.udfs[f.name] : undefined;
+    const why = this.opts.udfErrors !== undefined && Object.prototype.hasOwnProperty.call(this.opts.udfErrors, f.name) ? this.opts.udfErrors[f.name] : undefined;
+    if (why !== undefined) throw positioned(f.pos, `UDF "${f.name}" is configured but unavailable: ${why}`, 'fix the agent or its [udf.functions.' + f.name + '] section and restart kapacitord');
     if (!info) throw positioned(f.pos, `no UDF named "${f.name}" is configured`, 'UDFs are declared in the [udf] section of the configuration');
     if (recv.node.provides !== info.wants) {
       throw positioned(f.pos, `cannot add child mismatched edges: ${recv.node.name}:${recv.node.provides} -> ${f.name}${this.nodes.length}:${info.wants}`);
@@ -424,6 +429,33 @@ class Evaluator {
     const n = this.newNode(spec, [recv.node], args, f.pos);
     n.args = [{ type: 'string', value: f.name }];
     return { type: 'node', node: n, spec };
+  }
+
+  /**
+   * `@udf().option(values…)` (pipeline/udf.go SetProperty): the agent's Info fixes each option's argument count and
+   * types exactly; an int literal is not taken for a DOUBLE (no conversion, unlike node properties).
+   */
+  private udfOption(recv: Extract<Value, { type: 'node' }>, f: A.FunctionNode, name: string, types: readonly ArgType[]): Value {
+    const args = this.args(f);
+    if (args.length !== types.length) {
+      throw positioned(f.pos, `unexpected number of args to ${name}, got ${args.length} expected ${types.length}`,
+        `${name}() takes ${types.length === 0 ? 'no arguments' : types.map(udfTypeName).join(', ')}`);
+    }
+    const values: TickValue[] = [];
+    args.forEach((a, i) => {
+      const exp = types[i]!;
+      const got = isTickValue(a) && UDF_TYPE_NAMES[a.type as ArgType] !== undefined ? a.type as ArgType : undefined;
+      if (got !== exp) {
+        const gotName = got !== undefined ? udfTypeName(got) : goTypeOf(a);
+        throw positioned(f.pos, `unexpected arg to ${name}, got ${gotName} expected ${udfTypeName(exp)}`,
+          exp === 'float' && got === 'int' ? 'write a float literal, e.g. 3.0'
+            : exp === 'int' && got === 'float' ? 'write an integer literal (no decimal point)'
+              : exp === 'string' && a.type === 'reference' ? `write '${(a as { name: string }).name}'` : undefined);
+      }
+      values.push(a as TickValue);
+    });
+    recv.node.calls.push({ method: name, args: values, pos: { line: f.pos.line, column: f.pos.column } });
+    return { type: 'node', node: recv.node, spec: recv.spec };
   }
 
   /** node.deadman(threshold, interval, expr...) = stats(interval)|derivative('emitted').nonNegative().unit(interval)|alert().crit(emitted <= threshold AND expr...) */
@@ -455,6 +487,13 @@ class Evaluator {
     );
     return { type: 'node', node: al, spec: alertSpec };
   }
+}
+
+/** agent.ValueType names of the TICKscript value types a UDF option can take */
+const UDF_TYPE_NAMES: Partial<Record<ArgType, string>> = { bool: 'BOOL', int: 'INT', float: 'DOUBLE', string: 'STRING', duration: 'DURATION' };
+
+function udfTypeName(t: ArgType): string {
+  return UDF_TYPE_NAMES[t] ?? t;
 }
 
 function isTickValue(v: Value): v is TickValue {

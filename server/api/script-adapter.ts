@@ -6,7 +6,7 @@
 import type { Pipeline, TickValue } from '../../tickscript/pipeline.ts';
 import type * as A from '../../tickscript/ast.ts';
 import type { LambdaExpression } from '../../tickscript/lambda-contract.ts';
-import { evaluateScript, formatScript, parse, TickscriptError } from '../../tickscript/index.ts';
+import { evaluateScript, formatScript, parse, TickscriptError, type UdfInfo } from '../../tickscript/index.ts';
 import { formatExpr } from '../../tickscript/format.ts';
 import { staticDot } from '../../runtime/dot.ts';
 import type { VarsRecord } from '../store/types.ts';
@@ -34,6 +34,27 @@ function tickVars(vars: VarsRecord): Record<string, TickValue> {
   const out: Record<string, TickValue> = {};
   for (const [name, v] of Object.entries(vars)) out[name] = varToTickValue(v, parseLambdaVar);
   return out;
+}
+
+/** What the configured UDFs look like to scripts (udf/service.ts UdfService). */
+export interface UdfCatalog {
+  available(): Record<string, UdfInfo>;
+  unavailable(): Record<string, string>;
+}
+
+/** The ScriptPort; with `udfs`, scripts may call the configured UDFs (`@name()`), checked against their Info. */
+export function createTickscriptPort(udfs?: UdfCatalog): ScriptPort {
+  const udfOpts = (): { udfs?: Record<string, UdfInfo>; udfErrors?: Record<string, string> } =>
+    udfs ? { udfs: udfs.available(), udfErrors: udfs.unavailable() } : {};
+  return {
+    ...tickscriptPort,
+    evaluate(script: string, vars: VarsRecord): Pipeline {
+      return evaluateScript(script, { vars: tickVars(vars), ...udfOpts() });
+    },
+    evaluateTemplate(script: string): Pipeline {
+      return evaluateScript(script, { allowMissingVars: true, ...udfOpts() });
+    },
+  };
 }
 
 export const tickscriptPort: ScriptPort = {

@@ -25,6 +25,7 @@ export const LAYERS: readonly string[] = [
   'whatif/',
   'nodes/',
   'runtime/',
+  'udf/',
   'alerting/',
   'influxdb/',
   'kube/',

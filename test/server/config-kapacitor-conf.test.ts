@@ -59,7 +59,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
       'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
-      'hipchat', 'kafka', 'alerta', 'reporting', 'udf',
+      'hipchat', 'kafka', 'alerta', 'reporting',
       'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
