@@ -204,8 +204,9 @@ type MutableResult = { statement_id?: number; series?: MutableSeries[]; error?: 
  * answer is refused (the caller aborts the request, so the rest is never read).
  */
 class ChunkedAnswer implements BodySink {
-  private pending = '';
-  private readonly decoder = new TextDecoder('utf-8');
+  /** bytes of the line not yet complete (a chunk line is ~1 MB for 10,000 rows: searched once, joined once) */
+  private pieces: Buffer[] = [];
+  private pendingBytes = 0;
   private readonly results: MutableResult[] = [];
   private error: string | undefined;
   private rows = 0;
@@ -213,20 +214,30 @@ class ChunkedAnswer implements BodySink {
   constructor(private readonly maxPoints: number, private readonly limitName: string) {}
 
   write(chunk: Buffer): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
+    let from = 0;
     let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
-      this.line(line);
+    // only the new bytes are searched for the line end
+    while ((nl = chunk.indexOf(10, from)) >= 0) {
+      this.pieces.push(chunk.subarray(from, nl));
+      this.flush();
+      from = nl + 1;
     }
-    if (this.pending.length > MAX_RESPONSE_BYTES) throw new Error(`answer chunk larger than ${MAX_RESPONSE_BYTES} bytes`);
+    if (from < chunk.length) {
+      this.pieces.push(chunk.subarray(from));
+      this.pendingBytes += chunk.length - from;
+      if (this.pendingBytes > MAX_RESPONSE_BYTES) throw new Error(`answer chunk larger than ${MAX_RESPONSE_BYTES} bytes`);
+    }
   }
 
   end(): void {
-    this.pending += this.decoder.decode();
-    if (this.pending.trim() !== '') this.line(this.pending);
-    this.pending = '';
+    this.flush();
+  }
+
+  private flush(): void {
+    const text = Buffer.concat(this.pieces).toString('utf8');
+    this.pieces = [];
+    this.pendingBytes = 0;
+    this.line(text);
   }
 
   answer(): InfluxQueryResponse {

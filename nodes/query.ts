@@ -23,6 +23,7 @@ import { cronTicker, everyTicker, type QueryTicker } from './support/query-ticke
 import { allCalls, hasCall, prop, type PipelineNode, type TickValue } from '../tickscript/pipeline.ts';
 import { SelectQuery, type Dimension } from '../influxdb/select-query.ts';
 import { registerNode } from './registry.ts';
+import { goQuote } from '../gocompat/format.ts';
 
 function dimension(v: TickValue, node: string): Dimension {
   switch (v.type) {
@@ -75,6 +76,20 @@ export function querySpec(d: PipelineNode): QuerySpec {
     query, ticker, period: prop(d, 'period', 0n), offset: prop(d, 'offset', 0n),
     byName: hasCall(d, 'groupByMeasurement'), cluster: prop(d, 'cluster', ''),
   };
+}
+
+/**
+ * Kapacitor ExecutingTask.checkDBRPs (at batch task start, `record batch`, `/replays/batch`): every FROM source of
+ * every query must be one of the task's dbrps (an unqualified source is `"".""`, which no task lists), else
+ * `batch query is not allowed to request data from "db"."rp"`.
+ */
+export function checkQueryDbrps(specs: readonly QuerySpec[], dbrps: readonly { db: string; rp: string }[]): void {
+  const allowed = new Set(dbrps.map((d) => d.db + '\0' + d.rp));
+  for (const spec of specs) {
+    for (const src of spec.query.sources()) {
+      if (!allowed.has(src.db + '\0' + src.rp)) throw new Error(`batch query is not allowed to request data from ${goQuote(src.db)}.${goQuote(src.rp)}`);
+    }
+  }
 }
 
 /**
@@ -178,6 +193,8 @@ export class QueryNode extends Node {
       this.client = undefined; // a replay feeds this node (onBatch)
       return;
     }
+    // Kapacitor StartBatching: the queries may only read the task's dbrps (not checked for replays, as there)
+    checkQueryDbrps([spec], ctx.task.dbrps);
     const clusters = ctx.services.influxdb;
     if (!clusters) throw new Error(`${d.name}: InfluxDB not configured, cannot query InfluxDB for batch query (add an enabled [[influxdb]] section)`);
     try { this.client = clusters.client(spec.cluster); } catch (err) {

@@ -12,27 +12,13 @@ import type { TaskMaster } from '../../runtime/task-master.ts';
 import type { Task } from '../../runtime/task.ts';
 import type { Node } from '../../runtime/node.ts';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
-import { querySpec, queryRuns, resultBatches, type QuerySpec } from '../../nodes/query.ts';
-import { goQuote } from '../../gocompat/format.ts';
+import { checkQueryDbrps, querySpec, queryRuns, resultBatches, type QuerySpec } from '../../nodes/query.ts';
 
 /** The query nodes of a batch task, in the order Kapacitor numbers its batch collectors (the batch node's children). */
 export function queryNodeIds(pipeline: Pipeline): number[] {
   const src = pipeline.nodes.find((n) => n.parents.length === 0 && n.kind === 'batch');
   if (!src) return [];
   return [...src.children].sort((a, b) => a - b).filter((id) => pipeline.nodes[id]!.kind === 'query');
-}
-
-/**
- * Kapacitor ExecutingTask.checkDBRPs: every FROM source of every query must be one of the task's dbrps (an
- * unqualified source is `"".""`, which no task lists), else `batch query is not allowed to request data from "db"."rp"`.
- */
-export function checkQueryDbrps(specs: readonly QuerySpec[], dbrps: readonly { db: string; rp: string }[]): void {
-  const allowed = new Set(dbrps.map((d) => d.db + '\0' + d.rp));
-  for (const spec of specs) {
-    for (const src of spec.query.sources()) {
-      if (!allowed.has(src.db + '\0' + src.rp)) throw new Error(`batch query is not allowed to request data from ${goQuote(src.db)}.${goQuote(src.rp)}`);
-    }
-  }
 }
 
 /**

@@ -22,7 +22,8 @@ function clusters(queries: string[], answer: (q: string) => Promise<InfluxQueryR
   return { client: () => ({ async write() {}, query: (q: string) => { queries.push(q); return answer(q); } }) };
 }
 
-function pipeline(props: [string, ...unknown[]][], q = 'SELECT mean(v) FROM m') {
+/** the harness runs the task with dbrps db.rp (test/helpers/runtime/replay.ts startTask) */
+function pipeline(props: [string, ...unknown[]][], q = 'SELECT mean(v) FROM "db"."rp"."m"') {
   const b = new PipelineBuilder();
   const n = b.batch().chain('query', q);
   for (const [m, ...a] of props) n.prop(m, ...a);
@@ -51,6 +52,11 @@ test('task start errors: no InfluxDB, no every or cron, both, negative every, ba
     /query1: invalid cron "61 \* \* \* \*": syntax error in minute field: '61' \(61 is outside 0-59\)/);
   assert.throws(() => startTask(pipeline([['cron', '* * *']]), { services: svc }), /query1: invalid cron "\* \* \*": missing field\(s\)/);
   assert.throws(() => startTask(pipeline([['every', dur(S)]], 'SHOW DATABASES'), { services: svc }), /query is not a select statement/);
+  // Kapacitor StartBatching's checkDBRPs: the task runs with dbrps db.rp
+  assert.throws(() => startTask(pipeline([['every', dur(S)]], 'SELECT v FROM "other"."rp"."m"'), { services: svc }),
+    /batch query is not allowed to request data from "other"\."rp"/);
+  assert.throws(() => startTask(pipeline([['every', dur(S)]], 'SELECT v FROM m'), { services: svc }),
+    /batch query is not allowed to request data from ""\.""/);
 });
 
 test('every: runs every d from the start; stop = run time − offset, start = stop − period', async (t) => {
