@@ -2,8 +2,8 @@
  * `kapacitor record batch` and `/replays/batch` refuse a batch task whose queries read outside the task's dbrps,
  * as Kapacitor's ExecutingTask.checkDBRPs does (task.go): `batch query is not allowed to request data from
  * "db"."rp"` (Go %q quoting; an unqualified source is `"".""`). The recording/replay fails with that error and
- * InfluxDB (real, so the refusal is not an InfluxDB error in disguise) is never asked. A query inside the dbrps
- * records normally.
+ * InfluxDB (real, so the refusal is not an InfluxDB error in disguise) is never asked. Enabling such a task fails
+ * the same way (Kapacitor StartBatching). A query inside the dbrps records normally.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,11 +24,25 @@ test('record batch / replay batch: queries outside the task\'s dbrps are refused
   await influx.query('CREATE DATABASE telegraf');
   await influx.query('CREATE DATABASE other');
   const run = (...args: string[]) => kapacitor(s.url, ...args);
+  // defined through the API (disabled, as `kapacitor define` leaves them) to keep the CLI runs few
   const define = async (id: string, from: string): Promise<void> => {
-    const tick = join(dir, `${id}.tick`);
-    writeFileSync(tick, `batch\n    |query('SELECT mean("usage") FROM ${from}')\n        .period(1m)\n        .every(1m)\n    |httpOut('out')\n`);
-    const r = await run('define', id, '-type', 'batch', '-tick', tick, '-dbrp', 'telegraf.autogen');
-    assert.equal(r.code, 0, r.stderr);
+    const r = await fetch(`${s.url}/kapacitor/v1/tasks`, {
+      method: 'POST', body: JSON.stringify({
+        id, type: 'batch', dbrps: [{ db: 'telegraf', rp: 'autogen' }], status: 'disabled',
+        script: `batch\n    |query('SELECT mean("usage") FROM ${from}')\n        .period(1m)\n        .every(1m)\n    |httpOut('out')\n`,
+      }),
+    });
+    assert.equal(r.status, 200, await r.text());
+  };
+  const recordViaApi = async (task: string): Promise<{ status: string; error: string }> => {
+    const r = await fetch(`${s.url}/kapacitor/v1/recordings/batch`, {
+      method: 'POST', body: JSON.stringify({ id: `r-${task}`, task, start: new Date(Date.now() - 600_000).toISOString() }),
+    });
+    assert.equal(r.status, 201, await r.text());
+    return untilValue(`recording r-${task} done`, async () => {
+      const j = (await (await fetch(`${s.url}/kapacitor/v1/recordings/r-${task}`)).json()) as { status: string; error: string };
+      return j.status === 'running' ? undefined : j;
+    });
   };
 
   await define('inside', '"telegraf"."autogen"."cpu"');
@@ -37,17 +51,24 @@ test('record batch / replay batch: queries outside the task\'s dbrps are refused
   await define('bare', 'cpu');
 
   // the CLI waits for the recording and prints its error (exit 3, as for any failed recording)
+  const cli = await run('record', 'batch', '-task', 'outside', '-past', '10m', '-recording-id', 'r-outside');
+  assert.deepEqual([cli.code, cli.stderr], [3, 'Error: batch query is not allowed to request data from "other"."autogen"\n']);
+  const rec = (await (await fetch(`${s.url}/kapacitor/v1/recordings/r-outside`)).json()) as { status: string; error: string };
+  assert.deepEqual([rec.status, rec.error], ['failed', 'batch query is not allowed to request data from "other"."autogen"']);
   const refused: [string, string][] = [
-    ['outside', '"other"."autogen"'],
     ['second', '"telegraf"."weekly"'], // the first source is allowed, the second is not
     ['bare', '"".""'],
   ];
   for (const [task, dbrp] of refused) {
-    const r = await run('record', 'batch', '-task', task, '-past', '10m', '-recording-id', `r-${task}`);
-    assert.deepEqual([r.code, r.stderr], [3, `Error: batch query is not allowed to request data from ${dbrp}\n`], task);
-    const rec = (await (await fetch(`${s.url}/kapacitor/v1/recordings/r-${task}`)).json()) as { status: string; error: string };
-    assert.deepEqual([rec.status, rec.error], ['failed', `batch query is not allowed to request data from ${dbrp}`]);
+    const r = await recordViaApi(task);
+    assert.deepEqual([r.status, r.error], ['failed', `batch query is not allowed to request data from ${dbrp}`], task);
   }
+
+  // and enabling such a task fails at start, as Kapacitor's StartBatching does
+  const en = await fetch(`${s.url}/kapacitor/v1/tasks/outside`, { method: 'PATCH', body: JSON.stringify({ status: 'enabled' }) });
+  const enBody = await en.text();
+  assert.notEqual(en.status, 200, enBody);
+  assert.match(enBody, /batch query is not allowed to request data from \\"other\\"\.\\"autogen\\"/);
 
   // inside its dbrps the task records (nothing written: an empty recording that finishes)
   const ok = await run('record', 'batch', '-task', 'inside', '-past', '10m', '-recording-id', 'r-inside');
