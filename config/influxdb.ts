@@ -71,6 +71,7 @@ export function validateInfluxdb(sections: readonly InfluxdbSectionConfig[], ori
     if (s.httpPort < 0 || s.httpPort > 65535) fail('httpPort', 'http-port', `must be a port number (0 = the [http] port), got ${s.httpPort}`);
     if (s.udpBuffer < 0) fail('udpBuffer', 'udp-buffer', `must be >= 0, got ${s.udpBuffer}`);
     if (s.udpReadBuffer < 0) fail('udpReadBuffer', 'udp-read-buffer', `must be >= 0, got ${s.udpReadBuffer}`);
+    if (s.maxBatchPoints < 0) fail('maxBatchPoints', 'max-batch-points', `must be >= 0 (0 = no limit), got ${s.maxBatchPoints}`);
     if (s.httpSharedSecret) {
       fail('httpSharedSecret', 'http-shared-secret', 'JWT authentication to InfluxDB is not supported by tickstream; use username/password or token');
     }

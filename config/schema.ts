@@ -128,6 +128,8 @@ export interface InfluxdbSectionConfig {
   subscriptionsSyncInterval: bigint;
   subscriptionPath: string;
   compression: string;
+  /** tickstream addition: most points one query answer may hold (batch query runs, recordings); 0 = no limit */
+  maxBatchPoints: number;
   /** database → retention policies */
   subscriptions: Record<string, string[]>;
   excludedSubscriptions: Record<string, string[]>;
@@ -341,6 +343,7 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('subscriptions-sync-interval', 'subscriptionsSyncInterval', 'duration', 60_000_000_000n),
       k('subscription-path', 'subscriptionPath', 'string', ''),
       k('compression', 'compression', 'string', 'gzip'),
+      k('max-batch-points', 'maxBatchPoints', 'int', 1_000_000),
       k('subscriptions', 'subscriptions', 'dbrp-map', {}),
       // Kapacitor's Init(): its own statistics database is never subscribed to (it would read back its own writes)
       k('excluded-subscriptions', 'excludedSubscriptions', 'dbrp-map', { _kapacitor: ['autogen'] }),

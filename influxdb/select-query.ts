@@ -52,6 +52,40 @@ function scanClauses(q: string): { pos: number; clause: Clause }[] {
   return out;
 }
 
+/** Where the sources start: just after the top-level FROM keyword of `SELECT … FROM …`. */
+function topLevelFrom(head: string): number {
+  let depth = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]!;
+    if (c === "'" || c === '"') { i = skipQuoted(head, i, c); continue; }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^FROM\b/i.test(head.slice(i, i + 5)) && (i === 0 || !/[\w.]/.test(head[i - 1]!))) return i + 4;
+  }
+  throw new Error('found no FROM clause');
+}
+
+/** `text` split at `sep` outside quotes, regexes and parentheses. */
+function splitTopLevel(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || (c === '/' && depth === 0)) { i = skipQuoted(text, i, c); continue; }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === sep && depth === 0) { out.push(text.slice(start, i)); start = i + 1; }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** An InfluxQL identifier as written (`"a b"`, `a`) → its name. */
+function unquoteIdent(s: string): string {
+  return s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s;
+}
+
 /** Index of the closing quote of the literal opening at `i` (backslash escapes). */
 function skipQuoted(q: string, i: number, quote: string): number {
   for (let j = i + 1; j < q.length; j++) {
@@ -110,6 +144,22 @@ export class SelectQuery {
   }
 
   setAlignGroup(): void { this.alignGroup = true; }
+
+  /**
+   * The database and retention policy of each FROM source (Kapacitor Query.DBRPs): `db.rp.m` → db/rp, `rp.m` →
+   * ''/rp, `m` → ''/'' (a source InfluxDB would resolve with the request's db); a subquery is an error.
+   */
+  sources(): { db: string; rp: string }[] {
+    const from = topLevelFrom(this.head);
+    return splitTopLevel(this.head.slice(from), ',').map((src) => {
+      const t = src.trim();
+      if (t.startsWith('(')) throw new Error('unknown query source *influxql.SubQuery');
+      const parts = splitTopLevel(t, '.').map((x) => unquoteIdent(x.trim()));
+      if (parts.length >= 3) return { db: parts[parts.length - 3]!, rp: parts[parts.length - 2]! };
+      if (parts.length === 2) return { db: '', rp: parts[0]! };
+      return { db: '', rp: '' };
+    });
+  }
 
   get groupedByTime(): boolean { return this.dimensions.some((d) => d.kind === 'time'); }
 

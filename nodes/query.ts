@@ -1,24 +1,29 @@
 /**
- * `batch|query('SELECT …')` (Kapacitor batch.go QueryNode, query.go): every `.every(d)` (wall clock; `.align()`
- * puts the runs on multiples of d) the statement runs against the `[[influxdb]]` cluster (`.cluster(name)`, default
- * the default one) over [now − offset − period, now − offset), GROUP BY the node's `.groupBy(...)` (tags, `*`,
- * `time(d)`; `.alignGroup()` aligns the time buckets to the start), `.fill(...)`. Each result series becomes one
- * batch: name and tags of the series (grouped by all its tags, plus the name with `.groupByMeasurement()`), one
- * batch point per row with the non-null columns as fields; numbers arrive as float64 as in Kapacitor (InfluxDB's
- * JSON does not tell int from float); the batch time is its latest point's time when grouped by time, else the
- * query's stop time. Stats: `batches_queried`, `points_queried`; a failed query is an error of the node (logged,
- * counted) and the next run goes on. A run still waiting for InfluxDB when the next is due skips that one.
- *
- * Not supported (clear error at task start): `.cron(...)` schedules.
+ * `batch|query('SELECT …')` (Kapacitor batch.go QueryNode, query.go): on its schedule — `.every(d)` (`.align()`
+ * puts the runs on multiples of d) or `.cron('…')` (model/cron.ts, local time), on the injected clock
+ * (`RuntimeServices.clock`, default the system clock) — the statement runs against the `[[influxdb]]` cluster
+ * (`.cluster(name)`, default the default one) over [t − offset − period, t − offset) where t is the run's
+ * scheduled time, GROUP BY the node's `.groupBy(...)` (tags, `*`, `time(d)`; `.alignGroup()` aligns the time
+ * buckets to the start), `.fill(...)`. Each result series becomes one batch: name and tags of the series (grouped by
+ * all its tags, plus the name with `.groupByMeasurement()`), one batch point per row with the non-null columns as
+ * fields; numbers arrive as float64 as in Kapacitor (InfluxDB's JSON does not tell int from float); the batch time
+ * is its latest point's time when grouped by time, else the query's stop time. Stats: `batches_queried`,
+ * `points_queried`; a failed query (InfluxDB's error, or an answer above the cluster's `max-batch-points`) is an
+ * error of the node (logged, counted) and the next run goes on. A run still waiting for InfluxDB when the next is
+ * due skips that one.
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupId, makeDimensions, type Batch, type BatchPoint, type Fields } from '../model/point.ts';
 import type { InfluxDBClientPort, InfluxQueryResponse } from '../influxdb/ports.ts';
-import { nowNs, parseRFC3339 } from '../model/time.ts';
+import { parseRFC3339 } from '../model/time.ts';
+import { CronExpression } from '../model/cron.ts';
+import { systemClock, type Clock, type ClockTimer } from '../runtime/clock.ts';
+import { cronTicker, everyTicker, type QueryTicker } from './support/query-ticker.ts';
 import { allCalls, hasCall, prop, type PipelineNode, type TickValue } from '../tickscript/pipeline.ts';
 import { SelectQuery, type Dimension } from '../influxdb/select-query.ts';
 import { registerNode } from './registry.ts';
+import { goQuote } from '../gocompat/format.ts';
 
 function dimension(v: TickValue, node: string): Dimension {
   switch (v.type) {
@@ -33,10 +38,10 @@ function dimension(v: TickValue, node: string): Dimension {
 /** What a `query()` node runs (its statement and schedule), read from its definition: the live node and recordings share it. */
 export interface QuerySpec {
   readonly query: SelectQuery;
-  readonly every: bigint;
+  /** `.every()` or `.cron()` */
+  readonly ticker: QueryTicker;
   readonly period: bigint;
   readonly offset: bigint;
-  readonly align: boolean;
   readonly byName: boolean;
   /** `.cluster(name)`, '' = the default cluster */
   readonly cluster: string;
@@ -55,39 +60,55 @@ export function querySpec(d: PipelineNode): QuerySpec {
   if (hasCall(d, 'alignGroup')) query.setAlignGroup();
   const fill = prop<string | number | bigint | undefined>(d, 'fill', undefined);
   if (fill !== undefined) query.setFill(fill);
+  // Kapacitor newQueryNode's order of checks and texts
   const every = prop(d, 'every', 0n);
-  if (prop(d, 'cron', '') !== '') throw new Error(`${d.name}: cron schedules are not supported yet by tickstream (use .every())`);
-  if (every < 0n) throw new Error(`${d.name}: 'every' duration must must non-negative`);
-  if (every === 0n) throw new Error(`${d.name}: must define one of 'every' or 'cron'`);
+  const cron = prop(d, 'cron', '');
+  if (every !== 0n && cron !== '') throw new Error(`${d.name}: must not set both 'every' and 'cron' properties`);
+  let ticker: QueryTicker;
+  if (every > 0n) ticker = everyTicker(every, hasCall(d, 'align'));
+  else if (cron !== '') {
+    try { ticker = cronTicker(CronExpression.parse(cron)); } catch (err) {
+      throw new Error(`${d.name}: invalid cron ${JSON.stringify(cron)}: ${(err as Error).message}`);
+    }
+  } else if (every < 0n) throw new Error(`${d.name}: 'every' duration must must non-negative`);
+  else throw new Error(`${d.name}: must define one of 'every' or 'cron'`);
   return {
-    query, every, period: prop(d, 'period', 0n), offset: prop(d, 'offset', 0n), align: hasCall(d, 'align'),
+    query, ticker, period: prop(d, 'period', 0n), offset: prop(d, 'offset', 0n),
     byName: hasCall(d, 'groupByMeasurement'), cluster: prop(d, 'cluster', ''),
   };
 }
 
 /**
+ * Kapacitor ExecutingTask.checkDBRPs (at batch task start, `record batch`, `/replays/batch`): every FROM source of
+ * every query must be one of the task's dbrps (an unqualified source is `"".""`, which no task lists), else
+ * `batch query is not allowed to request data from "db"."rp"`.
+ */
+export function checkQueryDbrps(specs: readonly QuerySpec[], dbrps: readonly { db: string; rp: string }[]): void {
+  const allowed = new Set(dbrps.map((d) => d.db + '\0' + d.rp));
+  for (const spec of specs) {
+    for (const src of spec.query.sources()) {
+      if (!allowed.has(src.db + '\0' + src.rp)) throw new Error(`batch query is not allowed to request data from ${goQuote(src.db)}.${goQuote(src.rp)}`);
+    }
+  }
+}
+
+/**
  * The runs a `query()` node makes over [start, stop] (Kapacitor QueryNode.Queries, used by `record batch` and
- * `/replays/batch`): from `start`, step by `every` (`.align()`: rounded to a multiple of it) while ≤ stop; each
- * run covers [t − offset − period, t − offset); runs ending after `now` are left out.
+ * `/replays/batch`): from `start`, the schedule's next time (every: + every, `.align()` rounded to a multiple of
+ * it; cron: its next firing time) while ≤ stop; each run covers [t − offset − period, t − offset); runs ending
+ * after `now` are left out.
  */
 export function queryRuns(spec: QuerySpec, start: bigint, stop: bigint, now: bigint): { start: bigint; stop: bigint }[] {
   const runs: { start: bigint; stop: bigint }[] = [];
-  let current = start;
+  let current: bigint | undefined = start;
   for (;;) {
-    current += spec.every;
-    if (spec.align) current = roundTo(current, spec.every);
-    if (current > stop) break;
+    current = spec.ticker.next(current);
+    if (current === undefined || current > stop) break;
     const qstop = current - spec.offset;
     if (qstop > now) break;
     runs.push({ start: qstop - spec.period, stop: qstop });
   }
   return runs;
-}
-
-/** Go's Time.Round for durations dividing a day: the nearest multiple of d (halves up). */
-function roundTo(t: bigint, d: bigint): bigint {
-  const r = ((t % d) + d) % d;
-  return r + r < d ? t - r : t - r + d;
 }
 
 /**
@@ -145,14 +166,14 @@ export interface BatchReplayServices {
 export class QueryNode extends Node {
   private readonly query: SelectQuery;
   private readonly client: InfluxDBClientPort | undefined;
-  private readonly every: bigint;
+  private readonly ticker: QueryTicker;
+  private readonly clock: Clock;
   private readonly period: bigint;
   private readonly offset: bigint;
-  private readonly align: boolean;
   private readonly byName: boolean;
   private readonly batchesQueried = this.counter('batches_queried');
   private readonly pointsQueried = this.counter('points_queried');
-  private runTimer: NodeJS.Timeout | undefined;
+  private runTimer: ClockTimer | undefined;
   private inFlight = false;
   private stopped = false;
   /** the statement of the latest run (tests, logs) */
@@ -163,21 +184,23 @@ export class QueryNode extends Node {
     const d = ctx.def;
     const spec = querySpec(d);
     this.query = spec.query;
-    this.every = spec.every;
+    this.ticker = spec.ticker;
+    this.clock = ctx.services.clock ?? systemClock;
     this.period = spec.period;
     this.offset = spec.offset;
-    this.align = spec.align;
     this.byName = spec.byName;
     if ((ctx.services as BatchReplayServices).batchReplay) {
       this.client = undefined; // a replay feeds this node (onBatch)
       return;
     }
+    // Kapacitor StartBatching: the queries may only read the task's dbrps (not checked for replays, as there)
+    checkQueryDbrps([spec], ctx.task.dbrps);
     const clusters = ctx.services.influxdb;
     if (!clusters) throw new Error(`${d.name}: InfluxDB not configured, cannot query InfluxDB for batch query (add an enabled [[influxdb]] section)`);
     try { this.client = clusters.client(spec.cluster); } catch (err) {
       throw new Error(`${d.name}: failed to get InfluxDB client: ${(err as Error).message}`);
     }
-    this.scheduleNext();
+    this.scheduleAt(this.ticker.first(this.clock.now()));
   }
 
   /** A replayed batch (Kapacitor's batch collector → QueryNode.runBatch): passed on to the children as it is. */
@@ -187,25 +210,25 @@ export class QueryNode extends Node {
 
   override stop(): void {
     this.stopped = true;
-    if (this.runTimer) clearTimeout(this.runTimer);
+    this.runTimer?.cancel();
     this.runTimer = undefined;
   }
 
-  /** Go's time.Ticker cadence; with align the runs fall on multiples of `every` (Kapacitor timeTicker). */
-  private scheduleNext(): void {
+  /** Runs at `at` (clock time, ns), then schedules the ticker's next run; undefined: the schedule has ended. */
+  private scheduleAt(at: bigint | undefined): void {
     if (this.stopped) return;
-    const everyMs = Number(this.every / 1_000_000n) || 1;
-    let delay = everyMs;
-    let at: bigint | undefined;
-    if (this.align) {
-      const now = nowNs();
-      at = (now / this.every + 1n) * this.every;
-      delay = Math.max(0, Number((at - now) / 1_000_000n));
+    if (at === undefined) {
+      this.log.warn('the cron schedule has no further run time (years up to 2099); no more queries');
+      return;
     }
-    this.runTimer = setTimeout(() => {
+    const wait = at - this.clock.now();
+    // whole ms, rounded up: the timer never fires before the run's time
+    const delay = wait > 0n ? Number((wait + 999_999n) / 1_000_000n) : 0;
+    this.runTimer = this.clock.setTimer(() => {
       this.runTimer = undefined;
-      this.run(at ?? nowNs());
-      this.scheduleNext();
+      if (this.stopped) return;
+      this.run(at);
+      this.scheduleAt(this.ticker.after(at, this.clock.now()));
     }, delay);
   }
 

@@ -11,6 +11,7 @@ import type { AlertService } from '../alerting/service.ts';
 import type { OutboundGuard } from '../outbound/guard.ts';
 import type { HttpPostEndpoint } from '../config/httppost.ts';
 import type { InfluxDBClusters } from '../influxdb/ports.ts';
+import type { Clock } from './clock.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -39,6 +40,8 @@ export interface RuntimeServices {
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */
   influxdb?: InfluxDBClusters;
+  /** what batch query schedules (`every`, `cron`) run on; default the system clock (runtime/clock.ts) */
+  clock?: Clock;
   /** topics, handler specs, inhibitors and persisted alert state (alerting/service.ts); alert nodes keep a private one without it */
   alerts?: AlertService;
   /** builds a handler written in a script (`.slack()`, `.tcp(addr)`, …) from its options (alerting/handlers) */

@@ -12,7 +12,7 @@ import type { TaskMaster } from '../../runtime/task-master.ts';
 import type { Task } from '../../runtime/task.ts';
 import type { Node } from '../../runtime/node.ts';
 import type { Pipeline } from '../../tickscript/pipeline.ts';
-import { querySpec, queryRuns, resultBatches, type QuerySpec } from '../../nodes/query.ts';
+import { checkQueryDbrps, querySpec, queryRuns, resultBatches, type QuerySpec } from '../../nodes/query.ts';
 
 /** The query nodes of a batch task, in the order Kapacitor numbers its batch collectors (the batch node's children). */
 export function queryNodeIds(pipeline: Pipeline): number[] {
@@ -22,14 +22,17 @@ export function queryNodeIds(pipeline: Pipeline): number[] {
 }
 
 /**
- * The batches a batch task's queries produce over [start, stop] (Kapacitor startRecordBatch): per query node, in
- * order, every run of its schedule, each answer's batches with the live node's batch time rule. Yields
- * `{ source, batch }`; a failing query (or a missing cluster) throws.
+ * The batches a batch task's queries produce over [start, stop] (Kapacitor startRecordBatch): the queries must
+ * stay inside the task's dbrps (checkQueryDbrps); then per query node, in order, every run of its schedule, each
+ * answer's batches with the live node's batch time rule. Yields `{ source, batch }`; a failing query (or a
+ * missing cluster) throws.
  */
 export async function* batchTaskBatches(
-  pipeline: Pipeline, clusters: InfluxDBClusters | undefined, start: bigint, stop: bigint, now: bigint,
+  pipeline: Pipeline, dbrps: readonly { db: string; rp: string }[], clusters: InfluxDBClusters | undefined,
+  start: bigint, stop: bigint, now: bigint,
 ): AsyncGenerator<{ source: number; batch: Batch }> {
   const specs: QuerySpec[] = queryNodeIds(pipeline).map((id) => querySpec(pipeline.nodes[id]!));
+  checkQueryDbrps(specs, dbrps);
   if (!clusters) throw new Error('InfluxDB not configured, cannot record batch query');
   for (let source = 0; source < specs.length; source++) {
     const spec = specs[source]!;

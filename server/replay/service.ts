@@ -172,7 +172,7 @@ export class ReplayService {
     this.runQueryRecording(record, (f) => new BatchRecordingWriter(f), async (writer, signal) => {
       if (task.type !== 'batch') throw new Error('wrong task type');
       const pipeline = this.evaluateTask(task);
-      for await (const { source, batch } of batchTaskBatches(pipeline, this.deps.services.influxdb, start, stop, now)) {
+      for await (const { source, batch } of batchTaskBatches(pipeline, task.dbrps, this.deps.services.influxdb, start, stop, now)) {
         signal.throwIfAborted();
         writer.write(source, batch);
         await writer.drain();
@@ -387,7 +387,7 @@ export class ReplayService {
     const pipeline = this.evaluateForReplay(task);
     return this.startReplay(id, task.id, '', req, pipeline, task.dbrps as readonly DBRP[], async (active, taskMaster, signal) => {
       const feeder = new BatchFeeder(taskMaster, task.id, pipeline, { ...this.feedOptions(active), signal, skipEmpty: false });
-      for await (const { source, batch } of batchTaskBatches(pipeline, this.deps.services.influxdb, start, stop, now)) {
+      for await (const { source, batch } of batchTaskBatches(pipeline, task.dbrps, this.deps.services.influxdb, start, stop, now)) {
         await feeder.feed(source, batch);
       }
     });

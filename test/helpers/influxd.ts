@@ -18,6 +18,7 @@ export interface InfluxdProcess {
   readonly url: string;
   readonly httpPort: number;
   readonly dir: string;
+  /** the running process (a new one after restart()) */
   readonly proc: ChildProcess;
   /** stdout + stderr so far (for failure messages) */
   log(): string;
@@ -27,6 +28,11 @@ export interface InfluxdProcess {
   write(db: string, lines: string, precision?: string, rp?: string): Promise<void>;
   /** SIGTERM (SIGKILL after 10 s), then removes the temporary directory */
   stop(): Promise<void>;
+  /**
+   * Stops influxd (SIGTERM) and starts it again on the same ports with the same data (databases, subscriptions);
+   * `whileDown` runs in between. Resolves once /ping answers again.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 export interface InfluxSeries {
@@ -59,7 +65,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function configText(dir: string, httpPort: number, rpcPort: number): string {
+function configText(dir: string, httpPort: number, rpcPort: number, auth: boolean): string {
   return [
     'reporting-disabled = true',
     // the RPC (backup/restore) port: bound explicitly so parallel test runs do not clash on 8088
@@ -73,6 +79,7 @@ function configText(dir: string, httpPort: number, rpcPort: number): string {
     '[http]',
     `  bind-address = "127.0.0.1:${httpPort}"`,
     '  log-enabled = false',
+    `  auth-enabled = ${auth}`,
     '[monitor]',
     // no _internal database: it would get subscriptions and self-statistics writes of its own
     '  store-enabled = false',
@@ -89,6 +96,11 @@ export interface StartInfluxdOptions {
   readonly pathEnv?: string;
   /** a fixed HTTP port (a test that points tickstream at InfluxDB before InfluxDB runs); default: a free one */
   readonly httpPort?: number;
+  /**
+   * `[http] auth-enabled = true` with this admin user (created through the first query, which InfluxDB allows
+   * while no user exists); the helper's own query()/write() then authenticate as it.
+   */
+  readonly admin?: { readonly username: string; readonly password: string };
 }
 
 export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<InfluxdProcess> {
@@ -97,7 +109,7 @@ export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<Infl
   let lastErr: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(bin, opts.httpPort);
+      return await startOnce(bin, opts.httpPort, opts.admin);
     } catch (err) {
       lastErr = err as Error; // most likely a port taken between freePort() and influxd's bind: try new ports
     }
@@ -105,57 +117,68 @@ export async function startInfluxd(opts: StartInfluxdOptions = {}): Promise<Infl
   throw lastErr!;
 }
 
-async function startOnce(bin: string, fixedPort?: number): Promise<InfluxdProcess> {
+async function startOnce(bin: string, fixedPort: number | undefined, admin: StartInfluxdOptions['admin']): Promise<InfluxdProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-influxd-'));
   const httpPort = fixedPort ?? await freePort();
   const rpcPort = await freePort();
   const conf = join(dir, 'influxdb.conf');
-  writeFileSync(conf, configText(dir, httpPort, rpcPort));
-  const proc = spawn(bin, ['-config', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INFLUXDB_CONFIG_PATH: conf } });
+  writeFileSync(conf, configText(dir, httpPort, rpcPort, admin !== undefined));
   let output = '';
   const collect = (d: Buffer): void => { output += d.toString(); if (output.length > 200_000) output = output.slice(-100_000); };
-  proc.stdout!.on('data', collect);
-  proc.stderr!.on('data', collect);
+  const spawnInfluxd = (): ChildProcess => {
+    const p = spawn(bin, ['-config', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INFLUXDB_CONFIG_PATH: conf } });
+    p.stdout!.on('data', collect);
+    p.stderr!.on('data', collect);
+    return p;
+  };
+  let proc = spawnInfluxd();
   const url = `http://127.0.0.1:${httpPort}`;
 
+  const kill = async (p: ChildProcess): Promise<void> => {
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    const k = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(k);
+  };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        const gone = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await gone;
-        clearTimeout(kill);
-      }
+      await kill(proc);
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
   };
 
   // ready when /ping answers 204 (influxd opens the meta store and shards first: seconds on a loaded machine)
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) {
-      await stop();
-      throw new Error(`influxd exited before it was ready:\n${output}`);
+  const ready = async (): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        await stop();
+        throw new Error(`influxd exited before it was ready:\n${output}`);
+      }
+      try {
+        const res = await fetch(`${url}/ping`);
+        await res.arrayBuffer();
+        if (res.status === 204) return;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`influxd did not answer /ping on ${url} within 30 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    try {
-      const res = await fetch(`${url}/ping`);
-      await res.arrayBuffer();
-      if (res.status === 204) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`influxd did not answer /ping on ${url} within 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  await ready();
 
+  const authHeader: Record<string, string> = admin
+    ? { Authorization: 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64') } : {};
   const query = async (q: string, db?: string): Promise<InfluxQueryResponse> => {
     const params = new URLSearchParams({ q });
     if (db !== undefined) params.set('db', db);
-    const res = await fetch(`${url}/query`, { method: 'POST', body: params });
+    const res = await fetch(`${url}/query`, { method: 'POST', body: params, headers: authHeader });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`influxd query ${JSON.stringify(q)}: HTTP ${res.status}: ${body}`);
     return JSON.parse(body) as InfluxQueryResponse;
@@ -163,9 +186,27 @@ async function startOnce(bin: string, fixedPort?: number): Promise<InfluxdProces
   const write = async (db: string, lines: string, precision = 'n', rp?: string): Promise<void> => {
     const params = new URLSearchParams({ db, precision });
     if (rp !== undefined) params.set('rp', rp);
-    const res = await fetch(`${url}/write?${params}`, { method: 'POST', body: lines });
+    const res = await fetch(`${url}/write?${params}`, { method: 'POST', body: lines, headers: authHeader });
     const body = await res.text();
     if (res.status !== 204) throw new Error(`influxd write to ${db}: HTTP ${res.status}: ${body}`);
   };
-  return { url, httpPort, dir, proc, log: () => output, query, write, stop };
+  if (admin) {
+    // no user exists yet: InfluxDB lets this one statement through without credentials
+    const res = await fetch(`${url}/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ q: `CREATE USER "${admin.username}" WITH PASSWORD '${admin.password.replace(/'/g, "\\'")}' WITH ALL PRIVILEGES` }),
+    });
+    const body = await res.text();
+    if (res.status !== 200) { await stop(); throw new Error(`influxd: creating the admin user failed: HTTP ${res.status}: ${body}`); }
+  }
+  const restart = async (whileDown?: () => Promise<void>): Promise<void> => {
+    await kill(proc);
+    if (whileDown) await whileDown();
+    proc = spawnInfluxd();
+    await ready();
+  };
+  return {
+    url, httpPort, dir, log: () => output, query, write, stop, restart,
+    get proc() { return proc; },
+  };
 }

@@ -82,3 +82,49 @@ test('several URLs are used round-robin, one per request (Kapacitor HTTPClient.u
   assert.equal(a.seen.length, 2);
   assert.equal(b.seen.length, 2);
 });
+
+test('chunked query answers: partial series joined across chunks; past maxPoints the answer is abandoned (never read whole)', async (t) => {
+  const row = (i: number) => [`2024-01-01T00:00:${String(i).padStart(2, '0')}Z`, i];
+  // the answer InfluxDB gives with chunk_size=2: series cpu,host=a split over two chunks, then host=b
+  const chunks = [
+    { results: [{ statement_id: 0, series: [{ name: 'cpu', tags: { host: 'a' }, columns: ['time', 'v'], values: [row(0), row(1)], partial: true }], partial: true }] },
+    { results: [{ statement_id: 0, series: [{ name: 'cpu', tags: { host: 'a' }, columns: ['time', 'v'], values: [row(2)] }], partial: true }] },
+    { results: [{ statement_id: 0, series: [{ name: 'cpu', tags: { host: 'b' }, columns: ['time', 'v'], values: [row(3)] }] }] },
+  ];
+  let bodies: string[] = [];
+  let endless = false;
+  const srv = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c: Buffer) => { b += c.toString(); });
+    req.on('end', () => {
+      bodies.push(b);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (!endless) { res.end(chunks.map((c) => JSON.stringify(c) + '\n').join('')); return; }
+      // an answer that never ends: only the client's limit stops it
+      const timer = setInterval(() => res.write(JSON.stringify(chunks[0]) + '\n'), 1);
+      res.on('close', () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => { srv.closeAllConnections(); srv.close(); });
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  const c = new InfluxDBClient({ urls: [url], maxPoints: 4, maxPointsName: 'max-batch-points of [[influxdb]] "local"' });
+  t.after(() => c.close());
+
+  const r = await c.query('SELECT v FROM cpu GROUP BY host', 'db');
+  assert.deepEqual(r, { results: [{ statement_id: 0, series: [
+    { name: 'cpu', tags: { host: 'a' }, columns: ['time', 'v'], values: [row(0), row(1), row(2)] },
+    { name: 'cpu', tags: { host: 'b' }, columns: ['time', 'v'], values: [row(3)] },
+  ] }] });
+  assert.equal(new URLSearchParams(bodies[0]).get('chunked'), 'true');
+  assert.equal(new URLSearchParams(bodies[0]).get('chunk_size'), '10000');
+
+  endless = true;
+  bodies = [];
+  await assert.rejects(c.query('SELECT v FROM cpu', 'db'), (err: InfluxDBError) => {
+    // 2 rows per chunk: the third chunk brings the count to 6 > 4
+    assert.equal(err.message, `POST ${url}/query: query answer has more than 4 points (max-batch-points of [[influxdb]] "local"); query a shorter period or fewer series, or raise the limit`);
+    assert.equal(err.retryable, false);
+    return true;
+  });
+});

@@ -45,3 +45,15 @@ test('rejects what is not one SELECT statement, naming the problem', () => {
   const q = new SelectQuery('SELECT v FROM m');
   assert.throws(() => q.setDimensions([{ kind: 'time', every: S, offset: 0n }, { kind: 'time', every: S, offset: 0n }]), /more than one time dimension/);
 });
+
+test('sources(): the db/rp of each FROM source (Kapacitor Query.DBRPs), for the task dbrps check', () => {
+  const src = (q: string) => new SelectQuery(q).sources();
+  assert.deepEqual(src('SELECT v FROM "telegraf"."autogen"."cpu"'), [{ db: 'telegraf', rp: 'autogen' }]);
+  assert.deepEqual(src('SELECT v FROM telegraf.autogen.cpu WHERE host = \'a.b\''), [{ db: 'telegraf', rp: 'autogen' }]);
+  // a quoted name may hold dots; `db..m` leaves the rp empty; `rp.m` has no db; a bare measurement neither
+  assert.deepEqual(src('SELECT v FROM "te.le"."auto gen"."c.pu", db..m, weekly.m, m'),
+    [{ db: 'te.le', rp: 'auto gen' }, { db: 'db', rp: '' }, { db: '', rp: 'weekly' }, { db: '', rp: '' }]);
+  // a regex measurement, and FROM inside a quoted field name is not the clause
+  assert.deepEqual(src('SELECT "from x" FROM "d"."r"./cpu.*/'), [{ db: 'd', rp: 'r' }]);
+  assert.throws(() => src('SELECT mean(v) FROM (SELECT v FROM "d"."r"."m")'), /unknown query source \*influxql\.SubQuery/);
+});
