@@ -6,6 +6,7 @@
  * `no-verify` skips certificate checks, and credentials are only sent over TLS unless the server is on localhost
  * (Go's smtp.PlainAuth rule).
  */
+import { isIP } from 'node:net';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../../config/alert-sections.ts';
 import { AlertTemplate, GoStruct, type TemplateValue } from '../template.ts';
@@ -32,7 +33,7 @@ class Mailer {
       host: this.c.host, port: this.c.port, secure: this.c.port === 465, pool: true, maxConnections: 1,
       auth: this.c.username !== '' ? { user: this.c.username, pass: this.c.password } : undefined,
       requireTLS: this.c.username !== '' && !LOCALHOST.has(this.c.host),
-      tls: { rejectUnauthorized: !this.c.noVerify, servername: this.c.host },
+      tls: { rejectUnauthorized: !this.c.noVerify, ...(isIP(this.c.host) === 0 ? { servername: this.c.host } : {}) },
       connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
     });
     try {
