@@ -23,7 +23,7 @@ function tlv(tag: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
 }
 
-/** two's complement, shortest form */
+/** two's complement, shortest form; for the unsigned types (TimeTicks, Counter64) the leading 0 it adds keeps them positive */
 function signed(v: bigint): Buffer {
   const bytes: number[] = [];
   for (;;) {
@@ -33,11 +33,6 @@ function signed(v: bigint): Buffer {
     if ((rest === 0n && !sign) || (rest === -1n && sign)) return Buffer.from(bytes);
     v = rest;
   }
-}
-
-/** non-negative integer types (TimeTicks, Counter64): a leading 0 keeps the value positive */
-function unsigned(v: bigint): Buffer {
-  return signed(v);
 }
 
 /** Parses dotted OID text (an optional leading dot), as snmpgo.NewOid accepts it; throws on a bad one. */
@@ -66,8 +61,8 @@ function value(v: SnmpValue): Buffer {
     case 'octets': return tlv(0x04, v.value);
     case 'null': return Buffer.from([0x05, 0x00]);
     case 'oid': return oid(v.value);
-    case 'timeticks': return tlv(0x43, unsigned(BigInt(v.value)));
-    case 'counter64': return tlv(0x46, unsigned(v.value));
+    case 'timeticks': return tlv(0x43, signed(BigInt(v.value)));
+    case 'counter64': return tlv(0x46, signed(v.value));
   }
 }
 
