@@ -15,7 +15,7 @@ export const MOSQUITTO_INSTALL_HINT = 'install the MQTT broker: apt-get update &
 
 export interface MosquittoProcess {
   readonly port: number;
-  /** `tcp://127.0.0.1:<port>` (Kapacitor's [[mqtt]] url form) */
+  /** `tcp://127.0.0.1:<port>` or `ssl://…` (Kapacitor's [[mqtt]] url forms) */
   readonly url: string;
   log(): string;
   stop(): Promise<void>;
@@ -28,13 +28,19 @@ export function mosquittoPath(): string | undefined {
   return r.status === 0 && p !== '' ? p : undefined;
 }
 
-export async function startMosquitto(): Promise<MosquittoProcess> {
+export interface MosquittoOptions {
+  /** a TLS listener (url `ssl://127.0.0.1:<port>`) that requires a client certificate signed by `ca` */
+  readonly tls?: { ca: string; cert: string; key: string };
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<MosquittoProcess> {
   const bin = mosquittoPath();
   if (!bin) throw new Error(`mosquitto not found; ${MOSQUITTO_INSTALL_HINT}`);
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-mosquitto-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'));
+  const tls = opts.tls ? [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`, 'require_certificate true'] : [];
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, ...tls, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'));
   const proc = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => { out += d; });
@@ -62,5 +68,5 @@ export async function startMosquitto(): Promise<MosquittoProcess> {
     await stop();
     throw err;
   }
-  return { port, url: `tcp://127.0.0.1:${port}`, log: () => out, stop };
+  return { port, url: `${opts.tls ? 'ssl' : 'tcp'}://127.0.0.1:${port}`, log: () => out, stop };
 }
