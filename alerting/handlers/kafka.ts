@@ -46,6 +46,7 @@ class ClusterWriter {
   private timer: NodeJS.Timeout | undefined;
   private pending = 0;
   private closed = false;
+  private readonly inflight = new Set<Promise<void>>();
   private readonly batchSize: number;
   private readonly batchTimeoutMs: number;
   private readonly timeoutMs: number;
@@ -88,13 +89,15 @@ class ClusterWriter {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    void this.send(batch).then(
+    const sent = this.send(batch).then(
       () => { this.pending -= batch.length; },
       (err: Error) => {
         this.pending -= batch.length;
         for (const p of batch) p.failed(err);
       },
     );
+    this.inflight.add(sent);
+    void sent.finally(() => this.inflight.delete(sent));
   }
 
   private async send(batch: Pending[]): Promise<void> {
@@ -113,9 +116,13 @@ class ClusterWriter {
     });
   }
 
+  /** Sends what is queued, waits for the batches in flight (at most `timeout`), then disconnects. */
   async close(): Promise<void> {
     this.flush();
     this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => { timer = setTimeout(r, this.timeoutMs); })]);
+    clearTimeout(timer);
     await this.producer.disconnect().catch(() => {});
   }
 }

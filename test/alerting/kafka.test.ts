@@ -1,10 +1,12 @@
 // The kafka handler (`.kafka()`, `kind: kafka`) through kafkajs against the fake broker in fixtures/kafka-broker,
 // which decodes the Produce requests a real broker receives (RecordBatch v2, CRC-32C checked): topic, partition
 // chosen from the event id (crc32 by default, murmur2 / fnv-1a when asked), key = event id, value = alert data JSON
-// or the template, no headers; batching by batch-size; a refused batch counted as failed per handler.
+// or the template, no headers; batching by batch-size; a refused batch counted as failed per handler; TLS with a
+// client certificate and SASL/PLAIN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { createHandler, handlerDeps } from '../../alerting/handlers/index.ts';
 import { choosePartition } from '../../alerting/handlers/kafka-partition.ts';
 import { silentLogger } from '../../server/logger.ts';
@@ -12,6 +14,7 @@ import { testConfig } from '../server/helpers.ts';
 import { ALERT_DATA, alertEvent, FAST } from '../helpers/alert-event.ts';
 import { FakeKafkaBroker } from '../../fixtures/kafka-broker/broker.ts';
 import { until } from '../helpers/until.ts';
+import { makeTestCerts } from '../helpers/test-certs.ts';
 
 async function broker(t: { after(fn: () => unknown): void }, topics: Record<string, number>): Promise<FakeKafkaBroker> {
   const b = new FakeKafkaBroker(topics);
@@ -81,4 +84,32 @@ test('kafka: a batch the broker refuses is counted as failed for the handler; ba
   assert.throws(() => testConfig({ KAPACITOR_KAFKA_0_ENABLED: 'true' }), /kafka\.brokers.*no brokers specified/);
   assert.throws(() => testConfig({ KAPACITOR_KAFKA_0_ENABLED: 'true', KAPACITOR_KAFKA_0_BROKERS: 'h:1', KAPACITOR_KAFKA_0_SASL_MECHANISM: 'X' }), /kafka\.sasl-mechanism.*invalid sasl-mechanism/);
   assert.throws(() => testConfig({ KAPACITOR_KAFKA_0_ENABLED: 'true', KAPACITOR_KAFKA_0_BROKERS: 'h:1', KAPACITOR_KAFKA_0_USE_SSL: 'true', KAPACITOR_KAFKA_0_SSL_CA: '/nope' }), /kafka\.ssl-ca.*cannot read/);
+});
+
+test('kafka: use-ssl with ssl-ca and a client certificate, and SASL/PLAIN from sasl-username/sasl-password', async (t) => {
+  const certs = makeTestCerts();
+  t.after(() => certs.remove());
+  const b = new FakeKafkaBroker({ alerts: 1 }, {
+    tls: { cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey), ca: readFileSync(certs.ca) },
+    sasl: { username: 'kapacitor', password: 'pw' },
+  });
+  await b.start();
+  t.after(() => b.stop());
+  const cfg = (more: Record<string, string>) => testConfig(env(b, {
+    KAPACITOR_KAFKA_0_USE_SSL: 'true', KAPACITOR_KAFKA_0_SSL_CA: certs.ca, KAPACITOR_KAFKA_0_SSL_CERT: certs.clientCert,
+    KAPACITOR_KAFKA_0_SSL_KEY: certs.clientKey, KAPACITOR_KAFKA_0_SASL_USERNAME: 'kapacitor', ...more,
+  }));
+  const h = createHandler('kafka', { cluster: 'local', topic: 'alerts' }, handlerDeps(cfg({ KAPACITOR_KAFKA_0_SASL_PASSWORD: 'pw' })), silentLogger(), FAST);
+  t.after(() => h.close());
+  h.handle(alertEvent());
+  await until('the record over TLS + SASL', () => b.records.length === 1, 10_000);
+  assert.deepEqual(b.authenticated.slice(0, 1), ['kapacitor']);
+  assert.ok(b.clientCertificates.includes('kapacitor'), 'the client certificate was presented');
+  assert.equal(b.records[0]!.value, ALERT_DATA);
+  // a wrong password: the batch fails and is counted for the handler
+  const bad = createHandler('kafka', { cluster: 'local', topic: 'alerts' }, handlerDeps(cfg({ KAPACITOR_KAFKA_0_SASL_PASSWORD: 'nope' })), silentLogger(), FAST);
+  t.after(() => bad.close());
+  bad.handle(alertEvent());
+  await until('the authentication failure to be counted', () => bad.stats.failed === 1, 10_000);
+  assert.equal(b.records.length, 1);
 });
