@@ -21,6 +21,8 @@ const EVENT_DATA_FIELDS: ReadonlySet<string> = new Set(['Name', 'TaskName', 'Cat
 class Mailer {
   private transport: Transporter | undefined;
   private idle: NodeJS.Timeout | undefined;
+  /** mails being sent (handlers share the mailer): the idle timer runs only when none is */
+  private active = 0;
   private readonly idleMs: number;
 
   constructor(private readonly c: SmtpConfig) {
@@ -36,11 +38,14 @@ class Mailer {
       tls: { rejectUnauthorized: !this.c.noVerify, ...(isIP(this.c.host) === 0 ? { servername: this.c.host } : {}) },
       connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
     });
+    this.active++;
     try {
       await this.transport.sendMail({ from: this.c.from, to, subject, html });
     } finally {
-      this.idle = setTimeout(() => this.close(), this.idleMs);
-      this.idle.unref();
+      if (--this.active === 0) {
+        this.idle = setTimeout(() => this.close(), this.idleMs);
+        this.idle.unref();
+      }
     }
   }
 

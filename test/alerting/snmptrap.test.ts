@@ -6,9 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import snmp from 'net-snmp';
-import { createHandler, handlerDeps } from '../../alerting/handlers/index.ts';
+import { createHandler, handlerDeps, topicHandlerFactory } from '../../alerting/handlers/index.ts';
+import { AlertService } from '../../alerting/service.ts';
+import { alertsRoutes } from '../../server/api/alerts-routes.ts';
 import { silentLogger } from '../../server/logger.ts';
-import { testConfig } from '../server/helpers.ts';
+import { testApp, testConfig } from '../server/helpers.ts';
 import { alertEvent, FAST } from '../helpers/alert-event.ts';
 import { until } from '../helpers/until.ts';
 
@@ -85,4 +87,22 @@ test('snmptrap: a value that is not a number fails the event (counted); bad OIDs
   assert.throws(() => createHandler('snmptrap', { 'trap-oid': '1.1' }, handlerDeps(testConfig()), silentLogger(), FAST), /snmptrap: service is not enabled/);
   assert.throws(() => testConfig({ KAPACITOR_SNMPTRAP_ENABLED: 'true', KAPACITOR_SNMPTRAP_ADDR: 'nohost' }), /snmptrap\.addr.*invalid addr "nohost": want host:port/);
   assert.throws(() => testConfig({ KAPACITOR_SNMPTRAP_RETRIES: '-1' }), /snmptrap\.retries.*must be >= 0/);
+});
+
+test('snmptrap as a topic handler spec through the alert API: `kind: snmptrap` with trap-oid and data-list', async (t) => {
+  const rx = await receiver(t);
+  const config = testConfig({ KAPACITOR_SNMPTRAP_ENABLED: 'true', KAPACITOR_SNMPTRAP_ADDR: `127.0.0.1:${rx.port}` });
+  const alerts = new AlertService({ logger: silentLogger(), factory: topicHandlerFactory({ config, logger: silentLogger(), delivery: FAST }) });
+  alerts.open();
+  const { app } = testApp({ plugins: [async (a) => { await a.register(alertsRoutes, { base: '/kapacitor/v1', alerts }); }] });
+  t.after(async () => { await app.close(); alerts.close(); });
+  const post = (body: unknown) => app.inject({ method: 'POST', url: '/kapacitor/v1/alerts/topics/ops/handlers', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const ok = await post({ id: 'trap', kind: 'snmptrap', options: { 'trap-oid': '1.3.6.1.4.1.99', 'data-list': [{ oid: '1.3.6.1.4.1.99.1', type: 's', value: '{{ .ID }}' }] } });
+  assert.equal(ok.statusCode, 200, ok.body);
+  const bad = await post({ id: 'bad', kind: 'snmptrap', options: { 'trap-oid': '1.1', 'data-list': [{ oid: '1.1.1', type: 'x', value: '' }] } });
+  assert.deepEqual([bad.statusCode, JSON.parse(bad.body).error], [400, "failed to create handler: Snmptrap Datatype 'Hexadecimal string' not supported"]);
+  alerts.collect(alertEvent());
+  await until('the trap', () => rx.traps.length === 1, 5000);
+  assert.deepEqual(rx.traps[0]!.varbinds.slice(1).map((v) => [v.oid, Buffer.isBuffer(v.value) ? (v.value as Buffer).toString() : v.value]),
+    [['1.3.6.1.6.3.1.1.4.1.0', '1.3.6.1.4.1.99'], ['1.3.6.1.4.1.99.1', 'cpu:host=a']]);
 });
