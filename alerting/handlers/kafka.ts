@@ -9,7 +9,7 @@
  * and OAUTHBEARER with a static sasl-access-token.
  */
 import type { Logger } from 'pino';
-import { Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
+import type { Producer, SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../../config/alert-sections.ts';
 import { clientTls, isClientTlsError } from '../../config/client-tls.ts';
 import type { DeliveryStats } from '../delivery.ts';
@@ -40,8 +40,8 @@ function sasl(c: KafkaConfig): SASLOptions | undefined {
 
 /** One producer per [[kafka]] cluster: batches records of all its handlers. */
 class ClusterWriter {
-  private readonly producer: Producer;
-  private connecting: Promise<void> | undefined;
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
   private batch: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pending = 0;
@@ -51,10 +51,16 @@ class ClusterWriter {
   private readonly batchTimeoutMs: number;
   private readonly timeoutMs: number;
 
-  constructor(c: KafkaConfig) {
+  constructor(private readonly c: KafkaConfig) {
     this.batchSize = c.batchSize > 0 ? c.batchSize : 100;
     this.batchTimeoutMs = ms(c.batchTimeout, 1000);
     this.timeoutMs = ms(c.timeout, 10_000);
+  }
+
+  /** The producer, created and connected on first use (kafkajs is loaded then: the server starts without it). */
+  private async connect(): Promise<Producer> {
+    const c = this.c;
+    const { Kafka, logLevel } = await import('kafkajs');
     let ssl: boolean | object = false;
     if (c.useSsl) {
       const t = clientTls(c);
@@ -65,12 +71,22 @@ class ClusterWriter {
       clientId: c.id, brokers: c.brokers, ssl, sasl: sasl(c), connectionTimeout: this.timeoutMs, requestTimeout: this.timeoutMs,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: this.timeoutMs }, logLevel: logLevel.NOTHING,
     });
-    this.producer = kafka.producer({
+    const producer = kafka.producer({
       allowAutoTopicCreation: true,
       // each record carries its handler's algorithm (handlers of one cluster may differ)
       createPartitioner: () => ({ partitionMetadata, message }) =>
         choosePartition((message as { partitionBy?: PartitionAlgorithm }).partitionBy ?? 'crc32', message.key as Buffer, partitionMetadata.length),
     });
+    this.producer = producer;
+    try {
+      await producer.connect();
+    } catch (err) {
+      // the next batch starts over with a new producer
+      this.producer = undefined;
+      await producer.disconnect().catch(() => {});
+      throw err;
+    }
+    return producer;
   }
 
   /** Queues one record; throws when too many are waiting (the broker is down or slow). */
@@ -101,14 +117,14 @@ class ClusterWriter {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    this.connecting ??= this.producer.connect().catch((err: Error) => { this.connecting = undefined; throw err; });
-    await this.connecting;
+    this.connecting ??= this.connect().catch((err: Error) => { this.connecting = undefined; throw err; });
+    const producer = await this.connecting;
     const byTopic = new Map<string, Pending[]>();
     for (const p of batch) {
       const list = byTopic.get(p.topic);
       if (list) list.push(p); else byTopic.set(p.topic, [p]);
     }
-    await this.producer.sendBatch({
+    await producer.sendBatch({
       acks: 1, timeout: this.timeoutMs,
       topicMessages: [...byTopic].map(([topic, ps]) => ({
         topic, messages: ps.map((p) => ({ key: p.key, value: p.value, partitionBy: p.partitionBy })),
@@ -123,7 +139,7 @@ class ClusterWriter {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => { timer = setTimeout(r, this.timeoutMs); })]);
     clearTimeout(timer);
-    await this.producer.disconnect().catch(() => {});
+    await this.producer?.disconnect().catch(() => {});
   }
 }
 

@@ -6,7 +6,7 @@
  * clean session; client id = `client-id`, else the broker's `name`. URLs: tcp://, ssl:// (TLS from ssl-ca,
  * ssl-cert, ssl-key, insecure-skip-verify), ws://, wss://.
  */
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { MqttConfig } from '../../config/alert-sections.ts';
 import { clientTls, isClientTlsError } from '../../config/client-tls.ts';
 import { AlertTemplate } from '../template.ts';
@@ -18,25 +18,34 @@ import type { HandlerKind } from './types.ts';
 const TIMEOUT_MS = 10_000;
 
 class Broker {
-  readonly client: mqtt.MqttClient;
+  private clientP: Promise<MqttClient> | undefined;
+  private client!: MqttClient;
 
-  constructor(c: MqttConfig) {
+  constructor(private readonly c: MqttConfig) {}
+
+  /** The client, created on first use (mqtt.js is loaded then: the server starts without it). */
+  private async connect(): Promise<MqttClient> {
+    const c = this.c;
+    const { default: mqtt } = await import('mqtt');
     const u = new URL(c.url);
     // paho's schemes → mqtt.js protocols
     const protocol = u.protocol === 'tcp:' ? 'mqtt' : u.protocol === 'ssl:' || u.protocol === 'tls:' ? 'mqtts' : u.protocol.slice(0, -1);
     const tls = clientTls(c);
     if (isClientTlsError(tls)) throw new Error(`mqtt ${c.name}: ${tls.key}: ${tls.message}`);
-    this.client = mqtt.connect(`${protocol}://${u.host}${u.pathname === '/' ? '' : u.pathname}`, {
+    const client = mqtt.connect(`${protocol}://${u.host}${u.pathname === '/' ? '' : u.pathname}`, {
       clientId: c.clientId !== '' ? c.clientId : c.name, clean: true, protocolVersion: 4,
       username: c.username !== '' ? c.username : undefined, password: c.password !== '' ? c.password : undefined,
       connectTimeout: TIMEOUT_MS, reconnectPeriod: 1000, queueQoSZero: false,
       ...(protocol === 'mqtts' || protocol === 'wss' ? tls : {}),
     });
     // errors surface through publish; without a listener an 'error' event would be thrown
-    this.client.on('error', () => {});
+    client.on('error', () => {});
+    return client;
   }
 
   async publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: boolean): Promise<void> {
+    this.clientP ??= this.connect();
+    this.client = await this.clientP;
     if (!this.client.connected) await this.connected();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -67,8 +76,8 @@ class Broker {
     });
   }
 
-  close(): Promise<void> {
-    return this.client.endAsync(false).then(() => {});
+  async close(): Promise<void> {
+    if (this.clientP) await (await this.clientP).endAsync(false);
   }
 }
 

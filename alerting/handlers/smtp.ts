@@ -7,7 +7,7 @@
  * (Go's smtp.PlainAuth rule).
  */
 import { isIP } from 'node:net';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../../config/alert-sections.ts';
 import { AlertTemplate, GoStruct, type TemplateValue } from '../template.ts';
 import type { AlertEvent } from '../event.ts';
@@ -31,6 +31,8 @@ class Mailer {
 
   async send(to: string[], subject: string, html: string): Promise<void> {
     clearTimeout(this.idle);
+    // loaded on first use: the server starts without it when no mail is sent
+    const { createTransport } = await import('nodemailer');
     this.transport ??= createTransport({
       host: this.c.host, port: this.c.port, secure: this.c.port === 465, pool: true, maxConnections: 1,
       auth: this.c.username !== '' ? { user: this.c.username, pass: this.c.password } : undefined,
