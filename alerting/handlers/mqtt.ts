@@ -65,14 +65,18 @@ class Broker {
         clearTimeout(timer);
         this.client.off('connect', onConnect);
         this.client.off('error', onError);
+        this.client.off('close', onClose);
         if (err) reject(err); else resolve();
       };
       const onConnect = (): void => done();
       // refused connections and refused CONNACKs fail now; the client keeps reconnecting in the background
       const onError = (err: Error): void => done(new Error(`not connected to MQTT broker: ${err.message}`));
+      // a TLS handshake the broker refuses (no client certificate) only closes the connection
+      const onClose = (): void => done(new Error('not connected to MQTT broker: connection closed'));
       const timer = setTimeout(() => done(new Error(`not connected to MQTT broker after ${TIMEOUT_MS}ms`)), TIMEOUT_MS);
       this.client.on('connect', onConnect);
       this.client.on('error', onError);
+      this.client.on('close', onClose);
     });
   }
 
