@@ -5,7 +5,7 @@
  */
 import { parseDuration } from '../gocompat/duration.ts';
 
-export type OptionType = 'string' | 'int' | 'float' | 'bool' | 'strings' | 'duration' | 'string-map' | 'map' | 'links';
+export type OptionType = 'string' | 'int' | 'float' | 'bool' | 'strings' | 'duration' | 'string-map' | 'map' | 'links' | 'objects';
 
 export type OptionSchema = Readonly<Record<string, OptionType>>;
 
@@ -49,6 +49,10 @@ export function decodeOptions(goType: string, options: Readonly<Record<string, u
         break;
       case 'map':
         if (typeof v !== 'object' || Array.isArray(v)) bad();
+        out[name] = v;
+        break;
+      case 'objects': // a list of tables whose keys the kind checks (snmptrap data-list)
+        if (!Array.isArray(v) || !v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) bad();
         out[name] = v;
         break;
       case 'links': // pagerduty2 [{href, text}]

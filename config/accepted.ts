@@ -2,16 +2,16 @@
  * Sections of Kapacitor 1.8's kapacitor.conf (server/config.go) that tickstream accepts without implementing them,
  * so a user's packaged configuration loads unchanged. Their keys are not checked (tickstream would have nothing to
  * check them against); loadConfig reports each one present through `notice`, once:
- * `section [smtp] is accepted but not used by tickstream`. A TICKscript that needs one of these services (an alert
- * `.email()`) still fails when its task starts, so nothing silently does less than the script asks.
+ * `section [hipchat] is accepted but not used by tickstream`. A TICKscript that needs one of these services (an alert
+ * `.hipChat()`) still fails when its task starts, so nothing silently does less than the script asks.
  * Anything else outside schema.ts stays an unknown-key startup error.
  */
 export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   // core services tickstream does not have (tasks persist in the SQLite store)
   'task', 'reporting', 'deadman', 'fluxtask',
   // alert handlers
-  'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
-  'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',
+  'alerta', 'bigpanda', 'hipchat', 'opsgenie', 'pagerduty',
+  'servicenow', 'talk', 'zenoss',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'triton',

@@ -1,10 +1,12 @@
 /**
  * Config sections of the alert handlers tickstream implements (Kapacitor's services/<name>/config.go, same TOML
- * keys, defaults and KAPACITOR_<SECTION>_<KEY> variables). `global = true` (every alert uses the handler) and
- * client TLS settings are not implemented: they refuse to start rather than being silently ignored.
+ * keys, defaults and KAPACITOR_<SECTION>_<KEY> variables). `global = true` (every alert uses the handler) is not
+ * implemented: it refuses to start rather than being silently ignored. Client TLS keys (ssl-ca, ssl-cert, ssl-key,
+ * insecure-skip-verify) are read at startup (config/client-tls.ts) and used by the handler's connection.
  */
 import type { KeySpec, KeyType, SectionSpec } from './spec.ts';
 import { keyError, type KeyOrigin } from './errors.ts';
+import { clientTls, isClientTlsError, type ClientTlsKeys } from './client-tls.ts';
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown): KeySpec => ({ toml, prop, type, def });
 
@@ -29,6 +31,23 @@ export interface PushoverConfig { enabled: boolean; token: string; userKey: stri
 
 export interface SensuConfig { enabled: boolean; addr: string; source: string; handlers: string[] }
 
+/** [smtp] (services/smtp/config.go); idleTimeout in ns */
+export interface SmtpConfig {
+  enabled: boolean; host: string; port: number; username: string; password: string; noVerify: boolean; global: boolean;
+  stateChangesOnly: boolean; from: string; to: string[]; toTemplates: string[]; idleTimeout: bigint;
+}
+/** [[mqtt]] (services/mqtt/config.go) */
+export interface MqttConfig extends ClientTlsKeys {
+  enabled: boolean; name: string; default: boolean; url: string; clientId: string; username: string; password: string;
+}
+/** [[kafka]] (services/kafka/config.go, sasl.go); durations in ns, 0 = Kapacitor's conditional default */
+export interface KafkaConfig extends ClientTlsKeys {
+  enabled: boolean; id: string; brokers: string[]; timeout: bigint; batchSize: number; batchTimeout: bigint; useSsl: boolean;
+  saslUsername: string; saslPassword: string; saslMechanism: string; saslAccessToken: string;
+}
+/** [snmptrap] (services/snmptrap/config.go) */
+export interface SnmpTrapConfig { enabled: boolean; addr: string; community: string; retries: number }
+
 export interface AlertHandlerConfigs {
   slack: SlackConfig[];
   teams: TeamsConfig;
@@ -39,6 +58,10 @@ export interface AlertHandlerConfigs {
   opsgenie2: OpsGenie2Config;
   pushover: PushoverConfig;
   sensu: SensuConfig;
+  smtp: SmtpConfig;
+  mqtt: MqttConfig[];
+  kafka: KafkaConfig[];
+  snmptrap: SnmpTrapConfig;
 }
 
 const tls = [k('ssl-ca', 'sslCa', 'string', ''), k('ssl-cert', 'sslCert', 'string', ''), k('ssl-key', 'sslKey', 'string', ''),
@@ -107,6 +130,36 @@ export const ALERT_HANDLER_SECTIONS: readonly SectionSpec[] = [
       k('handlers', 'handlers', 'strings', []),
     ],
   },
+  {
+    toml: 'smtp', prop: 'smtp', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('host', 'host', 'string', 'localhost'), k('port', 'port', 'int', 25),
+      k('username', 'username', 'string', ''), k('password', 'password', 'string', ''), k('no-verify', 'noVerify', 'bool', false),
+      k('global', 'global', 'bool', false), k('state-changes-only', 'stateChangesOnly', 'bool', false), k('from', 'from', 'string', ''),
+      k('to', 'to', 'strings', []), k('toTemplates', 'toTemplates', 'strings', []), k('idle-timeout', 'idleTimeout', 'duration', 30_000_000_000n),
+    ],
+  },
+  {
+    toml: 'mqtt', prop: 'mqtt', kind: 'array', keys: [
+      k('enabled', 'enabled', 'bool', false), k('name', 'name', 'string', 'default'), k('default', 'default', 'bool', false),
+      k('url', 'url', 'string', ''), ...tls, k('client-id', 'clientId', 'string', ''), k('username', 'username', 'string', ''),
+      k('password', 'password', 'string', ''),
+    ],
+  },
+  {
+    toml: 'kafka', prop: 'kafka', kind: 'array', keys: [
+      k('enabled', 'enabled', 'bool', false), k('id', 'id', 'string', 'default'), k('brokers', 'brokers', 'strings', []),
+      k('timeout', 'timeout', 'duration', 0n), k('batch-size', 'batchSize', 'int', 0), k('batch-timeout', 'batchTimeout', 'duration', 0n),
+      k('use-ssl', 'useSsl', 'bool', false), ...tls, k('sasl-username', 'saslUsername', 'string', ''),
+      k('sasl-password', 'saslPassword', 'string', ''), k('sasl-mechanism', 'saslMechanism', 'string', ''),
+      k('sasl-access-token', 'saslAccessToken', 'string', ''),
+    ],
+  },
+  {
+    toml: 'snmptrap', prop: 'snmptrap', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('addr', 'addr', 'string', 'localhost:162'), k('community', 'community', 'string', 'kapacitor'),
+      k('retries', 'retries', 'int', 1),
+    ],
+  },
 ];
 
 /** Checks that parse but cannot work; errors name the key (and the variable it came from). */
@@ -116,15 +169,16 @@ export function validateAlertHandlers(c: AlertHandlerConfigs, origin: KeyOrigin)
     const path = (p: string): string => (i === undefined ? `${name}.${p}` : `${name}.${i}.${p}`);
     const label = (t: string): string => (i === undefined ? `${name}.${t}` : `${name}[${i}].${t}`);
     if (s['global'] === true) fail(path('global'), label('global'), 'global handlers are not supported by tickstream; add the handler to the alerts or to a topic');
-    for (const [p, t] of [['sslCa', 'ssl-ca'], ['sslCert', 'ssl-cert'], ['sslKey', 'ssl-key']] as const) {
-      if (typeof s[p] === 'string' && s[p] !== '') fail(path(p), label(t), 'client TLS settings are not supported by tickstream');
-    }
-    if (s['insecureSkipVerify'] === true) fail(path('insecureSkipVerify'), label('insecure-skip-verify'), 'not supported by tickstream; TLS certificates are always verified');
+    if ('sslCa' in s) checkTls(s as unknown as ClientTlsKeys, path, label);
     const u = s[urlProp];
     if (s['enabled'] === true && typeof u === 'string') {
       if (u === '') fail(path(urlProp), label(urlKey), 'must specify url');
       try { new URL(u); } catch { fail(path(urlProp), label(urlKey), `invalid url ${JSON.stringify(u)}`); }
     }
+  };
+  const checkTls = (s: ClientTlsKeys, path: (p: string) => string, label: (t: string) => string): void => {
+    const t = clientTls(s);
+    if (isClientTlsError(t)) fail(path(t.prop), label(t.key), t.message);
   };
   const multi = (name: string, list: Record<string, unknown>[]): void => {
     list.forEach((s, i) => common(name, list.length > 1 ? i : undefined, s, 'url', 'url'));
@@ -141,4 +195,71 @@ export function validateAlertHandlers(c: AlertHandlerConfigs, origin: KeyOrigin)
   common('telegram', undefined, c.telegram as unknown as Record<string, unknown>, 'url', 'url');
   common('opsgenie2', undefined, c.opsgenie2 as unknown as Record<string, unknown>, 'url', 'url');
   common('pushover', undefined, c.pushover as unknown as Record<string, unknown>, 'url', 'url');
+  validateProtocolHandlers(c, fail, checkTls);
+}
+
+type Fail = (path: string, label: string, message: string) => never;
+type CheckTls = (s: ClientTlsKeys, path: (p: string) => string, label: (t: string) => string) => void;
+
+/** Go net/mail.ParseAddress for the forms configs use: `a@b.c` or `Name <a@b.c>`. */
+const MAIL_ADDRESS = /^\s*(?:(?:"[^"]*"|[^<>@,;"]*)\s*<[^<>@\s,;]+@[^<>@\s,;]+>|[^<>@\s,;"]+@[^<>@\s,;"]+)\s*$/;
+
+/** [smtp], [[mqtt]], [[kafka]], [snmptrap]: Kapacitor's Validate() of each, messages naming the key. */
+function validateProtocolHandlers(c: AlertHandlerConfigs, fail: Fail, checkTls: CheckTls): void {
+  const m = c.smtp;
+  if (m.global) fail('smtp.global', 'smtp.global', 'global handlers are not supported by tickstream; add the handler to the alerts or to a topic');
+  if (m.host === '') fail('smtp.host', 'smtp.host', 'host cannot be empty');
+  if (m.port <= 0 || m.port > 65535) fail('smtp.port', 'smtp.port', `invalid port ${m.port}`);
+  if (m.idleTimeout < 0n) fail('smtp.idleTimeout', 'smtp.idle-timeout', 'idle timeout must be positive');
+  if (m.enabled && m.from === '') fail('smtp.from', 'smtp.from', "must provide a 'from' address");
+  if (m.from !== '' && !MAIL_ADDRESS.test(m.from)) fail('smtp.from', 'smtp.from', `invalid from email address: ${JSON.stringify(m.from)}`);
+  m.to.forEach((t) => { if (!MAIL_ADDRESS.test(t)) fail('smtp.to', 'smtp.to', `invalid to email address: ${JSON.stringify(t)}`); });
+
+  const names = new Map<string, number>();
+  c.mqtt.forEach((b, i) => {
+    const path = (p: string): string => `mqtt.${i}.${p}`;
+    const label = (t: string): string => (c.mqtt.length > 1 ? `mqtt[${i}].${t}` : `mqtt.${t}`);
+    if (b.name === '') fail(path('name'), label('name'), 'must specify a name for the mqtt broker');
+    if (names.has(b.name)) fail(path('name'), label('name'), `duplicate name ${JSON.stringify(b.name)} (also mqtt[${names.get(b.name)}])`);
+    names.set(b.name, i);
+    if (b.enabled) {
+      if (b.url === '') fail(path('url'), label('url'), 'must specify a url for mqtt service');
+      let u: URL | undefined;
+      try { u = new URL(b.url); } catch { /* reported below */ }
+      if (!u || !['tcp:', 'ssl:', 'tls:', 'mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(u.protocol)) {
+        fail(path('url'), label('url'), `invalid url ${JSON.stringify(b.url)}: want tcp://, ssl://, ws:// or wss://host:port`);
+      }
+    }
+    checkTls(b, path, label);
+  });
+  const defaults = c.mqtt.filter((b) => b.default).length;
+  if (defaults > 1) fail('mqtt.0.default', 'mqtt.default', 'more than one configuration is marked as the default');
+  if (defaults === 0 && c.mqtt.length > 1) fail('mqtt.0.default', 'mqtt.default', 'no configuration is marked as the default');
+
+  const ids = new Map<string, number>();
+  c.kafka.forEach((k, i) => {
+    const path = (p: string): string => `kafka.${i}.${p}`;
+    const label = (t: string): string => (c.kafka.length > 1 ? `kafka[${i}].${t}` : `kafka.${t}`);
+    if (ids.has(k.id)) fail(path('id'), label('id'), `duplicate id ${JSON.stringify(k.id)} (also kafka[${ids.get(k.id)}])`);
+    ids.set(k.id, i);
+    if (k.timeout < 0n) fail(path('timeout'), label('timeout'), 'must be >= 0 (0 means 10s)');
+    if (k.batchSize < 0) fail(path('batchSize'), label('batch-size'), 'must be >= 0 (0 means 100)');
+    if (k.batchTimeout < 0n) fail(path('batchTimeout'), label('batch-timeout'), 'must be >= 0 (0 means 1s)');
+    if (!k.enabled) return;
+    if (k.id === '') fail(path('id'), label('id'), 'id must not be empty');
+    if (k.brokers.length === 0) fail(path('brokers'), label('brokers'), 'no brokers specified, must provide at least one broker URL');
+    k.brokers.forEach((b) => { if (!/^.+:\d+$/.test(b)) fail(path('brokers'), label('brokers'), `invalid broker ${JSON.stringify(b)}: want host:port`); });
+    if (!['', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER', 'GSSAPI'].includes(k.saslMechanism)) {
+      fail(path('saslMechanism'), label('sasl-mechanism'), 'invalid sasl-mechanism');
+    }
+    if (k.saslMechanism === 'GSSAPI') fail(path('saslMechanism'), label('sasl-mechanism'), 'GSSAPI (Kerberos) is not supported by tickstream; use PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER');
+    if (k.saslMechanism === 'OAUTHBEARER' && k.saslAccessToken === '') {
+      fail(path('saslAccessToken'), label('sasl-access-token'), 'OAUTHBEARER needs sasl-access-token (token services are not supported by tickstream)');
+    }
+    if (k.useSsl) checkTls(k, path, label);
+  });
+
+  if (c.snmptrap.enabled && c.snmptrap.addr === '') fail('snmptrap.addr', 'snmptrap.addr', 'must specify addr');
+  if (c.snmptrap.addr !== '' && !/^.*:\d+$/.test(c.snmptrap.addr)) fail('snmptrap.addr', 'snmptrap.addr', `invalid addr ${JSON.stringify(c.snmptrap.addr)}: want host:port`);
+  if (c.snmptrap.retries < 0) fail('snmptrap.retries', 'snmptrap.retries', `must be >= 0, got ${c.snmptrap.retries}`);
 }

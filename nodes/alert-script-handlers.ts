@@ -1,14 +1,15 @@
 /**
  * Handlers written in a script beyond `.log()` and `.post()` (Kapacitor pipeline/alert.go): `.tcp(addr)`,
  * `.exec(prog, args...)`, `.slack()`, `.teams()`, `.discord()`, `.victorOps()`, `.pagerDuty2()`, `.telegram()`,
- * each with its properties. They become the same option sets a topic handler spec uses and are built by the
+ * `.email(to...)`, `.mqtt(topic)`, `.kafka()`, `.snmpTrap(oid)`, each with its properties. They become the same option sets a topic handler spec uses and are built by the
  * server's handler factory (alerting/handlers), so both paths send identical requests.
  */
 import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 
 /** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
-const KINDS: Record<string, { kind: string; props: Record<string, [string, 'string' | 'flag' | 'link' | 'list' | 'entry']> }> = {
+type PropKind = 'string' | 'flag' | 'link' | 'list' | 'entry' | 'int' | 'bool' | 'snmp-data';
+const KINDS: Record<string, { kind: string; props: Record<string, [string, PropKind]> }> = {
   tcp: { kind: 'tcp', props: {} },
   exec: { kind: 'exec', props: {} },
   slack: { kind: 'slack', props: { workspace: ['workspace', 'string'], channel: ['channel', 'string'], username: ['username', 'string'], iconEmoji: ['icon-emoji', 'string'] } },
@@ -21,6 +22,16 @@ const KINDS: Record<string, { kind: string; props: Record<string, [string, 'stri
     kind: 'pushover',
     props: { userKey: ['user-key', 'string'], device: ['device', 'string'], title: ['title', 'string'], uRL: ['url', 'string'], uRLTitle: ['url-title', 'string'], sound: ['sound', 'string'] },
   },
+  email: { kind: 'smtp', props: { to: ['to', 'list'], toTemplates: ['to-field', 'list'] } },
+  mqtt: { kind: 'mqtt', props: { brokerName: ['broker-name', 'string'], qos: ['qos', 'int'], retained: ['retained', 'bool'] } },
+  kafka: {
+    kind: 'kafka',
+    props: {
+      cluster: ['cluster', 'string'], kafkaTopic: ['topic', 'string'], template: ['template', 'string'],
+      disablePartitionById: ['disablePartitionById', 'flag'], partitionHashAlgorithm: ['partitionAlgorithm', 'string'],
+    },
+  },
+  snmpTrap: { kind: 'snmptrap', props: { data: ['data-list', 'snmp-data'] } },
   sensu: { kind: 'sensu', props: { source: ['source', 'string'], handlers: ['handlers', 'list'], metadata: ['metadata', 'entry'] } },
   telegram: {
     kind: 'telegram',
@@ -49,6 +60,9 @@ export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | u
         options['prog'] = str('exec', c.args[0]);
         options['args'] = c.args.slice(1).map((a) => str('exec', a));
       }
+      if (c.method === 'email') options['to'] = c.args.map((a) => str('email', a));
+      if (c.method === 'mqtt') options['topic'] = str('mqtt', c.args[0]);
+      if (c.method === 'snmpTrap') options['trap-oid'] = str('snmpTrap', c.args[0]);
       specs.push({ method: c.method, kind: top.kind, options });
       continue;
     }
@@ -59,8 +73,20 @@ export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | u
     const cur = specs.at(-1);
     if (!prop || !cur) continue;
     const [name, type] = prop;
+    const m = c.method.slice(dot + 1);
     if (type === 'flag') cur.options[name] = true;
-    else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
+    else if (type === 'int') {
+      const v = c.args[0];
+      if (!v || v.type !== 'int') throw new Error(`${d.name}: .${m}() expects an integer, got ${v ? v.type : 'nothing'}`);
+      cur.options[name] = Number(v.value);
+    } else if (type === 'bool') {
+      // a bool field (Kapacitor sets it by reflection): .retained(TRUE)
+      const v = c.args[0];
+      if (!v || v.type !== 'bool') throw new Error(`${d.name}: .${m}() expects TRUE or FALSE, got ${v ? v.type : 'nothing'}`);
+      cur.options[name] = v.value;
+    } else if (type === 'snmp-data') {
+      ((cur.options[name] ??= []) as unknown[]).push({ oid: str(m, c.args[0]), type: str(m, c.args[1]), value: str(m, c.args[2]) });
+    } else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
     else if (type === 'entry') {
       // .metadata(key, value): string, int, float or bool values
       const v = c.args[1];

@@ -19,6 +19,7 @@ import { goJson, resultJson, templateData, TEMPLATE_FIELDS, unixSeconds, utcTime
 import { send } from '../http.ts';
 import { CRITICAL, INFO, LEVEL_NAMES, OK, WARNING } from '../levels.ts';
 import type { HandlerKind } from './types.ts';
+import { clientTls, hasClientTls, isClientTlsError, type ClientTlsKeys, type ClientTlsOptions } from '../../config/client-tls.ts';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -27,6 +28,14 @@ function pick<T extends { workspace: string; default: boolean }>(service: string
   const c = workspace === '' ? (list.length === 1 ? list[0] : list.find((x) => x.default)) : list.find((x) => x.workspace === workspace);
   if (!c) throw new Error(workspace === '' ? `${service}: no default configuration` : `${service}: unknown workspace ${JSON.stringify(workspace)}`);
   return c;
+}
+
+/** The section's client TLS for its https requests, or undefined for Node's defaults. */
+function sectionTls(service: string, c: ClientTlsKeys): ClientTlsOptions | undefined {
+  if (!hasClientTls(c)) return undefined;
+  const t = clientTls(c);
+  if (isClientTlsError(t)) throw new Error(`${service}: ${t.key}: ${t.message}`);
+  return t;
 }
 
 function enabled(service: string, on: boolean): void {
@@ -52,6 +61,7 @@ export const slackKind: HandlerKind = {
     const icon = (o['icon-emoji'] as string | undefined) || c.iconEmoji;
     const headers: Record<string, string> = { ...JSON_HEADERS };
     if (c.token !== '') headers['Authorization'] = 'Bearer ' + c.token;
+    const tls = sectionTls('slack', c);
     return {
       deliver: async (ev: AlertEvent) => {
         const l = ev.state.level;
@@ -60,7 +70,7 @@ export const slackKind: HandlerKind = {
         const body = goJson({
           attachments: [{ fallback: msg, color, text: msg, mrkdwn_in: ['text'] }], channel, icon_emoji: icon, text: '', username,
         }) + '\n';
-        await send({ url: c.url, body, headers, okStatuses: [200] });
+        await send({ url: c.url, body, headers, okStatuses: [200], tls });
       },
     };
   },
@@ -99,6 +109,7 @@ export const discordKind: HandlerKind = {
     const username = (o['username'] as string | undefined) || c.username;
     const avatar = (o['avatar-url'] as string | undefined) || c.avatarUrl;
     const titleTpl = compile('embedTitle', (o['embed-title'] as string | undefined) ?? '');
+    const tls = sectionTls('discord', c);
     return {
       deliver: async (ev) => {
         const l = ev.state.level;
@@ -109,7 +120,7 @@ export const discordKind: HandlerKind = {
           embeds: [{ color, title, description: ev.state.message, timestamp: c.timestamp ? utcTime(ev.state.time, false) : '' }],
           username,
         }) + '\n';
-        await send({ url: c.url, body, headers: JSON_HEADERS, okStatuses: [204] });
+        await send({ url: c.url, body, headers: JSON_HEADERS, okStatuses: [204], tls });
       },
     };
   },

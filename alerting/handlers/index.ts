@@ -14,6 +14,10 @@ import type { TopicHandler } from '../topic.ts';
 import { execKind, logKind, postKind, tcpKind } from './basic.ts';
 import { opsGenie2Kind, pushoverKind } from './incident.ts';
 import { sensuKind } from './sensu.ts';
+import { smtpKind } from './smtp.ts';
+import { mqttKind } from './mqtt.ts';
+import { kafkaKind } from './kafka.ts';
+import { snmpTrapKind } from './snmptrap.ts';
 import { discordKind, pagerDuty2Kind, slackKind, teamsKind, telegramKind, victorOpsKind } from './chat.ts';
 import type { HandlerDeps, HandlerImpl, HandlerKind } from './types.ts';
 
@@ -31,6 +35,10 @@ export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
   opsgenie2: opsGenie2Kind,
   pushover: pushoverKind,
   sensu: sensuKind,
+  smtp: smtpKind,
+  mqtt: mqttKind,
+  kafka: kafkaKind,
+  snmptrap: snmpTrapKind,
 };
 
 /** A synchronous local handler (log): failures are counted and logged like queued ones. */
@@ -66,7 +74,15 @@ export function createHandler(kind: string, options: Readonly<Record<string, unk
   if (!k) throw new Error(`unsupported action kind ${JSON.stringify(kind)}`);
   const impl: HandlerImpl = k.create(decodeOptions(k.goType, options, k.schema), deps);
   if ('sync' in impl) return new SyncHandler(kind, impl.sync, log);
-  return new DeliveryQueue(kind, impl.deliver, log, delivery);
+  const queue = new DeliveryQueue(kind, impl.deliver, log, delivery);
+  impl.attach?.(queue.stats, log);
+  const release = impl.close;
+  if (release) {
+    // the queue stops first, then the connection it used is released
+    const stop = queue.close.bind(queue);
+    queue.close = (): void => { stop(); release(); };
+  }
+  return queue;
 }
 
 export function handlerDeps(config: Config): HandlerDeps {

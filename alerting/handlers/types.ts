@@ -2,7 +2,8 @@
 import type { Config } from '../../config/index.ts';
 import type { HttpPostEndpoint } from '../../config/httppost.ts';
 import type { AlertEvent } from '../event.ts';
-import type { Deliver } from '../delivery.ts';
+import type { Deliver, DeliveryStats } from '../delivery.ts';
+import type { Logger } from 'pino';
 import type { OptionSchema } from '../options.ts';
 
 export interface HandlerDeps {
@@ -12,8 +13,16 @@ export interface HandlerDeps {
   readonly clientUrl: string;
 }
 
-/** Either an async delivery (queued, retried) or a synchronous local action. */
-export type HandlerImpl = { readonly deliver: Deliver } | { readonly sync: (event: AlertEvent) => void };
+/**
+ * Either an async delivery (queued, retried) or a synchronous local action. `close` releases what the handler
+ * holds (a shared connection) when the handler is removed. `attach` hands an asynchronous sender (kafka, whose
+ * deliveries succeed once queued) the handler's counters and logger for failures found later.
+ */
+export type HandlerImpl = {
+  readonly deliver: Deliver;
+  readonly close?: () => void;
+  readonly attach?: (stats: DeliveryStats, log: Logger) => void;
+} | { readonly sync: (event: AlertEvent) => void };
 
 export interface HandlerKind {
   /** the Go config type Kapacitor decodes options into (named in option errors) */

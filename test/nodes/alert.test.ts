@@ -157,7 +157,7 @@ test('bad templates, lambdas and unsupported handlers fail the task start with a
   assert.throws(() => run(`stream|from()|alert().message('{{ frob .ID }}')`, t), /function "frob" not defined/);
   assert.throws(() => run(`stream|from()|alert().message('{{ if .ID }}x')`, t), /missing \{\{end\}\}/);
   // handlers tickstream does not implement yet are still rejected; .slack() and others: test/alerting/script-handlers.test.ts
-  assert.throws(() => run(`stream|from()|alert().email()`, t), /alert2: alert property "email" .* is not supported yet/);
+  assert.throws(() => run(`stream|from()|alert().hipChat()`, t), /alert2: alert property "hipChat" .* is not supported yet/);
 });
 
 test('expression errors are counted and treated as false', (t) => {

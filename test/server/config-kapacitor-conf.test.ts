@@ -58,9 +58,9 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
-      'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
-      'hipchat', 'kafka', 'alerta', 'reporting',
-      'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
+      'config-override', 'task', 'deadman', 'opsgenie', 'pagerduty',
+      'hipchat', 'alerta', 'reporting',
+      'talk', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
     assert.deepEqual(notices, expected.map((x) => `section [${x}] is accepted but not used by tickstream`));
@@ -78,7 +78,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
   it('`kapacitord config` output of it loads back to the same configuration (unused sections are not printed)', () => {
     const printed = configToToml(c);
     assert.ok(printed.includes('[influxdb.excluded-subscriptions]'), printed);
-    assert.ok(!printed.includes('[smtp]'), printed);
+    assert.ok(!printed.includes('[hipchat]'), printed);
     const again = load(file(printed));
     assert.deepEqual(again.config, c);
     assert.deepEqual(again.notices, ['section [config-override] is accepted but not used by tickstream']);
@@ -94,18 +94,18 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
 
 describe('unused sections vs real mistakes', () => {
   it('unused sections: keys unchecked, both [x] and [[x]] forms, no notice when absent', () => {
-    const { notices } = load(file('[smtp]\nwhatever-key = 3\n[[kafka]]\nenabled = false\n[[kafka]]\nx = 1\n'));
-    assert.deepEqual(notices, ['section [smtp] is accepted but not used by tickstream', 'section [kafka] is accepted but not used by tickstream']);
+    const { notices } = load(file('[hipchat]\nwhatever-key = 3\n[[talk]]\nenabled = false\n[[talk]]\nx = 1\n'));
+    assert.deepEqual(notices, ['section [hipchat] is accepted but not used by tickstream', 'section [talk] is accepted but not used by tickstream']);
     assert.deepEqual(load(file('[http]\nbind-address = ":1"\n')).notices, []);
   });
 
   it('KAPACITOR_* variables for unused sections are reported too, once per section, file and env together', () => {
-    const { notices, warnings } = load(file('[smtp]\nenabled = false\n'), {
-      KAPACITOR_SMTP_ENABLED: 'true', KAPACITOR_SMTP_0_FROM: 'x@y', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
+    const { notices, warnings } = load(file('[hipchat]\nenabled = false\n'), {
+      KAPACITOR_HIPCHAT_ENABLED: 'true', KAPACITOR_HIPCHAT_0_ROOM: 'x', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
       KAPACITOR_SERVICENOW_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
     });
     assert.deepEqual(notices, [
-      'section [smtp] is accepted but not used by tickstream',
+      'section [hipchat] is accepted but not used by tickstream',
       'section [servicenow] is accepted but not used by tickstream',
       'section [static-discovery] is accepted but not used by tickstream',
     ]);
@@ -113,7 +113,7 @@ describe('unused sections vs real mistakes', () => {
   });
 
   it('an unused section name that is not a table is still an error', () => {
-    assert.throws(() => load(file('smtp = "yes"\n')), { message: 'config: key "smtp": expected table or array of tables, got string' });
+    assert.throws(() => load(file('hipchat = "yes"\n')), { message: 'config: key "hipchat": expected table or array of tables, got string' });
   });
 
   it('unknown sections and unknown keys of implemented sections stay errors with a suggestion', () => {
@@ -130,7 +130,7 @@ describe('unused sections vs real mistakes', () => {
 
   it('notices are not given when the configuration is rejected', () => {
     const notices: string[] = [];
-    assert.throws(() => loadConfig({ env: {}, path: file('[smtp]\n[http]\nbind-address = "nope"\n'), notice: (m) => notices.push(m) }));
+    assert.throws(() => loadConfig({ env: {}, path: file('[hipchat]\n[http]\nbind-address = "nope"\n'), notice: (m) => notices.push(m) }));
     assert.deepEqual(notices, []);
   });
 

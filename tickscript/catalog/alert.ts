@@ -16,7 +16,7 @@ const HANDLERS: Record<string, PropSpec> = {
     skipSSLVerification: flag,
   })),
   tcp: handler(sig('string'), h('TcpHandler', {})),
-  email: handler(varMethod('string').sig, h('EmailHandler', { to: varMethod('string') })),
+  email: handler(varMethod('string').sig, h('EmailHandler', { to: varMethod('string'), toTemplates: varMethod('string') })),
   exec: handler(varMethod('string').sig, h('ExecHandler', {})),
   slack: handler(sig(), h('SlackHandler', { workspace: field('string'), channel: field('string'), username: field('string'), iconEmoji: field('string') })),
   telegram: handler(sig(), h('TelegramHandler', {
@@ -40,7 +40,7 @@ const HANDLERS: Record<string, PropSpec> = {
   snmpTrap: handler(sig('string'), h('SNMPTrapHandler', { data: method('string', 'string', 'string') })),
   talk: handler(sig(), h('TalkHandler', {})),
   victorOps: handler(sig(), h('VictorOpsHandler', { routingKey: field('string') })),
-  mqtt: handler(sig('string'), h('MQTTHandler', { brokerName: field('string'), qos: field('int'), retained: flag })),
+  mqtt: handler(sig('string'), h('MQTTHandler', { brokerName: field('string'), qos: field('int'), retained: field('bool') })),
   kafka: handler(sig(), h('KafkaHandler', {
     cluster: field('string'), kafkaTopic: field('string'), template: field('string'), disablePartitionById: flag,
     partitionHashAlgorithm: field('string'),
