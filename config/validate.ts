@@ -43,6 +43,12 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
       throw keyError(origin, `swarm.${i}.servers`, `swarm[${i}].servers`, 'no api-servers specified, must provide at least one server URL');
     }
   });
+  c.ec2.forEach((e, i) => {
+    // Kapacitor's ec2 Config.Validate, for every section (enabled or not)
+    if (e.id === '') fail(`ec2.${i}.id`, `ec2[${i}].id`, 'ec2 discovery must be given a ID');
+    if (e.region === '') fail(`ec2.${i}.region`, `ec2[${i}].region`, `ec2 discovery, ${e.id}, requires a region`);
+    if (e.endpoint !== '' && !/^https?:\/\/[^/]/.test(e.endpoint)) fail(`ec2.${i}.endpoint`, `ec2[${i}].endpoint`, `must be an http:// or https:// URL, got ${JSON.stringify(e.endpoint)}`);
+  });
   validateInfluxdb(c.influxdb, origin);
   validateAlertHandlers(c, origin);
   // The per-value [kubernetes] checks run here too, where the variable a value came from is still known

@@ -29,6 +29,7 @@ export const LAYERS: readonly string[] = [
   'influxdb/',
   'kube/',
   'swarm/',
+  'ec2/',
   'autoscale/',
   'recordings/',
   'config/',
