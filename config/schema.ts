@@ -175,9 +175,17 @@ export interface Config extends AlertHandlerConfigs {
   httppost: HttpPostSectionConfig[];
   swarm: SwarmSectionConfig[];
   ec2: Ec2SectionConfig[];
+  /** tickstream: memory bounds of join nodes (nodes/join.ts, docs/nodes.md) */
+  join: JoinLimitsConfig;
   alert: AlertConfig;
   /** tickstream: scale-out on NATS JetStream (server/cluster/, docs/cluster.md) */
   cluster: ClusterConfig;
+}
+
+/** [join] (tickstream): per join node, the most groups kept and the most points/batches held for a partner. */
+export interface JoinLimitsConfig {
+  maxGroups: number;
+  maxPending: number;
 }
 
 /** [cluster] (tickstream): partitioned ingest and partition ownership on NATS JetStream (docs/cluster.md). */
@@ -402,6 +410,13 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('refresh-interval', 'refreshInterval', 'duration', 60_000_000_000n),
       k('port', 'port', 'int', 80),
       k('endpoint', 'endpoint', 'string', ''),
+    ],
+  },
+  {
+    // tickstream: join's memory bounds (docs/nodes.md); past one the oldest group is evicted and counted
+    toml: 'join', prop: 'join', kind: 'table', keys: [
+      k('max-groups', 'maxGroups', 'int', 1_000_000),
+      k('max-pending', 'maxPending', 'int', 1_000_000),
     ],
   },
   {

@@ -38,6 +38,8 @@ export interface RuntimeServices {
     readonly baseBackoffMs?: number;
     readonly maxBackoffMs?: number;
   };
+  /** `[join]` memory bounds per join node (nodes/join.ts defaults when absent or 0) */
+  joinLimits?: { readonly maxGroups?: number; readonly maxPending?: number };
   /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */

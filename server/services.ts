@@ -83,6 +83,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         kubernetes,
         swarm: new SwarmClients(config.swarm),
         ec2: new Ec2Clients(config.ec2),
+        joinLimits: { maxGroups: config.join.maxGroups, maxPending: config.join.maxPending },
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },
