@@ -164,7 +164,9 @@ export class JoinNode extends MultiParentNode {
   /** messages held in the `.on` buffers */
   private onPending = 0;
   /** groups in the order their current pending stretch began (entries of drained groups are stale: seq differs) */
-  private evictQueue: { g: JoinGroup; seq: number }[] = [];
+  private evictGroups: JoinGroup[] = [];
+  /** beside evictGroups (two arrays: no object per entry on the hot path) */
+  private evictSeqs: number[] = [];
   private evictHead = 0;
   private seq = 0;
   private evictedGroups: Counter | undefined;
@@ -204,12 +206,26 @@ export class JoinNode extends MultiParentNode {
   /** A group went from nothing held to something held: it joins the back of the eviction queue. */
   startedPending(g: JoinGroup): void {
     g.seq = ++this.seq;
-    this.evictQueue.push({ g, seq: g.seq });
+    this.evictGroups.push(g);
+    this.evictSeqs.push(g.seq);
     // one entry per pending stretch: drop the stale ones once they outnumber the groups (amortised O(1))
-    if (this.evictQueue.length - this.evictHead > 2 * this.groups.size + 1024) {
-      this.evictQueue = this.evictQueue.slice(this.evictHead).filter((e) => e.g.seq === e.seq && e.g.pending > 0 && this.groups.get(e.g.id) === e.g);
-      this.evictHead = 0;
+    if (this.evictGroups.length - this.evictHead > 2 * this.groups.size + 1024) this.compactEvictQueue(true);
+  }
+
+  /** Drop the consumed head of the queue, and with `stale` the entries of drained or removed groups. */
+  private compactEvictQueue(stale: boolean): void {
+    const gs: JoinGroup[] = [];
+    const seqs: number[] = [];
+    for (let i = this.evictHead; i < this.evictGroups.length; i++) {
+      const g = this.evictGroups[i]!;
+      const seq = this.evictSeqs[i]!;
+      if (stale && (g.seq !== seq || g.pending === 0 || this.groups.get(g.id) !== g)) continue;
+      gs.push(g);
+      seqs.push(seq);
     }
+    this.evictGroups = gs;
+    this.evictSeqs = seqs;
+    this.evictHead = 0;
   }
 
   /** After each message: evict the oldest until both bounds hold again. */
@@ -222,18 +238,16 @@ export class JoinNode extends MultiParentNode {
       this.pendingPoints -= n;
       this.evicted(1, n, first, 'max-groups');
     }
-    while (this.pendingPoints > this.maxPending && this.evictHead < this.evictQueue.length) {
-      const { g, seq } = this.evictQueue[this.evictHead++]!;
+    while (this.pendingPoints > this.maxPending && this.evictHead < this.evictGroups.length) {
+      const g = this.evictGroups[this.evictHead]!;
+      const seq = this.evictSeqs[this.evictHead++]!;
       if (g.seq !== seq || g.pending === 0 || this.groups.get(g.id) !== g) continue; // drained or gone since
       const n = g.evict();
       this.pendingPoints -= n;
       this.evicted(0, n, g.id, 'max-pending');
     }
     // stale entries are compacted away once they are the larger part of the queue
-    if (this.evictHead > 1024 && this.evictHead * 2 > this.evictQueue.length) {
-      this.evictQueue = this.evictQueue.slice(this.evictHead);
-      this.evictHead = 0;
-    }
+    if (this.evictHead > 1024 && this.evictHead * 2 > this.evictGroups.length) this.compactEvictQueue(false);
     while (this.lowMarks.size > this.maxGroups) this.evictOnGroup(this.lowMarks.keys().next().value as string, 'max-groups');
     while (this.onPending > this.maxPending) {
       const oldest = this.matchBuf.keys().next().value ?? this.specificBuf.keys().next().value;
