@@ -60,6 +60,9 @@ type Held = { readonly kind: 'point'; readonly m: Point } | { readonly kind: 'ba
   | { readonly kind: 'barrier'; readonly m: BarrierMessage } | { readonly kind: 'delete'; readonly m: DeleteGroupMessage };
 
 export class SideloadNode extends Node {
+  /** HOLD_LIMIT, read when a node starts (tests lower it) */
+  static holdLimit = HOLD_LIMIT;
+  private readonly holdLimit = SideloadNode.holdLimit;
   private readonly source: SideloadSource;
   /** set while the source's first load is in flight: messages wait here, in order */
   private held: Held[] | undefined;
@@ -114,8 +117,8 @@ export class SideloadNode extends Node {
   /** While loading: keep the message (true), or drop a data message past HOLD_LIMIT (counted). */
   private hold(h: Held): boolean {
     if (this.held === undefined) return false;
-    if (this.held.length >= HOLD_LIMIT && (h.kind === 'point' || h.kind === 'batch')) {
-      this.reportError(`sideload source ${this.source.dir} is still loading and ${HOLD_LIMIT} messages wait: message dropped`, h.m.group);
+    if (this.held.length >= this.holdLimit && (h.kind === 'point' || h.kind === 'batch')) {
+      this.reportError(`sideload source ${this.source.dir} is still loading and ${this.holdLimit} messages wait: message dropped`, h.m.group);
       return true;
     }
     this.held.push(h);

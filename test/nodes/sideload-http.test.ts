@@ -15,7 +15,7 @@ import type { RuntimeServices } from '../../runtime/services.ts';
 import { OutboundGuard } from '../../outbound/guard.ts';
 import { capture } from './capture.ts';
 import { sideloadRoutes } from '../../server/api/sideload-routes.ts';
-import type { SideloadNode } from '../../nodes/sideload.ts';
+import { SideloadNode } from '../../nodes/sideload.ts';
 
 type T = { after(fn: () => void | Promise<void>): void };
 
@@ -125,4 +125,22 @@ test('sideload http: the outbound guard (-blacklist-cidrs) refuses a listed addr
   assert.equal(state.gets, 0);
   assert.match(String(h.logs[0]!['msg']), /^Error fetching sideload data from http:\/\/127\.0\.0\.1:\d+\/values\.json\?guarded :: Get ".*": .*127\.0\.0\.1/);
   assert.deepEqual((capture(h).raw as Point[]).map((p) => p.fields['threshold']), [0]);
+});
+
+test('sideload http: past the hold limit of messages waiting for the first fetch, points are dropped and counted', async (t) => {
+  const { state, url } = await valuesServer(t);
+  state.body = JSON.stringify({ 'default.yml': { threshold: 1 } });
+  assert.equal(SideloadNode.holdLimit, 100_000);
+  SideloadNode.holdLimit = 1000;
+  const HOLD_LIMIT = 1000;
+  const { h, node } = run(t, script(url + '?hold'));
+  SideloadNode.holdLimit = 100_000;
+  // one synchronous write: the GET cannot be answered before it is over, so every point waits
+  h.write(Array.from({ length: HOLD_LIMIT + 2 }, (_, i) => `cpu v=${i} ${i + 1}`), 's');
+  await node.whenLoaded();
+  const out = capture(h).raw as Point[];
+  assert.equal(out.length, HOLD_LIMIT);
+  assert.deepEqual([out[0]!.fields['threshold'], out.at(-1)!.fields['v']], [1, HOLD_LIMIT - 1]);
+  assert.equal(h.task.stats()['node-stats']['sideload2']!['errors'], 2);
+  assert.equal(h.logs[0]!['msg'], `sideload source ${url}?hold is still loading and ${HOLD_LIMIT} messages wait: message dropped`);
 });
