@@ -27,8 +27,9 @@ class Ec2AutoscaleNode extends AutoscaleNode {
     this.groupNameTag = groupNameTag;
     this.outputTag = strProp(def, 'outputGroupNameTag', '') || groupNameTag;
     const registry = ctx.services.ec2;
-    if (registry === undefined) throw new Error(EC2_PREFIX + 'unknown ec2 region "", cannot get client (hint: add an [[ec2]] section with enabled = true)');
-    this.start(ctx, ec2ScaleTarget(registry.get(strProp(def, 'cluster', ''))), false);
+    const cluster = strProp(def, 'cluster', '');
+    if (registry === undefined) throw new Error(EC2_PREFIX + `unknown ec2 region ${JSON.stringify(cluster)}, cannot get client (hint: add an [[ec2]] section with this id and enabled = true)`);
+    this.start(ctx, ec2ScaleTarget(registry.get(cluster)), false);
   }
 
   protected resourceOf(p: Point): ResourceId | string {

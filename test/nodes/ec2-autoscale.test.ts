@@ -119,6 +119,9 @@ describe('ec2Autoscale', () => {
   });
 
   it('errors: not enabled, unknown cluster, unknown group, missing tag, both or neither name', async () => {
+    assert.throws(() => startTask(evaluateScript(SCRIPT)), {
+      message: 'cannot use the EC2Autoscale node, could not create ec2 client: unknown ec2 region "aws", cannot get client (hint: add an [[ec2]] section with this id and enabled = true)',
+    });
     assert.throws(() => start(new Ec2Clients([section({ enabled: false })])),
       { message: 'cannot use the EC2Autoscale node, could not create ec2 client: service is not enabled' });
     assert.throws(() => start(new Ec2Clients([section({ id: 'other' })])),
