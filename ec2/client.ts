@@ -78,7 +78,7 @@ export class Ec2AutoScalingClient {
 
   private async call(params: Record<string, string>): Promise<string> {
     const form = new URLSearchParams({ ...params, Version: API_VERSION }).toString();
-    const url = new URL('/', this.endpoint);
+    const url = new URL(this.endpoint.href); // its path ('/' for AWS) is signed as it is sent
     const headers = sign({
       method: 'POST', url, body: form, region: this.conn.region, service: SERVICE, time: this.now(),
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
