@@ -74,3 +74,11 @@ test('join bound: .on() caches are bounded too', (t) => {
   const out = JSON.parse(h.httpOut('out')!) as { series: { tags: Record<string, string>; values: unknown[][] }[] };
   assert.deepEqual(out.series.map((x) => x.tags), [{ region: 'r999', host: 'x' }]);
 });
+
+test('join bound: [join] keys, defaults 10^6, values below 1 refused naming the key', async () => {
+  const { loadConfig } = await import('../../config/index.ts');
+  const env = { KAPACITOR_DATA_DIR: '/tmp/tickstream-test-unused' };
+  assert.deepEqual(loadConfig({ env }).join, { maxGroups: 1_000_000, maxPending: 1_000_000 });
+  assert.deepEqual(loadConfig({ env: { ...env, KAPACITOR_JOIN_MAX_PENDING: '5000' } }).join, { maxGroups: 1_000_000, maxPending: 5000 });
+  assert.throws(() => loadConfig({ env: { ...env, KAPACITOR_JOIN_MAX_GROUPS: '0' } }), { message: /join\.max-groups.*must be >= 1, got 0/ });
+});
