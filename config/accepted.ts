@@ -13,7 +13,7 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   'alerta', 'bigpanda', 'hipchat', 'opsgenie', 'pagerduty',
   'servicenow', 'talk', 'zenoss',
   // service discovery and scraping
-  'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
+  'azure', 'consul', 'dns', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'triton',
   // other inputs (tickstream ingests through HTTP /write only)
   'collectd', 'graphite', 'opentsdb', 'udp',

@@ -177,11 +177,20 @@ export interface Config extends AlertHandlerConfigs {
   influxdb: InfluxdbSectionConfig[];
   httppost: HttpPostSectionConfig[];
   swarm: SwarmSectionConfig[];
+  ec2: Ec2SectionConfig[];
+  /** tickstream: memory bounds of join nodes (nodes/join.ts, docs/nodes.md) */
+  join: JoinLimitsConfig;
   alert: AlertConfig;
   /** tickstream: scale-out on NATS JetStream (server/cluster/, docs/cluster.md) */
   cluster: ClusterConfig;
   /** [udf] functions (config/udf.ts: a table of named tables, parsed outside SECTIONS) */
   udf: UdfConfig;
+}
+
+/** [join] (tickstream): per join node, the most groups kept and the most points/batches held for a partner. */
+export interface JoinLimitsConfig {
+  maxGroups: number;
+  maxPending: number;
 }
 
 /** [cluster] (tickstream): partitioned ingest and partition ownership on NATS JetStream (docs/cluster.md). */
@@ -213,6 +222,28 @@ export interface SwarmSectionConfig {
   sslCert: string;
   sslKey: string;
   insecureSkipVerify: boolean;
+}
+
+/**
+ * One `[[ec2]]` section (Kapacitor's services/ec2/config.go); ec2/clients.ts creates an Auto Scaling client per
+ * enabled one for ec2Autoscale. `profile`, `refresh-interval` and `port` configure Kapacitor's EC2 service
+ * discovery, which tickstream does not have: they are read and ignored, so a packaged kapacitor.conf loads.
+ */
+export interface Ec2SectionConfig {
+  enabled: boolean;
+  id: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  profile: string;
+  /** ns */
+  refreshInterval: bigint;
+  port: number;
+  /**
+   * tickstream: the EC2 Auto Scaling API's base URL; '' = `https://autoscaling.<region>.amazonaws.com`.
+   * For VPC endpoints, API-compatible services and tests.
+   */
+  endpoint: string;
 }
 
 const k = (toml: string, prop: string, type: KeyType, def: unknown, derive?: (dataDir: string) => unknown): KeySpec =>
@@ -371,6 +402,27 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('ssl-cert', 'sslCert', 'string', ''),
       k('ssl-key', 'sslKey', 'string', ''),
       k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
+    ],
+  },
+  {
+    // Kapacitor's services/ec2/config.go: the AWS regions ec2Autoscale scales Auto Scaling groups in
+    toml: 'ec2', prop: 'ec2', kind: 'array', keys: [
+      k('enabled', 'enabled', 'bool', false),
+      k('id', 'id', 'string', ''),
+      k('region', 'region', 'string', ''),
+      k('access-key', 'accessKey', 'string', ''),
+      k('secret-key', 'secretKey', 'string', ''),
+      k('profile', 'profile', 'string', ''),
+      k('refresh-interval', 'refreshInterval', 'duration', 60_000_000_000n),
+      k('port', 'port', 'int', 80),
+      k('endpoint', 'endpoint', 'string', ''),
+    ],
+  },
+  {
+    // tickstream: join's memory bounds (docs/nodes.md); past one the oldest group is evicted and counted
+    toml: 'join', prop: 'join', kind: 'table', keys: [
+      k('max-groups', 'maxGroups', 'int', 1_000_000),
+      k('max-pending', 'maxPending', 'int', 1_000_000),
     ],
   },
   {

@@ -44,6 +44,14 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
       throw keyError(origin, `swarm.${i}.servers`, `swarm[${i}].servers`, 'no api-servers specified, must provide at least one server URL');
     }
   });
+  if (c.join.maxGroups < 1) fail('join.maxGroups', 'join.max-groups', `must be >= 1, got ${c.join.maxGroups}`);
+  if (c.join.maxPending < 1) fail('join.maxPending', 'join.max-pending', `must be >= 1, got ${c.join.maxPending}`);
+  c.ec2.forEach((e, i) => {
+    // Kapacitor's ec2 Config.Validate, for every section (enabled or not)
+    if (e.id === '') fail(`ec2.${i}.id`, `ec2[${i}].id`, 'ec2 discovery must be given a ID');
+    if (e.region === '') fail(`ec2.${i}.region`, `ec2[${i}].region`, `ec2 discovery, ${e.id}, requires a region`);
+    if (e.endpoint !== '' && !/^https?:\/\/[^/]/.test(e.endpoint)) fail(`ec2.${i}.endpoint`, `ec2[${i}].endpoint`, `must be an http:// or https:// URL, got ${JSON.stringify(e.endpoint)}`);
+  });
   validateInfluxdb(c.influxdb, origin);
   validateAlertHandlers(c, origin);
   validateUdf(c.udf, origin);

@@ -22,6 +22,7 @@ import './http-post.ts';
 import './join.ts';
 import './k8s-autoscale.ts';
 import './swarm-autoscale.ts';
+import './ec2-autoscale.ts';
 import './influxdb-out.ts';
 import './influxql.ts'; // sum mean count min max first last spread stddev median mode percentile
 import './influxql-multi.ts'; // distinct top bottom holtWinters holtWintersWithFit

@@ -10,14 +10,24 @@
  *   `.fill()` is null or a number;
  * - `.on(tags…)`: points with more dimensions than `on` ("specific") are joined with the less specific point of
  *   the same `on` group and time, which is cached per on-group until every parent's low mark passes it.
+ *
+ * Memory bound (tickstream; Kapacitor's join grows without limit when a parent stops sending for some groups):
+ * `[join] max-groups` bounds the groups a join node keeps (join groups and `.on` groups each), `[join]
+ * max-pending` the points/batches it holds waiting for a partner. Past a bound the oldest goes first — the group
+ * created first, or the group whose held points have waited longest — its held points are dropped, counted in
+ * the node's `evicted_groups` / `evicted_points` stats (which appear at the first eviction) and logged.
  */
-import { BarrierMessage, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
+import { BarrierMessage, type Counter, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupId, groupTags, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
 import { allCalls, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { MultiParentNode } from './multi-parent.ts';
 import { registerNode } from './registry.ts';
+
+/** `[join] max-groups` / `max-pending` defaults (config/schema.ts): 10^6 groups or held points per join node. */
+export const DEFAULT_MAX_GROUPS = 1_000_000;
+export const DEFAULT_MAX_PENDING = 1_000_000;
 
 type Msg = Point | Batch;
 interface SrcMsg { readonly src: number; readonly msg: Msg }
@@ -60,8 +70,21 @@ class JoinGroup {
   readonly sets = new Map<bigint, JoinSet[]>();
   readonly head: (bigint | undefined)[];
   oldest: bigint | undefined;
-  constructor(private readonly node: JoinNode, n: number) {
+  /** messages held in `sets` */
+  pending = 0;
+  /** which entry of the node's eviction queue stands for this group's current pending stretch */
+  seq = 0;
+  constructor(private readonly node: JoinNode, readonly id: string, n: number) {
     this.head = new Array<bigint | undefined>(n).fill(undefined);
+  }
+
+  /** Drop every held message (eviction); returns how many. */
+  evict(): number {
+    const n = this.pending;
+    this.sets.clear();
+    this.oldest = undefined;
+    this.pending = 0;
+    return n;
   }
 
   collect(src: number, m: Msg): void {
@@ -73,6 +96,8 @@ class JoinGroup {
     for (const x of q) if (!x.has(src)) { set = x; break; }
     if (set === undefined) { set = new JoinSet(t, this.head.length); q.push(set); }
     set.set(src, m);
+    if (this.pending++ === 0) this.node.startedPending(this);
+    this.node.pendingPoints++;
     this.head[src] = t;
     this.emit(this.onlyReadySets());
   }
@@ -98,8 +123,11 @@ class JoinGroup {
         let i = 0;
         for (; i < q.length; i++) {
           const set = q[i]!;
-          if (set.ready || !onlyReady) this.node.emitSet(set);
-          else break;
+          if (set.ready || !onlyReady) {
+            this.pending -= set.size;
+            this.node.pendingPoints -= set.size;
+            this.node.emitSet(set);
+          } else break;
         }
         // nothing left the oldest time: the oldest time and the flags are unchanged (the common waiting case)
         if (i === 0 && onlyReady) return;
@@ -128,6 +156,22 @@ export class JoinNode extends MultiParentNode {
   private readonly specificBuf = new Map<string, SrcMsg[]>();
   private readonly reported = new Set<number>();
   private allReported = false;
+  // ---- memory bound ----
+  private readonly maxGroups: number;
+  private readonly maxPending: number;
+  /** messages held in join sets (JoinGroup.pending summed) */
+  pendingPoints = 0;
+  /** messages held in the `.on` buffers */
+  private onPending = 0;
+  /** groups in the order their current pending stretch began (entries of drained groups are stale: seq differs) */
+  private evictGroups: JoinGroup[] = [];
+  /** beside evictGroups (two arrays: no object per entry on the hot path) */
+  private evictSeqs: number[] = [];
+  private evictHead = 0;
+  private seq = 0;
+  private evictedGroups: Counter | undefined;
+  private evictedPoints: Counter | undefined;
+  private evictions = 0;
   /** on-dimensions by input byName flag */
   private readonly onDims: readonly [Dimensions, Dimensions];
   /** per parent: field name → `<as><delimiter><field>` (built once per name, not per point) */
@@ -152,6 +196,88 @@ export class JoinNode extends MultiParentNode {
     this.onDims = [makeDimensions(this.on, false), makeDimensions(this.on, true)];
     this.prefixed = prefixes.map(() => new Map());
     this.deleteAll = prop<boolean>(d, 'deleteAll', false) === true;
+    const limits = ctx.services.joinLimits;
+    this.maxGroups = limits?.maxGroups || DEFAULT_MAX_GROUPS;
+    this.maxPending = limits?.maxPending || DEFAULT_MAX_PENDING;
+  }
+
+  // ---- memory bound -------------------------------------------------------------------------------------
+
+  /** A group went from nothing held to something held: it joins the back of the eviction queue. */
+  startedPending(g: JoinGroup): void {
+    g.seq = ++this.seq;
+    this.evictGroups.push(g);
+    this.evictSeqs.push(g.seq);
+    // one entry per pending stretch: drop the stale ones once they outnumber the groups (amortised O(1))
+    if (this.evictGroups.length - this.evictHead > 2 * this.groups.size + 1024) this.compactEvictQueue(true);
+  }
+
+  /** Drop the consumed head of the queue, and with `stale` the entries of drained or removed groups. */
+  private compactEvictQueue(stale: boolean): void {
+    const gs: JoinGroup[] = [];
+    const seqs: number[] = [];
+    for (let i = this.evictHead; i < this.evictGroups.length; i++) {
+      const g = this.evictGroups[i]!;
+      const seq = this.evictSeqs[i]!;
+      if (stale && (g.seq !== seq || g.pending === 0 || this.groups.get(g.id) !== g)) continue;
+      gs.push(g);
+      seqs.push(seq);
+    }
+    this.evictGroups = gs;
+    this.evictSeqs = seqs;
+    this.evictHead = 0;
+  }
+
+  /** After each message: evict the oldest until both bounds hold again. */
+  private enforceBounds(): void {
+    while (this.groups.size > this.maxGroups) {
+      const first = this.groups.keys().next().value as string;
+      const g = this.groups.get(first)!;
+      this.groups.delete(first);
+      const n = g.evict();
+      this.pendingPoints -= n;
+      this.evicted(1, n, first, 'max-groups');
+    }
+    while (this.pendingPoints > this.maxPending && this.evictHead < this.evictGroups.length) {
+      const g = this.evictGroups[this.evictHead]!;
+      const seq = this.evictSeqs[this.evictHead++]!;
+      if (g.seq !== seq || g.pending === 0 || this.groups.get(g.id) !== g) continue; // drained or gone since
+      const n = g.evict();
+      this.pendingPoints -= n;
+      this.evicted(0, n, g.id, 'max-pending');
+    }
+    // stale entries are compacted away once they are the larger part of the queue
+    if (this.evictHead > 1024 && this.evictHead * 2 > this.evictGroups.length) this.compactEvictQueue(false);
+    while (this.lowMarks.size > this.maxGroups) this.evictOnGroup(this.lowMarks.keys().next().value as string, 'max-groups');
+    while (this.onPending > this.maxPending) {
+      const oldest = this.matchBuf.keys().next().value ?? this.specificBuf.keys().next().value;
+      if (oldest === undefined) break;
+      this.evictOnGroup(oldest, 'max-pending');
+    }
+  }
+
+  private evictOnGroup(gid: string, bound: string): void {
+    const held = (this.matchBuf.get(gid)?.length ?? 0) + (this.specificBuf.get(gid)?.length ?? 0);
+    const wasGroup = this.lowMarks.delete(gid);
+    this.matchBuf.delete(gid);
+    this.specificBuf.delete(gid);
+    this.onPending -= held;
+    this.evicted(wasGroup ? 1 : 0, held, gid, bound);
+  }
+
+  private evicted(groups: number, points: number, group: string, bound: string): void {
+    if (this.evictedGroups === undefined) {
+      this.evictedGroups = this.counter('evicted_groups');
+      this.evictedPoints = this.counter('evicted_points');
+    }
+    this.evictedGroups.add(groups);
+    this.evictedPoints!.add(points);
+    // logged at the 1st, 10th, 100th … eviction: enough to see it, never a flood
+    const n = ++this.evictions;
+    if (Number.isInteger(Math.log10(n))) {
+      this.log.warn({ group, bound, evicted_groups: this.evictedGroups.value, evicted_points: this.evictedPoints!.value },
+        `join memory bound [join] ${bound} reached: evicted the oldest group's held points`);
+    }
   }
 
   protected override onPoint(p: Point): void {
@@ -164,12 +290,16 @@ export class JoinNode extends MultiParentNode {
 
   protected override onBarrier(m: BarrierMessage): void {
     this.group(m.group).barrier(this.src, m.time);
+    if (this.groups.size > this.maxGroups) this.enforceBounds();
     this.emitControl(m);
   }
 
   /** join.go Delete: the group's sets and on-buffers go; low marks of this parent (all of them with deleteAll). */
   protected override onDeleteGroup(m: DeleteGroupMessage): void {
+    const g = this.groups.get(m.group);
+    if (g !== undefined) this.pendingPoints -= g.evict();
     this.groups.delete(m.group);
+    this.onPending -= (this.matchBuf.get(m.group)?.length ?? 0) + (this.specificBuf.get(m.group)?.length ?? 0);
     this.matchBuf.delete(m.group);
     this.specificBuf.delete(m.group);
     if (this.deleteAll) this.lowMarks.clear();
@@ -182,7 +312,7 @@ export class JoinNode extends MultiParentNode {
 
   private group(id: string): JoinGroup {
     let g = this.groups.get(id);
-    if (g === undefined) { g = new JoinGroup(this, this.sourceCount); this.groups.set(id, g); }
+    if (g === undefined) { g = new JoinGroup(this, id, this.sourceCount); this.groups.set(id, g); }
     return g;
   }
 
@@ -190,6 +320,8 @@ export class JoinNode extends MultiParentNode {
     if (this.on.length > 0) this.matchPoints({ src, msg: m });
     else if (isBatch(m)) this.group(m.group).collect(src, m);
     else (this.groups.forPoint(m) ?? this.group(m.group)).collect(src, m);
+    if (this.groups.size > this.maxGroups || this.pendingPoints > this.maxPending || this.onPending > this.maxPending
+      || this.lowMarks.size > this.maxGroups) this.enforceBounds();
   }
 
   // ---- join.on ------------------------------------------------------------------------------------------
@@ -224,6 +356,7 @@ export class JoinNode extends MultiParentNode {
           else break;
         }
         buf.splice(0, i);
+        this.onPending -= i;
       }
     }
     if (p.msg.dims.tagNames.length > this.on.length) {
@@ -239,14 +372,15 @@ export class JoinNode extends MultiParentNode {
           if (!before(mt, lowMark)) break;
         }
         // low marks are trustworthy only once every parent reported: only then drop match points
-        if (this.allReported) matches.splice(0, i);
+        if (this.allReported) { matches.splice(0, i); this.onPending -= i; }
       }
       if (!matched) {
         if (this.allReported && before(t, lowMark)) this.sendSpecific(p);
-        else pushTo(this.specificBuf, gid, p);
+        else { pushTo(this.specificBuf, gid, p); this.onPending++; }
       }
     } else {
       pushTo(this.matchBuf, gid, p);
+      this.onPending++;
       const buf = this.specificBuf.get(gid);
       if (buf !== undefined) {
         let i = 0;
@@ -256,6 +390,7 @@ export class JoinNode extends MultiParentNode {
           else break;
         }
         buf.splice(0, i);
+        this.onPending -= i;
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
- * Sideload file sources (Kapacitor services/sideload): a directory tree of `.yml`/`.yaml`/`.json` files, each a map
- * of key → value, cached by path relative to the directory (`hosts/a.yml`). Sources are shared by every sideload
- * node naming the same directory (reference counted, dropped with the last one) and re-read only on
+ * Sideload sources (Kapacitor services/sideload). A file source is a directory tree of `.yml`/`.yaml`/`.json`
+ * files, each a map of key → value, cached by path relative to the directory (`hosts/a.yml`); an http(s) source
+ * (nodes/sideload-http-source.ts) is one JSON document of path → map. Sources are shared by every sideload node
+ * naming the same directory or URL (reference counted, dropped with the last one) and re-read only on
  * `POST /kapacitor/v1/sideload/reload`, as in Kapacitor.
  *
  * Difference (documented in docs/nodes.md): a reload that fails (file unreadable or malformed) keeps the previous
@@ -15,63 +16,88 @@ import { parse as parseYaml } from 'yaml';
 /** A value as Kapacitor's JSON/YAML decoding gives it: numbers are float64. */
 export type SideloadValue = number | string | boolean | null | SideloadValue[] | { [k: string]: SideloadValue };
 
-type Cache = Map<string, Record<string, SideloadValue>>;
+/** order path → that file's (or that JSON member's) values */
+export type SideloadCache = Map<string, Record<string, SideloadValue>>;
 
-export class FileSource {
-  private cache: Cache;
+/** What a sideload node reads from; one per directory or URL, shared. */
+export interface SideloadSource {
+  /** the directory or URL (the registry key, and the name in errors) */
+  readonly dir: string;
+  refs: number;
+  /** the first load: undefined when it is done (file sources load in their constructor) */
+  readonly loading: Promise<void> | undefined;
+  /** why the first load failed (http sources; the cache is then empty until a reload succeeds) */
+  readonly loadError: Error | undefined;
+  lookup(order: readonly string[], key: string): SideloadValue | undefined;
+  /** Re-read; on failure the previous cache stays and the error is thrown. */
+  reload(): void | Promise<void>;
+}
+
+/** services/sideload fileSource.Lookup: the first order path whose values have the key. */
+export function lookupIn(cache: SideloadCache, order: readonly string[], key: string): SideloadValue | undefined {
+  const k = cleanPath(key);
+  for (const o of order) {
+    const values = cache.get(o);
+    if (values === undefined || !Object.hasOwn(values, k)) continue;
+    return values[k];
+  }
+  return undefined;
+}
+
+export class FileSource implements SideloadSource {
+  private cache: SideloadCache;
   refs = 0;
+  readonly loading = undefined;
+  readonly loadError = undefined;
   constructor(readonly dir: string) {
     this.cache = loadDir(dir);
   }
 
-  /** services/sideload fileSource.Lookup: the first order path whose file has the key. */
   lookup(order: readonly string[], key: string): SideloadValue | undefined {
-    const k = cleanPath(key);
-    for (const o of order) {
-      const values = this.cache.get(o);
-      if (values === undefined || !Object.hasOwn(values, k)) continue;
-      return values[k];
-    }
-    return undefined;
+    return lookupIn(this.cache, order, key);
   }
 
-  /** Re-read the directory; on failure the previous cache stays and the error is thrown. */
   reload(): void {
     this.cache = loadDir(this.dir);
   }
 }
 
-const sources = new Map<string, FileSource>();
+const sources = new Map<string, SideloadSource>();
 
-/** The shared source for an absolute directory (created and loaded on first use; throws Kapacitor's errors). */
-export function acquireFileSource(path: string): FileSource {
-  if (!isAbsolute(path)) throw new Error(`sideload source path must be absolute ${JSON.stringify(path)}`);
-  const dir = cleanPath(path);
-  let src = sources.get(dir);
+/** The shared source under `key`, created by `create` on first use (which throws Kapacitor's errors). */
+export function acquireSource(key: string, create: () => SideloadSource): SideloadSource {
+  let src = sources.get(key);
   if (src === undefined) {
-    src = new FileSource(dir);
-    sources.set(dir, src);
+    src = create();
+    sources.set(key, src);
   }
   src.refs++;
   return src;
 }
 
-export function releaseFileSource(src: FileSource): void {
+/** The shared source for an absolute directory (created and loaded on first use). */
+export function acquireFileSource(path: string): SideloadSource {
+  if (!isAbsolute(path)) throw new Error(`sideload source path must be absolute ${JSON.stringify(path)}`);
+  const dir = cleanPath(path);
+  return acquireSource(dir, () => new FileSource(dir));
+}
+
+export function releaseSource(src: SideloadSource): void {
   src.refs--;
   if (src.refs <= 0 && sources.get(src.dir) === src) sources.delete(src.dir);
 }
 
-/** POST /sideload/reload: re-read every source; the first failure is reported (the others still reload). */
-export function reloadSideloadSources(): void {
-  let first: Error | undefined;
-  for (const [dir, src] of [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    try {
-      src.reload();
-    } catch (err) {
-      first ??= new Error(`failed to update source ${JSON.stringify(dir)}: ${(err as Error).message}`);
-    }
+/**
+ * POST /sideload/reload: re-read every source (http ones concurrently); the first failure in name order is
+ * reported, the others still reload.
+ */
+export async function reloadSideloadSources(): Promise<void> {
+  const all = [...sources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const results = await Promise.allSettled(all.map(async ([, src]) => src.reload()));
+  for (let i = 0; i < all.length; i++) {
+    const r = results[i]!;
+    if (r.status === 'rejected') throw new Error(`failed to update source ${JSON.stringify(all[i]![0])}: ${(r.reason as Error).message}`);
   }
-  if (first) throw first;
 }
 
 /** Go filepath.Clean for the keys and directories used here. */
@@ -82,8 +108,8 @@ function cleanPath(p: string): string {
   return c;
 }
 
-function loadDir(dir: string): Cache {
-  const cache: Cache = new Map();
+function loadDir(dir: string): SideloadCache {
+  const cache: SideloadCache = new Map();
   const fail = (msg: string): never => { throw new Error(`failed to update sideload cache for source file ${JSON.stringify(dir)}: ${msg}`); };
   let st;
   try { st = statSync(dir); } catch (err) { fail(errText(err)); }
@@ -132,7 +158,7 @@ function readValues(path: string): Record<string, SideloadValue> {
 }
 
 /** JSON-decoded shapes: every number a float64 (YAML ints included, as ghodss/yaml goes through JSON). */
-function toValues(v: unknown): SideloadValue {
+export function toValues(v: unknown): SideloadValue {
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map(toValues);
   if (v instanceof Date) return v.toISOString();

@@ -1,14 +1,18 @@
 /**
- * `sideload()` (pipeline/sideload.go, sideload.go): adds fields and tags looked up in a file source. For every point
+ * `sideload()` (pipeline/sideload.go, sideload.go): adds fields and tags looked up in a file or http(s) source
+ * (nodes/sideload-source.ts, nodes/sideload-http-source.ts). For every point
  * the `.order(templates...)` are rendered with the point's tags (Go text/template, e.g. `host/{{.host}}.yml`); each
  * `.field(key, default)` / `.tag(key, default)` takes the value of the first rendered path whose file has the key,
  * converted to the default's type, or the default. Semantics in docs/nodes.md.
  */
-import { Node, type NodeContext } from '../runtime/node.ts';
+import { Node, type BarrierMessage, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupId, type Batch, type BatchPoint, type Fields, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
-import { acquireFileSource, releaseFileSource, type FileSource, type SideloadValue } from './sideload-source.ts';
+import { acquireFileSource, acquireSource, releaseSource, type SideloadSource, type SideloadValue } from './sideload-source.ts';
+import { HttpSource } from './sideload-http-source.ts';
+import { OutboundGuard } from '../outbound/guard.ts';
+import type { HttpPostEndpoint } from '../config/httppost.ts';
 import { registerNode } from './registry.ts';
 
 /** A parsed order template: literal text and tag references, alternating. */
@@ -49,8 +53,19 @@ function render(parts: readonly Part[], tags: Tags): string {
   return s;
 }
 
+/** Messages a node holds while its http source's first fetch is in flight (past it, points are dropped and counted). */
+export const HOLD_LIMIT = 100_000;
+
+type Held = { readonly kind: 'point'; readonly m: Point } | { readonly kind: 'batch'; readonly m: Batch }
+  | { readonly kind: 'barrier'; readonly m: BarrierMessage } | { readonly kind: 'delete'; readonly m: DeleteGroupMessage };
+
 export class SideloadNode extends Node {
-  private readonly source: FileSource;
+  /** HOLD_LIMIT, read when a node starts (tests lower it) */
+  static holdLimit = HOLD_LIMIT;
+  private readonly holdLimit = SideloadNode.holdLimit;
+  private readonly source: SideloadSource;
+  /** set while the source's first load is in flight: messages wait here, in order */
+  private held: Held[] | undefined;
   private readonly order: Part[][];
   private readonly fields: [string, FieldValue][];
   private readonly tagDefaults: [string, string][];
@@ -69,11 +84,58 @@ export class SideloadNode extends Node {
     const tags = new Map<string, string>();
     for (const [k, v] of allCalls(d, 'tag')) tags.set(String(plain(k!)), String(plain(v!)));
     this.tagDefaults = [...tags];
-    this.source = openSource(d.name, prop(d, 'source', ''), ctx.services.httpPost);
+    this.source = openSource(d.name, prop(d, 'source', ''), ctx.services.httpPost, ctx.services.outboundGuard);
+    const loading = this.source.loading;
+    if (loading !== undefined) {
+      this.held = [];
+      void loading.then(() => this.runExternal(() => this.loaded()));
+    } else if (this.source.loadError) {
+      // a source whose first fetch failed before this node started: the same error, for this node too
+      this.reportError(this.source.loadError.message, '');
+    }
+  }
+
+  /** Resolves once the source's first load is over and the held messages went through. */
+  async whenLoaded(): Promise<void> {
+    while (this.held !== undefined) await this.source.loading;
+    await Promise.resolve();
+  }
+
+  private loaded(): void {
+    if (this.held === undefined) return;
+    const held = this.held;
+    this.held = undefined;
+    if (this.source.loadError) this.reportError(this.source.loadError.message, '');
+    for (const h of held) {
+      if (h.kind === 'point') this.onPoint(h.m);
+      else if (h.kind === 'batch') this.onBatch(h.m);
+      else if (h.kind === 'barrier') super.onBarrier(h.m);
+      else super.onDeleteGroup(h.m);
+    }
+  }
+
+  /** While loading: keep the message (true), or drop a data message past HOLD_LIMIT (counted). */
+  private hold(h: Held): boolean {
+    if (this.held === undefined) return false;
+    if (this.held.length >= this.holdLimit && (h.kind === 'point' || h.kind === 'batch')) {
+      this.reportError(`sideload source ${this.source.dir} is still loading and ${this.holdLimit} messages wait: message dropped`, h.m.group);
+      return true;
+    }
+    this.held.push(h);
+    return true;
+  }
+
+  protected override onBarrier(m: BarrierMessage): void {
+    if (!this.hold({ kind: 'barrier', m })) super.onBarrier(m);
+  }
+
+  protected override onDeleteGroup(m: DeleteGroupMessage): void {
+    if (!this.hold({ kind: 'delete', m })) super.onDeleteGroup(m);
   }
 
   override stop(): void {
-    releaseFileSource(this.source);
+    this.held = undefined;
+    releaseSource(this.source);
   }
 
   /** The order templates rendered with a point's tags. */
@@ -108,6 +170,7 @@ export class SideloadNode extends Node {
   }
 
   protected override onPoint(p: Point): void {
+    if (this.held !== undefined && this.hold({ kind: 'point', m: p })) return;
     const r = this.apply(p.fields, p.tags, p.group);
     // pointMessage.SetTags recomputes the group ID over the same dimensions
     const group = r.tags === p.tags ? p.group : groupId(p.name, r.tags, p.dims);
@@ -115,6 +178,7 @@ export class SideloadNode extends Node {
   }
 
   protected override onBatch(b: Batch): void {
+    if (this.held !== undefined && this.hold({ kind: 'batch', m: b })) return;
     const out: BatchPoint[] = new Array<BatchPoint>(b.points.length);
     for (let i = 0; i < b.points.length; i++) {
       const bp = b.points[i]!;
@@ -125,19 +189,25 @@ export class SideloadNode extends Node {
   }
 }
 
-/** sideload.go: `file://` sources; a bare name is an [[httppost]] endpoint (whose URL must then be a file source). */
-function openSource(node: string, source: string, endpoints: ReadonlyMap<string, { url: string }> | undefined): FileSource {
+/**
+ * sideload.go: a URL (`file:///dir`, `http(s)://…`), or a bare name = an [[httppost]] endpoint whose URL is used
+ * (and, for http, its basic auth).
+ */
+function openSource(node: string, source: string, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined,
+  guard: OutboundGuard | undefined): SideloadSource {
   let url = source;
+  let endpoint: HttpPostEndpoint | undefined;
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(source)) {
-    const e = endpoints?.get(source);
-    if (!e) throw new Error(`${node}: Specified endpoint does not exist: ${source}`);
-    url = e.url;
+    endpoint = endpoints?.get(source);
+    if (!endpoint) throw new Error(`${node}: Specified endpoint does not exist: ${source}`);
+    url = endpoint.url;
   }
   let u: URL;
   try { u = new URL(url); } catch { throw new Error(`${node}: invalid sideload source ${JSON.stringify(url)}`); }
   const scheme = u.protocol.slice(0, -1);
   if (scheme === 'http' || scheme === 'https') {
-    throw new Error(`${node}: sideload sources over ${scheme} are not supported yet (use a file:// directory)`);
+    const auth = Object.entries(endpoint?.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    return acquireSource(url, () => new HttpSource(url, auth, guard ?? new OutboundGuard('')));
   }
   if (scheme !== 'file') throw new Error(`${node}: unsupported source scheme ${JSON.stringify(scheme)}, must be 'file', 'http', or 'https'`);
   return acquireFileSource(decodeURIComponent(u.pathname));

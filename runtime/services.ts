@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { KubernetesService } from '../kube/service.ts';
 import type { SwarmRegistry } from '../swarm/clients.ts';
+import type { Ec2Registry } from '../ec2/clients.ts';
 import type { AutoscaleStateStore } from '../autoscale/state-store.ts';
 import type { Dimensions, Tags } from '../model/point.ts';
 import type { Point } from '../model/point.ts';
@@ -19,6 +20,8 @@ export interface RuntimeServices {
   kubernetes?: KubernetesService;
   /** the Docker Swarm client registry (swarm/clients.ts) used by swarmAutoscale */
   swarm?: SwarmRegistry;
+  /** the EC2 Auto Scaling client registry (ec2/clients.ts) used by ec2Autoscale */
+  ec2?: Ec2Registry;
   /** `[[httppost]]` endpoints by name, for `httpPost().endpoint(name)` and alert `.post().endpoint(name)` (SPEC 3.13) */
   httpPost?: ReadonlyMap<string, HttpPostEndpoint>;
   /** what alert templates show as `.ServerInfo` (SPEC 3.15); defaults: hostname `localhost`, empty ids */
@@ -36,6 +39,8 @@ export interface RuntimeServices {
     readonly baseBackoffMs?: number;
     readonly maxBackoffMs?: number;
   };
+  /** `[join]` memory bounds per join node (nodes/join.ts defaults when absent or 0) */
+  joinLimits?: { readonly maxGroups?: number; readonly maxPending?: number };
   /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */

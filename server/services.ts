@@ -28,6 +28,7 @@ import { UdfService } from '../udf/service.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
+import { Ec2Clients } from '../ec2/clients.ts';
 import { InfluxDBService } from '../influxdb/service.ts';
 import { LineProtocolParser } from '../lineprotocol/parser.ts';
 import { subscriptionsRoutes } from './api/subscriptions-route.ts';
@@ -89,6 +90,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     const runtimeServices: RuntimeServices = {
         kubernetes,
         swarm: new SwarmClients(config.swarm),
+        ec2: new Ec2Clients(config.ec2),
+        joinLimits: { maxGroups: config.join.maxGroups, maxPending: config.join.maxPending },
         httpPost: httpPostEndpoints(config.httppost),
         // alert templates' .ServerInfo (Kapacitor: config hostname, cluster and server ids)
         serverInfo: { hostname: config.hostname, clusterId, serverId },

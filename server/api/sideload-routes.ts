@@ -1,6 +1,6 @@
 /**
- * `POST /kapacitor/v1/sideload/reload` (Kapacitor services/sideload): re-reads every sideload file source in use →
- * 204; a source that cannot be read or parsed → 500 naming it (that source keeps its previous values).
+ * `POST /kapacitor/v1/sideload/reload` (Kapacitor services/sideload): re-reads every sideload source in use (files,
+ * http(s) URLs) → 204; a source that cannot be read, fetched or parsed → 500 naming it (it keeps its previous values).
  */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './http.ts';
@@ -11,7 +11,7 @@ export async function sideloadRoutes(app: FastifyInstance, opts: { readonly base
   useRawBodies(app);
   app.post(`${opts.base}/sideload/reload`, async (_req, reply) => {
     try {
-      reloadSideloadSources();
+      await reloadSideloadSources();
     } catch (err) {
       throw new ApiError(500, (err as Error).message);
     }

@@ -40,6 +40,7 @@ const YIELD_AFTER_MS = 5;
 
 /** swarmAutoscale in a cluster: its client cannot be fenced per partition yet, so tasks using it do not start. */
 const SWARM_IN_CLUSTER = 'cannot use the swarmAutoscale node with [cluster] enabled: only k8sAutoscale is fenced per partition (docs/cluster.md)';
+const EC2_IN_CLUSTER = 'cannot use the ec2Autoscale node with [cluster] enabled: only k8sAutoscale is fenced per partition (docs/cluster.md)';
 
 export class PartitionRunner {
   readonly partition: number;
@@ -72,6 +73,7 @@ export class PartitionRunner {
       ...base,
       kubernetes: base.kubernetes ? this.gate.wrap(base.kubernetes) : undefined,
       swarm: { get: () => { throw new Error(SWARM_IN_CLUSTER); } },
+      ec2: { get: () => { throw new Error(EC2_IN_CLUSTER); } },
       autoscaleState: undefined,
       autoscaleObserver: this.gate,
     };

@@ -50,6 +50,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       kubernetes,
       httpPost: httpPostEndpoints(config.httppost),
       serverInfo: { hostname: config.hostname, clusterId, serverId },
+      joinLimits: { maxGroups: config.join.maxGroups, maxPending: config.join.maxPending },
     };
     const runner = new ClusterRunner(log, base);
     const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };

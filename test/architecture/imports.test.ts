@@ -30,6 +30,7 @@ export const LAYERS: readonly string[] = [
   'influxdb/',
   'kube/',
   'swarm/',
+  'ec2/',
   'autoscale/',
   'recordings/',
   'config/',

@@ -100,7 +100,6 @@ test('sideload: bad sources and templates refuse to start with a clear message',
   assert.throws(start(`file://${dir}`), /failed to unmarshal json values ".*broken\.json"/);
   rmSync(join(dir, 'broken.json'));
   assert.throws(start('ftp://host/x'), /unsupported source scheme "ftp", must be 'file', 'http', or 'https'/);
-  assert.throws(start('http://host/x'), /sideload sources over http are not supported yet/);
   assert.throws(start('myendpoint'), /Specified endpoint does not exist: myendpoint/);
   assert.throws(start(`file://${dir}`, ".order('{{.host | printf}}')"), /unsupported order template action \{\{\.host \| printf\}\}/);
   assert.throws(() => evaluateScript(`stream|from()|sideload()`), /must specify a source for the sideload node/);

@@ -56,11 +56,16 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
     assert.deepEqual(c.swarm, [{ enabled: false, id: '', servers: ['http://localhost:2376'], sslCa: '', sslCert: '', sslKey: '', insecureSkipVerify: false }]);
   });
 
+  it('[[ec2]] is parsed (ec2Autoscale uses it): the packaged section is disabled, discovery keys read and unused', () => {
+    assert.deepEqual(c.ec2, [{ enabled: false, id: 'myec2', region: 'us-east-1', accessKey: '', secretKey: '', profile: '',
+      refreshInterval: 60n * S, port: 80, endpoint: '' }]);
+  });
+
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
       'config-override', 'task', 'deadman', 'opsgenie', 'pagerduty',
       'hipchat', 'alerta', 'reporting',
-      'talk', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
+      'talk', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
     assert.deepEqual(notices, expected.map((x) => `section [${x}] is accepted but not used by tickstream`));

@@ -11,7 +11,7 @@ const handler = (args: PropSpec['sig'], spec: HandlerSpec): PropSpec => ({ sig: 
 
 const HANDLERS: Record<string, PropSpec> = {
   log: handler(sig('string'), h('LogHandler', { mode: field('int') })),
-  post: handler(varMethod('string').sig, h('AlertPostHandler', {
+  post: handler(varMethod('string').sig, h('AlertHTTPPostHandler', {
     header: method('string', 'string'), captureResponse: flag, timeout: field('duration'), endpoint: field('string'),
     skipSSLVerification: flag,
   })),

@@ -3,7 +3,7 @@
  * Runtimes read property values through tickscript/pipeline.ts accessors; `nodeDefaults(kind)` gives the
  * documented defaults (SPEC 3.x, 4.1) for properties a script did not set.
  */
-import type { NodeSpec } from './types.ts';
+import { flag, type NodeSpec } from './types.ts';
 import { batch, from, query, stats, stream } from './sources.ts';
 import * as T from './transform.ts';
 import { aggregations, batchProducing, selectors, transformations } from './influxql.ts';
@@ -15,7 +15,7 @@ export type { NodeSpec } from './types.ts';
 export { K8S_KINDS } from './autoscale.ts';
 export { ALERT_HANDLERS } from './alert.ts';
 
-const ALL: NodeSpec[] = [
+const SPECS: NodeSpec[] = [
   stream, batch, from, query, stats,
   T.where, T.evalNode, T.groupBy, T.window, T.derivative, T.defaultNode, T.deleteNode, T.log, T.shift, T.sample,
   T.barrier, T.changeDetect, T.stateDuration, T.stateCount, T.flatten, T.union, T.join, T.combine, T.sideload,
@@ -23,6 +23,12 @@ const ALL: NodeSpec[] = [
   ...aggregations, ...selectors, ...batchProducing, ...transformations,
   httpOut, httpPost, influxDBOut, kapacitorLoopback, alert, k8sAutoscale, swarmAutoscale, ec2Autoscale,
 ];
+
+/**
+ * Every Kapacitor node embeds pipeline/node.go's `node`, whose `QuietFlag` is the property method `.quiet()`: it is
+ * a property of every node (the runtime's Node reads it: errors counted, not logged).
+ */
+const ALL: NodeSpec[] = SPECS.map((s) => ('quiet' in s.props ? s : { ...s, props: { ...s.props, quiet: flag } }));
 
 export const CATALOG: ReadonlyMap<string, NodeSpec> = new Map(ALL.map((s) => [s.kind, s]));
 
