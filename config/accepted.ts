@@ -10,8 +10,8 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   // core services tickstream does not have (tasks persist in the SQLite store; no UDFs)
   'task', 'reporting', 'udf', 'deadman', 'fluxtask',
   // alert handlers
-  'alerta', 'bigpanda', 'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
-  'servicenow', 'smtp', 'snmptrap', 'talk', 'zenoss',
+  'hipchat', 'kafka', 'mqtt', 'opsgenie', 'pagerduty',
+  'smtp', 'snmptrap', 'talk',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'triton',

@@ -22,7 +22,7 @@ const event = (level: 0 | 1 | 2 | 3 = 3, message = 'cpu:host=a is CRITICAL'): Al
   { id: 'cpu:host=a', message, details: '<b>d</b>', time: T, duration: 60_000_000_000n, level },
   { name: 'cpu', taskName: 'cpu_alert', category: '', group: 'host=a', tags: { host: 'a' }, fields: { value: 95 }, recoverable: true, rowJson: ROW },
   2);
-const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20 };
+const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20, durableLength: 100 };
 // alert.Data as json.Encoder writes it (SPEC 3.15)
 const ALERT_DATA = '{"id":"cpu:host=a","message":"cpu:host=a is CRITICAL","details":"\\u003cb\\u003ed\\u003c/b\\u003e","time":"2016-11-08T18:21:07.5Z",' +
   `"duration":60000000000,"level":"CRITICAL","data":{"series":[${ROW}]},"previousLevel":"WARNING","recoverable":true}\n`;
