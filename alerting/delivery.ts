@@ -114,7 +114,8 @@ export class DeliveryQueue implements TopicHandler {
       // a backlog exists: the new event goes behind it, durably, so order holds across a restart
       this.persistTail({ ev: event, durable: false, seq: undefined });
     } else {
-      if (this.pending >= this.opts.bufferLength) {
+      // the entry being sent (or waiting for its retry) is not waiting in the queue
+      if (this.pending - (this.running ? 1 : 0) >= this.opts.bufferLength) {
         this.stats.dropped++;
         this.log.error({ handler: this.kind, event: event.state.id }, 'failed to deliver event to handler: queue full');
         return;

@@ -59,7 +59,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
       'config-override', 'task', 'deadman', 'smtp', 'snmptrap', 'opsgenie', 'pagerduty',
-      'hipchat', 'kafka', 'alerta', 'reporting', 'udf',
+      'hipchat', 'kafka', 'reporting', 'udf',
       'talk', 'mqtt', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'ec2', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
@@ -102,12 +102,12 @@ describe('unused sections vs real mistakes', () => {
   it('KAPACITOR_* variables for unused sections are reported too, once per section, file and env together', () => {
     const { notices, warnings } = load(file('[smtp]\nenabled = false\n'), {
       KAPACITOR_SMTP_ENABLED: 'true', KAPACITOR_SMTP_0_FROM: 'x@y', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
-      KAPACITOR_SERVICENOW_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
+      KAPACITOR_TALK_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
     });
     assert.deepEqual(notices, [
       'section [smtp] is accepted but not used by tickstream',
-      'section [servicenow] is accepted but not used by tickstream',
       'section [static-discovery] is accepted but not used by tickstream',
+      'section [talk] is accepted but not used by tickstream',
     ]);
     assert.deepEqual(warnings, []);
   });
