@@ -109,6 +109,14 @@ test('CLI: define-topic-handler with match (YAML); a bad match exits 3 naming th
   r = await kapacitor(srv.url, 'define-topic-handler', join(dir, 'bad.yaml'));
   assert.equal(r.code, 3);
   assert.match(r.stderr, /^Error: failed to create handler: match: invalid match expression: parser: unexpected EOF line 1 char 11 in "level\(\) ==". /);
+  // invalid YAML specs name the field; nothing is defined
+  writeFileSync(join(dir, 'bad2.yaml'), `topic: ops\nid: bad\nkind: log\nmatch:\n  - level() > 1\n`);
+  r = await kapacitor(srv.url, 'define-topic-handler', join(dir, 'bad2.yaml'));
+  assert.deepEqual([r.code, r.stderr], [3, `Error: failed to unmarshal yaml handler file "${join(dir, 'bad2.yaml')}": field "match" must be a string, got ["level() > 1"]\n`]);
+  writeFileSync(join(dir, 'bad3.yaml'), `topic: ops\nid: bad\nkind: log\noptions:\n  path: ${log}\n  mode: rw\n`);
+  r = await kapacitor(srv.url, 'define-topic-handler', join(dir, 'bad3.yaml'));
+  assert.deepEqual([r.code, r.stderr], [3, "Error: failed to create handler: failed to decode options into alert.LogHandlerConfig: 'mode' expected type 'int', got \"rw\"\n"]);
+  assert.equal((await kapacitor(srv.url, 'show-topic-handler', 'ops', 'bad')).code, 3);
   const tick = join(dir, 'cpu.tick');
   writeFileSync(tick, "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .warn(lambda: \"value\" > 80)\n        .crit(lambda: \"value\" > 90)\n        .topic('ops')\n");
   assert.equal((await kapacitor(srv.url, 'define', 'cpu_alert', '-tick', tick, '-dbrp', 'telegraf.autogen')).code, 0);
