@@ -166,7 +166,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats,
+      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats, alertHandlers: alerts,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

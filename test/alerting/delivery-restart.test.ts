@@ -72,6 +72,15 @@ test('kill -9 while a delivery waits for a down endpoint: after the restart it i
   assert.equal(r.body, `{"correlate":["cpu"],"environment":"prod","event":"cpu:host=a","group":"host=a","origin":"kap","rawData":{"series":[${row}]},` +
     '"resource":"cpu","service":["cpu"],"severity":"critical","tags":["host=a"],"text":"cpu:host=a is CRITICAL","timeout":86400,"value":""}\n');
 
+  // the same counters in /metrics
+  const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+  const sample = (result: string): number | undefined => {
+    const m = new RegExp(`^tickstream_alert_handler_events_total\\{([^}]*)\\} (\\d+)$`, 'gm');
+    for (const x of metrics.matchAll(m)) if (x[1]!.includes(`result="${result}"`) && x[1]!.includes('handler="alerta"')) return Number(x[2]);
+    return undefined;
+  };
+  assert.deepEqual([sample('sent'), sample('queued'), sample('dropped')], [1, 0, 0], 'counters restart with the process; sent 1 after the retry');
+
   await srv.stop('SIGTERM');
   const db = new Database(join(dir, 'tickstream.db'), { readonly: true });
   try {
