@@ -145,6 +145,11 @@ test('zenoss: router envelope, sorted data map with severity from the map, JSON 
   await deliver('zenoss', { action: 'A', method: 'm', type: 't', tid: 9, collector: 'c-{{ .TaskName }}', message: '{{ .Duration }}', summary: 's'.repeat(300) }, env, event(0, 'ok'));
   assert.equal(f.reqs[1]!.body, `{"action":"A","method":"m","data":[{"collector":"c-cpu_alert","component":"","device":"","evclass":"","evclasskey":"",` +
     `"message":"1m0s","severity":"Clear","summary":"${'s'.repeat(256)}"}],"type":"t","tid":9}`);
+  // [zenoss.severity-map] entries (here through the environment, entry by entry): set ones replace, unset keep the default
+  await deliver('zenoss', {}, { ...env, KAPACITOR_ZENOSS_SEVERITY_MAP_CRITICAL: 'Critical!' });
+  await deliver('zenoss', {}, { ...env, KAPACITOR_ZENOSS_SEVERITY_MAP_CRITICAL: 'Critical!' }, event(2, 'w'));
+  assert.match(f.reqs[2]!.body, /"severity":"Critical!"/);
+  assert.match(f.reqs[3]!.body, /"severity":"Warning"/);
 });
 
 test('script methods .alerta() .bigPanda() .serviceNow() .zenoss() map to the same options', async (t) => {
