@@ -12,12 +12,23 @@
  */
 import type { Logger } from 'pino';
 import { globMatcher } from '../gocompat/glob.ts';
-import type { AlertEvent, EventState } from './event.ts';
+import { AlertEvent, type EventState } from './event.ts';
 import type { HandlerSpec } from './handler-spec.ts';
 import { validateHandlerSpec } from './handler-spec.ts';
 import { InhibitorLookup } from './inhibit.ts';
 import { OK, type Level } from './levels.ts';
 import { Topic, type TopicHandler } from './topic.ts';
+
+/** Alert messages and details are cut beyond this many UTF-8 bytes (docs/alerting.md "Limits"). */
+export const MAX_TEXT_BYTES = 1 << 20;
+
+/** `s` cut to MAX_TEXT_BYTES on a character boundary, with a marker saying how long it was. */
+export function truncateText(s: string): string {
+  const b = Buffer.from(s, 'utf8');
+  let end = MAX_TEXT_BYTES;
+  while (end > 0 && (b[end]! & 0xc0) === 0x80) end--; // not inside a multi-byte character
+  return b.subarray(0, end).toString('utf8') + ` [truncated by tickstream: ${b.length} bytes]`;
+}
 
 /** The id prefix of a task's anonymous topics (Kapacitor: `<task master id>:<task>:<node>`). */
 export const anonTopicPrefix = (taskId: string): string => `main:${taskId}:`;
@@ -75,6 +86,8 @@ export class AlertService {
   private readonly factory: HandlerFactory | undefined;
   /** store failures (each is logged) */
   storeErrors = 0;
+  /** events whose message or details were cut to MAX_TEXT_BYTES */
+  truncatedTexts = 0;
 
   constructor(opts: AlertServiceOptions) {
     this.log = opts.logger;
@@ -110,6 +123,7 @@ export class AlertService {
 
   /** Records the event in its topic, persists its state and hands it to the topic's handlers. */
   collect(event: AlertEvent): void {
+    event = this.bounded(event);
     const id = event.topic;
     if (this.closed.has(id)) this.restoreTopic(id);
     const t = this.ensure(id);
@@ -260,6 +274,24 @@ export class AlertService {
   }
 
   // ---- internals ---------------------------------------------------------------------------------------
+
+  /**
+   * Message and details beyond MAX_TEXT_BYTES are cut (at a character boundary) and marked, so one huge
+   * template output cannot bloat every topic, the store and every handler's request. Counted and logged.
+   */
+  private bounded(event: AlertEvent): AlertEvent {
+    const s = event.state;
+    // a UTF-16 length under a third of the limit cannot exceed it in UTF-8 bytes: no byte count on the usual path
+    const big = (x: string): boolean => x.length * 3 > MAX_TEXT_BYTES && Buffer.byteLength(x, 'utf8') > MAX_TEXT_BYTES;
+    const bigMessage = big(s.message);
+    const bigDetails = big(s.details);
+    if (!bigMessage && !bigDetails) return event;
+    this.truncatedTexts++;
+    this.log.warn({ topic: event.topic, event: s.id, messageBytes: Buffer.byteLength(s.message, 'utf8'), detailsBytes: Buffer.byteLength(s.details, 'utf8') },
+      `alert message or details longer than ${MAX_TEXT_BYTES} bytes: truncated`);
+    const state: EventState = { ...s, message: bigMessage ? truncateText(s.message) : s.message, details: bigDetails ? truncateText(s.details) : s.details };
+    return new AlertEvent(event.topic, state, event.data, event.previousLevel, event.noExternal);
+  }
 
   private build(spec: HandlerSpec): TopicHandler {
     if (!this.factory) throw new HandlerSpecError(`unsupported action kind ${JSON.stringify(spec.kind)}`);

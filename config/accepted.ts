@@ -10,8 +10,8 @@ export const ACCEPTED_UNUSED_SECTIONS: ReadonlySet<string> = new Set([
   // core services tickstream does not have (tasks persist in the SQLite store)
   'task', 'reporting', 'deadman', 'fluxtask',
   // alert handlers
-  'alerta', 'bigpanda', 'hipchat', 'opsgenie', 'pagerduty',
-  'servicenow', 'talk', 'zenoss',
+  'hipchat', 'opsgenie', 'pagerduty',
+  'talk',
   // service discovery and scraping
   'azure', 'consul', 'dns', 'file-discovery', 'gce', 'marathon', 'nerve', 'scraper', 'serverset',
   'static-discovery', 'triton',

@@ -47,6 +47,17 @@ export interface KafkaConfig extends ClientTlsKeys {
 }
 /** [snmptrap] (services/snmptrap/config.go) */
 export interface SnmpTrapConfig { enabled: boolean; addr: string; community: string; retries: number }
+export interface AlertaConfig {
+  enabled: boolean; url: string; insecureSkipVerify: boolean; token: string; tokenPrefix: string; environment: string; origin: string; timeout: bigint;
+}
+export interface BigPandaConfig {
+  enabled: boolean; global: boolean; appKey: string; token: string; stateChangesOnly: boolean; insecureSkipVerify: boolean; url: string; autoAttributes: string;
+}
+export interface ServiceNowConfig { enabled: boolean; url: string; source: string; username: string; password: string; global: boolean; stateChangesOnly: boolean }
+export interface ZenossConfig {
+  enabled: boolean; url: string; username: string; password: string; action: string; method: string; type: string; tid: number;
+  collector: string; severityMap: Record<string, string>; global: boolean; stateChangesOnly: boolean;
+}
 
 export interface AlertHandlerConfigs {
   slack: SlackConfig[];
@@ -62,6 +73,10 @@ export interface AlertHandlerConfigs {
   mqtt: MqttConfig[];
   kafka: KafkaConfig[];
   snmptrap: SnmpTrapConfig;
+  alerta: AlertaConfig;
+  bigpanda: BigPandaConfig;
+  servicenow: ServiceNowConfig;
+  zenoss: ZenossConfig;
 }
 
 const tls = [k('ssl-ca', 'sslCa', 'string', ''), k('ssl-cert', 'sslCert', 'string', ''), k('ssl-key', 'sslKey', 'string', ''),
@@ -158,6 +173,35 @@ export const ALERT_HANDLER_SECTIONS: readonly SectionSpec[] = [
     toml: 'snmptrap', prop: 'snmptrap', kind: 'table', keys: [
       k('enabled', 'enabled', 'bool', false), k('addr', 'addr', 'string', 'localhost:162'), k('community', 'community', 'string', 'kapacitor'),
       k('retries', 'retries', 'int', 1),
+    toml: 'alerta', prop: 'alerta', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('url', 'url', 'string', ''), k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
+      k('token', 'token', 'string', ''), k('token-prefix', 'tokenPrefix', 'string', ''), k('environment', 'environment', 'string', ''),
+      k('origin', 'origin', 'string', ''), k('timeout', 'timeout', 'duration', 0n),
+    ],
+  },
+  {
+    toml: 'bigpanda', prop: 'bigpanda', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('global', 'global', 'bool', false), k('app-key', 'appKey', 'string', ''),
+      k('token', 'token', 'string', ''), k('state-changes-only', 'stateChangesOnly', 'bool', false),
+      k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false), k('url', 'url', 'string', 'https://api.bigpanda.io/data/v2/alerts'),
+      k('auto-attributes', 'autoAttributes', 'string', 'tags,fields'),
+    ],
+  },
+  {
+    toml: 'servicenow', prop: 'servicenow', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('url', 'url', 'string', 'https://instance.service-now.com/api/global/em/jsonv2'),
+      k('source', 'source', 'string', ''), k('username', 'username', 'string', ''), k('password', 'password', 'string', ''),
+      k('global', 'global', 'bool', false), k('state-changes-only', 'stateChangesOnly', 'bool', false),
+    ],
+  },
+  {
+    toml: 'zenoss', prop: 'zenoss', kind: 'table', keys: [
+      k('enabled', 'enabled', 'bool', false), k('url', 'url', 'string', 'https://tenant.zenoss.io:8080/zport/dmd/evconsole_router'),
+      k('username', 'username', 'string', ''), k('password', 'password', 'string', ''), k('action', 'action', 'string', 'EventsRouter'),
+      k('method', 'method', 'string', 'add_event'), k('type', 'type', 'string', 'rpc'), k('tid', 'tid', 'int', 1),
+      k('collector', 'collector', 'string', 'Kapacitor'),
+      k('severity-map', 'severityMap', 'string-map', { OK: 'Clear', Info: 'Info', Warning: 'Warning', Critical: 'Critical' }),
+      k('global', 'global', 'bool', false), k('state-changes-only', 'stateChangesOnly', 'bool', false),
     ],
   },
 ];
@@ -195,6 +239,13 @@ export function validateAlertHandlers(c: AlertHandlerConfigs, origin: KeyOrigin)
   common('telegram', undefined, c.telegram as unknown as Record<string, unknown>, 'url', 'url');
   common('opsgenie2', undefined, c.opsgenie2 as unknown as Record<string, unknown>, 'url', 'url');
   common('pushover', undefined, c.pushover as unknown as Record<string, unknown>, 'url', 'url');
+  common('alerta', undefined, c.alerta as unknown as Record<string, unknown>, 'url', 'url');
+  common('bigpanda', undefined, c.bigpanda as unknown as Record<string, unknown>, 'url', 'url');
+  common('servicenow', undefined, c.servicenow as unknown as Record<string, unknown>, 'url', 'url');
+  common('zenoss', undefined, c.zenoss as unknown as Record<string, unknown>, 'url', 'url');
+  // Kapacitor's bigpanda Config.Validate
+  if (c.bigpanda.enabled && c.bigpanda.appKey === '') fail('bigpanda.appKey', 'bigpanda.app-key', 'must specify BigPanda app-key');
+  if (c.bigpanda.enabled && c.bigpanda.token === '') fail('bigpanda.token', 'bigpanda.token', 'must specify BigPanda token');
   validateProtocolHandlers(c, fail, checkTls);
 }
 

@@ -153,6 +153,8 @@ export interface AlertConfig {
   persistTopics: boolean;
   /** events queued per handler before new ones are dropped (minimum 1000; smaller means the default 5000) */
   topicBufferLength: number;
+  /** tickstream: failed deliveries kept per topic handler for retry (oldest dropped beyond it; <= 0 means 10000) */
+  deliveryQueueLength: number;
 }
 
 export interface Config extends AlertHandlerConfigs {
@@ -429,6 +431,8 @@ export const SECTIONS: readonly SectionSpec[] = [
     toml: 'alert', prop: 'alert', kind: 'table', keys: [
       k('persist-topics', 'persistTopics', 'bool', true),
       k('topic-buffer-length', 'topicBufferLength', 'int', 5000),
+      // tickstream: the durable delivery queue's bound per topic handler (alerting/delivery.ts, docs/alerting.md)
+      k('delivery-queue-length', 'deliveryQueueLength', 'int', 10000),
     ],
   },
   ...ALERT_HANDLER_SECTIONS,

@@ -1,14 +1,15 @@
 /**
  * Handlers written in a script beyond `.log()` and `.post()` (Kapacitor pipeline/alert.go): `.tcp(addr)`,
  * `.exec(prog, args...)`, `.slack()`, `.teams()`, `.discord()`, `.victorOps()`, `.pagerDuty2()`, `.telegram()`,
- * `.email(to...)`, `.mqtt(topic)`, `.kafka()`, `.snmpTrap(oid)`, each with its properties. They become the same option sets a topic handler spec uses and are built by the
+ * `.email(to...)`, `.mqtt(topic)`, `.kafka()`, `.snmpTrap(oid)`, `.alerta()`, `.bigPanda()`, `.serviceNow()`, `.zenoss()`,
+ * each with its properties. They become the same option sets a topic handler spec uses and are built by the
  * server's handler factory (alerting/handlers), so both paths send identical requests.
  */
 import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 
 /** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
-type PropKind = 'string' | 'flag' | 'link' | 'list' | 'entry' | 'int' | 'bool' | 'snmp-data';
+type PropKind = 'string' | 'flag' | 'link' | 'list' | 'entry' | 'int' | 'bool' | 'snmp-data' | 'duration';
 const KINDS: Record<string, { kind: string; props: Record<string, [string, PropKind]> }> = {
   tcp: { kind: 'tcp', props: {} },
   exec: { kind: 'exec', props: {} },
@@ -33,6 +34,36 @@ const KINDS: Record<string, { kind: string; props: Record<string, [string, PropK
   },
   snmpTrap: { kind: 'snmptrap', props: { data: ['data-list', 'snmp-data'] } },
   sensu: { kind: 'sensu', props: { source: ['source', 'string'], handlers: ['handlers', 'list'], metadata: ['metadata', 'entry'] } },
+  alerta: {
+    kind: 'alerta',
+    props: {
+      token: ['token', 'string'], resource: ['resource', 'string'], event: ['event', 'string'], environment: ['environment', 'string'],
+      group: ['group', 'string'], value: ['value', 'string'], origin: ['origin', 'string'], services: ['service', 'list'],
+      correlated: ['correlate', 'list'], attribute: ['attributes', 'entry'], timeout: ['timeout', 'duration'],
+    },
+  },
+  bigPanda: {
+    kind: 'bigpanda',
+    props: { appKey: ['app-key', 'string'], host: ['host', 'string'], primaryProperty: ['primary-property', 'string'], secondaryProperty: ['secondary-property', 'string'], attribute: ['attributes', 'entry'] },
+  },
+  // Kapacitor passes neither username nor password of the script's handler to the service (config's are used)
+  serviceNow: {
+    kind: 'servicenow',
+    props: {
+      uRL: ['url', 'string'], source: ['source', 'string'], node: ['node', 'string'], type: ['type', 'string'], resource: ['resource', 'string'],
+      metricName: ['MetricName', 'string'], messageKey: ['MessageKey', 'string'], additionalInfo: ['additional_info', 'entry'],
+      username: ['username', 'string'], password: ['password', 'string'],
+    },
+  },
+  // summary defaults to {{ .Message }} in the script (pipeline/alert.go), which renders what an empty summary falls back to
+  zenoss: {
+    kind: 'zenoss',
+    props: {
+      action: ['action', 'string'], method: ['method', 'string'], type: ['type', 'string'], tid: ['tid', 'int'], collector: ['collector', 'string'],
+      summary: ['summary', 'string'], device: ['device', 'string'], component: ['component', 'string'], eventClassKey: ['EventClassKey', 'string'],
+      eventClass: ['EventClass', 'string'], message: ['message', 'string'], customField: ['customField', 'entry'],
+    },
+  },
   telegram: {
     kind: 'telegram',
     props: { chatId: ['chat-id', 'string'], parseMode: ['parse-mode', 'string'], disableWebPagePreview: ['disable-web-page-preview', 'flag'], disableNotification: ['disable-notification', 'flag'] },
@@ -86,7 +117,14 @@ export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | u
       cur.options[name] = v.value;
     } else if (type === 'snmp-data') {
       ((cur.options[name] ??= []) as unknown[]).push({ oid: str(m, c.args[0]), type: str(m, c.args[1]), value: str(m, c.args[2]) });
-    } else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
+    }
+    else if (type === 'duration') {
+      const v = c.args[0];
+      if (!v || v.type !== 'duration') throw new Error(`${d.name}: .${m}() expects a duration, got ${v ? v.type : 'nothing'}`);
+      // options carry durations as ns, as JSON handler specs do
+      cur.options[name] = (v.value as bigint).toString() + 'ns';
+    }
+    else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
     else if (type === 'entry') {
       // .metadata(key, value): string, int, float or bool values
       const v = c.args[1];

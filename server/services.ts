@@ -72,11 +72,13 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
     // topics, handler specs and persisted alert state (docs/alerting.md); loaded before tasks start
     const alertLogger = logger.child({ component: 'alert' });
+    const alertStore = new SqliteAlertStore(store.database);
     const alerts = new AlertService({
       logger: alertLogger,
-      persistence: new SqliteAlertStore(store.database),
+      persistence: alertStore,
       persistTopics: config.alert.persistTopics,
-      factory: topicHandlerFactory({ config, logger: alertLogger }),
+      // topic handlers keep failed deliveries in the store and retry them after a restart (docs/alerting.md)
+      factory: topicHandlerFactory({ config, logger: alertLogger, spool: (topic, id) => alertStore.deliverySpool(topic, id) }),
     });
     alerts.open();
     lifecycle.onClose(() => alerts.close(), 'alert service');
@@ -176,7 +178,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats,
+      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats, alertHandlers: alerts,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
 import { httpPostEndpoints } from '../../config/index.ts';
 import type { AlertEvent } from '../event.ts';
-import { DEFAULT_DELIVERY, DeliveryQueue, type DeliveryOptions, type DeliveryStats } from '../delivery.ts';
+import { DEFAULT_DELIVERY, DeliveryQueue, type DeliveryOptions, type DeliverySpool, type DeliveryStats } from '../delivery.ts';
+import { MatchExpression } from '../match.ts';
 import type { HandlerSpec } from '../handler-spec.ts';
 import { decodeOptions } from '../options.ts';
 import type { TopicHandler } from '../topic.ts';
@@ -18,6 +19,10 @@ import { smtpKind } from './smtp.ts';
 import { mqttKind } from './mqtt.ts';
 import { kafkaKind } from './kafka.ts';
 import { snmpTrapKind } from './snmptrap.ts';
+import { alertaKind } from './alerta.ts';
+import { bigPandaKind } from './bigpanda.ts';
+import { serviceNowKind } from './servicenow.ts';
+import { zenossKind } from './zenoss.ts';
 import { discordKind, pagerDuty2Kind, slackKind, teamsKind, telegramKind, victorOpsKind } from './chat.ts';
 import type { HandlerDeps, HandlerImpl, HandlerKind } from './types.ts';
 
@@ -39,11 +44,15 @@ export const HANDLER_KINDS: Readonly<Record<string, HandlerKind>> = {
   mqtt: mqttKind,
   kafka: kafkaKind,
   snmptrap: snmpTrapKind,
+  alerta: alertaKind,
+  bigpanda: bigPandaKind,
+  servicenow: serviceNowKind,
+  zenoss: zenossKind,
 };
 
 /** A synchronous local handler (log): failures are counted and logged like queued ones. */
 class SyncHandler implements TopicHandler {
-  readonly stats: DeliveryStats = { sent: 0, errors: 0, failed: 0, dropped: 0 };
+  readonly stats: DeliveryStats = { sent: 0, errors: 0, failed: 0, dropped: 0, queued: 0 };
   private closed = false;
   constructor(readonly kind: string, private readonly fn: (ev: AlertEvent) => void, private readonly log: Logger) {}
   handle(ev: AlertEvent): void {
@@ -66,15 +75,42 @@ export interface FactoryOptions {
   logger: Logger;
   /** retry/backoff/queue settings (tests shorten the backoff); bufferLength defaults to [alert] topic-buffer-length */
   delivery?: Partial<DeliveryOptions>;
+  /** the durable delivery queue of a topic handler (server/store/alert-store.ts); absent = memory only */
+  spool?: (topic: string, handlerId: string) => DeliverySpool;
+}
+
+/**
+ * A topic handler with a `match` expression: events it does not match are not handed on; an event it cannot be
+ * evaluated for is counted (`match_errors`) and logged, not handled (Kapacitor: "failed to evaluate match expression").
+ */
+class MatchHandler implements TopicHandler {
+  matchErrors = 0;
+  constructor(private readonly m: MatchExpression, private readonly inner: TopicHandler & { stats: DeliveryStats }, private readonly log: Logger) {}
+  get stats(): DeliveryStats & { match_errors: number } { return { ...this.inner.stats, match_errors: this.matchErrors }; }
+  handle(ev: AlertEvent): void {
+    let ok: boolean;
+    try {
+      ok = this.m.matches(ev);
+    } catch (err) {
+      this.matchErrors++;
+      this.log.error({ err, event: ev.state.id, match: this.m.source }, 'failed to evaluate match expression');
+      return;
+    }
+    if (ok) this.inner.handle(ev);
+  }
+  close(): void { this.inner.close(); }
+  whenIdle(): Promise<void> { return this.inner.whenIdle?.() ?? Promise.resolve(); }
 }
 
 /** Creates a handler of `kind` from raw options; throws Error naming a bad option. */
-export function createHandler(kind: string, options: Readonly<Record<string, unknown>>, deps: HandlerDeps, log: Logger, delivery: DeliveryOptions): TopicHandler & { stats: DeliveryStats } {
+export function createHandler(
+  kind: string, options: Readonly<Record<string, unknown>>, deps: HandlerDeps, log: Logger, delivery: DeliveryOptions, spool?: () => DeliverySpool,
+): TopicHandler & { stats: DeliveryStats } {
   const k = HANDLER_KINDS[kind];
   if (!k) throw new Error(`unsupported action kind ${JSON.stringify(kind)}`);
   const impl: HandlerImpl = k.create(decodeOptions(k.goType, options, k.schema), deps);
   if ('sync' in impl) return new SyncHandler(kind, impl.sync, log);
-  const queue = new DeliveryQueue(kind, impl.deliver, log, delivery);
+  const queue = new DeliveryQueue(kind, impl.deliver, log, delivery, spool?.());
   impl.attach?.(queue.stats, log);
   const release = impl.close;
   if (release) {
@@ -94,7 +130,11 @@ export function handlerDeps(config: Config): HandlerDeps {
 
 function deliveryOptions(opts: FactoryOptions): DeliveryOptions {
   const buf = opts.config.alert.topicBufferLength;
-  return { ...DEFAULT_DELIVERY, bufferLength: buf >= 1000 ? buf : DEFAULT_DELIVERY.bufferLength, ...opts.delivery };
+  const durable = opts.config.alert.deliveryQueueLength;
+  return {
+    ...DEFAULT_DELIVERY, bufferLength: buf >= 1000 ? buf : DEFAULT_DELIVERY.bufferLength,
+    durableLength: durable > 0 ? durable : DEFAULT_DELIVERY.durableLength, ...opts.delivery,
+  };
 }
 
 /** Handlers written in scripts (`.slack()` …): the same kinds and options as topic handler specs. */
@@ -108,7 +148,16 @@ export function topicHandlerFactory(opts: FactoryOptions): (spec: HandlerSpec) =
   const deps = handlerDeps(opts.config);
   const delivery = deliveryOptions(opts);
   return (spec) => {
-    if (spec.match !== '') throw new Error('match expressions are not supported by tickstream yet');
-    return createHandler(spec.kind, spec.options, deps, opts.logger.child({ topic: spec.topic, handler: spec.id }), delivery);
+    // the expression is compiled before the handler exists: a bad one changes nothing (400 naming `match`)
+    let match: MatchExpression | undefined;
+    try {
+      match = spec.match === '' ? undefined : MatchExpression.compile(spec.match);
+    } catch (e) {
+      throw new Error(`match: ${(e as Error).message}`);
+    }
+    const log = opts.logger.child({ topic: spec.topic, handler: spec.id });
+    const spool = opts.spool;
+    const h = createHandler(spec.kind, spec.options, deps, log, delivery, spool && (() => spool(spec.topic, spec.id)));
+    return match ? new MatchHandler(match, h, log) : h;
   };
 }

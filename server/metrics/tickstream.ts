@@ -21,6 +21,8 @@ export interface MetricsSources {
   readonly version: string;
   /** requests refused by the authentication gate (present when [auth] is enabled) */
   readonly auth?: { readonly unauthenticated: number; readonly forbidden: number };
+  /** topic handlers' delivery counters (alerting/service.ts handlerStats: sent, errors, failed, dropped, queued, …) */
+  readonly alertHandlers?: { handlerStats(): readonly { topic: string; id: string; kind: string; stats: unknown }[] };
   /** add the Node.js process metrics (default true) */
   readonly processMetrics?: boolean;
 }
@@ -82,6 +84,23 @@ export class TickstreamMetrics {
         help: 'Requests refused by authentication (401, reason unauthenticated) or authorization (403, reason forbidden).',
         labelNames: ['reason'], registers,
         collect() { this.reset(); this.inc({ reason: 'unauthenticated' }, auth.unauthenticated); this.inc({ reason: 'forbidden' }, auth.forbidden); },
+      });
+    }
+    if (sources.alertHandlers) {
+      const handlers = sources.alertHandlers;
+      new Counter({
+        name: 'tickstream_alert_handler_events_total',
+        help: 'Events of each topic handler by result: sent (delivered), errors (failed attempts), failed (given up), ' +
+          'dropped (a queue was full), queued (written to the durable delivery queue), match_errors.',
+        labelNames: ['topic', 'handler', 'kind', 'result'], registers,
+        collect() {
+          this.reset();
+          for (const h of handlers.handlerStats()) {
+            for (const [result, n] of Object.entries(h.stats as Record<string, number>)) {
+              if (typeof n === 'number') this.inc({ topic: h.topic, handler: h.id, kind: h.kind, result }, n);
+            }
+          }
+        },
       });
     }
     new Counter({

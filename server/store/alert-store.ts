@@ -7,6 +7,8 @@ import type { AlertPersistence } from '../../alerting/service.ts';
 import type { EventState } from '../../alerting/event.ts';
 import type { HandlerSpec } from '../../alerting/handler-spec.ts';
 import type { Level } from '../../alerting/levels.ts';
+import type { DeliverySpool } from '../../alerting/delivery.ts';
+import { decodeEvent, encodeEvent } from '../../alerting/event-codec.ts';
 import { StoreError } from './store.ts';
 
 interface EventRow { topic: string; event_id: string; level: bigint; message: string; details: string; time: bigint; duration: bigint }
@@ -32,6 +34,10 @@ export class SqliteAlertStore implements AlertPersistence {
       handlers: db.prepare<[], HandlerRow>('SELECT * FROM alert_handlers ORDER BY topic, id'),
       insertHandler: db.prepare('INSERT INTO alert_handlers (topic, id, kind, options, match) VALUES (@topic, @id, @kind, @options, @match)'),
       deleteHandler: db.prepare('DELETE FROM alert_handlers WHERE topic = ? AND id = ?'),
+      deliveries: db.prepare<[string, string], { seq: bigint; event: string }>('SELECT seq, event FROM alert_deliveries WHERE topic = ? AND handler = ? ORDER BY seq'),
+      addDelivery: db.prepare('INSERT INTO alert_deliveries (topic, handler, event) VALUES (?, ?, ?)'),
+      removeDelivery: db.prepare('DELETE FROM alert_deliveries WHERE seq = ?'),
+      dropDeliveries: db.prepare('DELETE FROM alert_deliveries WHERE topic = ? AND handler = ?'),
     };
   }
 
@@ -79,12 +85,28 @@ export class SqliteAlertStore implements AlertPersistence {
   replaceHandlerSpec(oldId: string, spec: HandlerSpec): void {
     this.db.transaction(() => {
       if (this.stmts.deleteHandler.run(spec.topic, oldId).changes !== 1) throw new StoreError('no handler spec exists');
+      // a renamed handler's waiting deliveries are not the new handler's
+      if (oldId !== spec.id) this.stmts.dropDeliveries.run(spec.topic, oldId);
       this.createHandlerSpec(spec);
     })();
   }
 
+  /** Deletes the spec and the deliveries it still had waiting. */
   deleteHandlerSpec(topic: string, id: string): void {
-    this.stmts.deleteHandler.run(topic, id);
+    this.db.transaction(() => {
+      this.stmts.deleteHandler.run(topic, id);
+      this.stmts.dropDeliveries.run(topic, id);
+    })();
+  }
+
+  /** The durable delivery queue of one topic handler (each call is one statement: a kill -9 loses nothing written). */
+  deliverySpool(topic: string, handler: string): DeliverySpool {
+    const st = this.stmts;
+    return {
+      load: () => st.deliveries.all(topic, handler).map((r) => ({ seq: Number(r.seq), event: decodeEvent(r.event) })),
+      add: (ev) => Number(st.addDelivery.run(topic, handler, encodeEvent(ev)).lastInsertRowid),
+      remove: (seq) => { st.removeDelivery.run(seq); },
+    };
   }
 
   private params(spec: HandlerSpec): Record<string, unknown> {

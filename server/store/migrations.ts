@@ -156,6 +156,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'alert deliveries waiting for retry, per topic handler (alerting/delivery.ts durable queue)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE alert_deliveries (
+          seq     INTEGER PRIMARY KEY AUTOINCREMENT,  -- delivery order across restarts
+          topic   TEXT NOT NULL,
+          handler TEXT NOT NULL,
+          event   TEXT NOT NULL                       -- JSON (alerting/event-codec.ts)
+        );
+        CREATE INDEX alert_deliveries_handler ON alert_deliveries (topic, handler, seq);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

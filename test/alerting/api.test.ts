@@ -175,5 +175,5 @@ test('debug vars: a `topics` statistic per topic (collected) and an `alert_handl
   assert.deepEqual(stats.find((s) => s.name === 'topics'), { name: 'topics', tags: { cluster_id: 'c', server_id: 's', host: 'h', id: 'ops' }, values: { collected: 1 } });
   const h = stats.find((s) => s.name === 'alert_handlers')!;
   assert.deepEqual(h.tags, { cluster_id: 'c', server_id: 's', host: 'h', topic: 'ops', handler: 'tcp1', kind: 'tcp' });
-  assert.deepEqual(Object.keys(h.values), ['sent', 'errors', 'failed', 'dropped']);
+  assert.deepEqual(Object.keys(h.values), ['sent', 'errors', 'failed', 'dropped', 'queued']);
 });

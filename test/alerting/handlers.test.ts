@@ -22,7 +22,7 @@ const event = (level: 0 | 1 | 2 | 3 = 3, message = 'cpu:host=a is CRITICAL'): Al
   { id: 'cpu:host=a', message, details: '<b>d</b>', time: T, duration: 60_000_000_000n, level },
   { name: 'cpu', taskName: 'cpu_alert', category: '', group: 'host=a', tags: { host: 'a' }, fields: { value: 95 }, recoverable: true, rowJson: ROW },
   2);
-const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20 };
+const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20, durableLength: 100 };
 // alert.Data as json.Encoder writes it (SPEC 3.15)
 const ALERT_DATA = '{"id":"cpu:host=a","message":"cpu:host=a is CRITICAL","details":"\\u003cb\\u003ed\\u003c/b\\u003e","time":"2016-11-08T18:21:07.5Z",' +
   `"duration":60000000000,"level":"CRITICAL","data":{"series":[${ROW}]},"previousLevel":"WARNING","recoverable":true}\n`;
@@ -60,7 +60,7 @@ test('slack: body, channel/username/icon from options over config, bearer token,
   const st = await deliver('slack', { channel: '#ops', 'icon-emoji': ':fire:' }, {
     KAPACITOR_SLACK_ENABLED: 'true', KAPACITOR_SLACK_URL: `${f.url}/hook`, KAPACITOR_SLACK_TOKEN: 'tok', KAPACITOR_SLACK_CHANNEL: '#default',
   });
-  assert.deepEqual(st, { sent: 1, errors: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(st, { sent: 1, errors: 0, failed: 0, dropped: 0, queued: 0 });
   assert.equal(f.reqs[0]!.method, 'POST');
   assert.equal(f.reqs[0]!.url, '/hook');
   assert.equal(f.reqs[0]!.headers['content-type'], 'application/json');
@@ -178,7 +178,7 @@ test('exec: the program gets alert data JSON on stdin; a failing program is coun
 test('faults: 500 then success is retried; a hanging endpoint times out; a huge body is not buffered; handle() never blocks', async (t) => {
   const f = await fake(t, (n) => (n <= 2 ? [500, 'boom'] : [200, 'x'.repeat(5 * 1024 * 1024)]));
   const st = await deliver('post', { url: f.url }, {});
-  assert.deepEqual(st, { sent: 1, errors: 2, failed: 0, dropped: 0 });
+  assert.deepEqual(st, { sent: 1, errors: 2, failed: 0, dropped: 0, queued: 0 });
   assert.equal(f.reqs.length, 3);
   assert.equal(f.reqs[2]!.body, ALERT_DATA, 'the retried request is the same');
 
@@ -193,7 +193,7 @@ test('faults: 500 then success is retried; a hanging endpoint times out; a huge 
   await h.whenIdle!();
   // the timeout fails the attempt; after the retries the event is given up and counted
   const one = await deliver('post', { url: hang.url, timeout: '50ms' }, {});
-  assert.deepEqual(one, { sent: 0, errors: 3, failed: 1, dropped: 0 });
+  assert.deepEqual(one, { sent: 0, errors: 3, failed: 1, dropped: 0, queued: 0 });
 });
 
 test('opsgenie2: alert with alias, priority, details and responders; recovery note to <url>/<alias>/<action>', async (t) => {

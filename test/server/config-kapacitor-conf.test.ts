@@ -64,7 +64,7 @@ describe('the packaged Kapacitor 1.8 kapacitor.conf', () => {
   it('reports every unused section once, in file order, and warns that [load] does nothing', () => {
     const expected = [
       'config-override', 'task', 'deadman', 'opsgenie', 'pagerduty',
-      'hipchat', 'alerta', 'reporting',
+      'hipchat', 'reporting',
       'talk', 'collectd', 'opentsdb', 'scraper', 'azure', 'consul', 'dns', 'file-discovery',
       'gce', 'marathon', 'nerve', 'serverset', 'static-discovery', 'static', 'triton',
     ];
@@ -107,12 +107,12 @@ describe('unused sections vs real mistakes', () => {
   it('KAPACITOR_* variables for unused sections are reported too, once per section, file and env together', () => {
     const { notices, warnings } = load(file('[hipchat]\nenabled = false\n'), {
       KAPACITOR_HIPCHAT_ENABLED: 'true', KAPACITOR_HIPCHAT_0_ROOM: 'x', KAPACITOR_STATIC_DISCOVERY_0_ID: 's',
-      KAPACITOR_SERVICENOW_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
+      KAPACITOR_TALK_ENABLED: 'true', KAPACITOR_URL: 'http://cli-only:9092',
     });
     assert.deepEqual(notices, [
       'section [hipchat] is accepted but not used by tickstream',
-      'section [servicenow] is accepted but not used by tickstream',
       'section [static-discovery] is accepted but not used by tickstream',
+      'section [talk] is accepted but not used by tickstream',
     ]);
     assert.deepEqual(warnings, []);
   });

@@ -32,7 +32,7 @@ test('a new store is migrated to the current schema and runs in WAL mode', (t) =
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
   // migration 1: meta, tasks, templates; 2: autoscale; 3: the alert tables; 4: users (server/auth); 5: recordings, replays
-  for (const name of ['alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates', 'users', 'recordings', 'replays']) assert.ok(tables.includes(name), name);
+  for (const name of ['alert_deliveries', 'alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources', 'meta', 'tasks', 'templates', 'users', 'recordings', 'replays']) assert.ok(tables.includes(name), name);
 });
 
 test('a version-1 store (before autoscale, alerts, users, recordings) is upgraded to the current schema keeping its tasks', (t) => {
@@ -42,7 +42,7 @@ test('a version-1 store (before autoscale, alerts, users, recordings) is upgrade
   s1.close();
   const db = new Database(join(dir, STORE_FILE));
   // back to what version 1 had: drop every table a later migration creates
-  for (const name of ['recordings', 'replays', 'users', 'alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources']) db.exec(`DROP TABLE ${name}`);
+  for (const name of ['alert_deliveries', 'recordings', 'replays', 'users', 'alert_events', 'alert_handlers', 'autoscale_decisions', 'autoscale_resources']) db.exec(`DROP TABLE ${name}`);
   db.pragma('user_version = 1');
   db.close();
   const s2 = new TaskStore(dir);

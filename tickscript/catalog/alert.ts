@@ -26,7 +26,7 @@ const HANDLERS: Record<string, PropSpec> = {
   alerta: handler(sig(), h('AlertaHandler', {
     token: field('string'), resource: field('string'), event: field('string'), environment: field('string'),
     group: field('string'), value: field('string'), origin: field('string'), services: varMethod('string'),
-    correlated: varMethod('string'), timeout: field('duration'),
+    correlated: varMethod('string'), attribute: method('string', ['string', 'int', 'float', 'bool']), timeout: field('duration'),
   })),
   opsGenie: handler(sig(), h('OpsGenieHandler', { teams: varMethod('string'), recipients: varMethod('string') })),
   opsGenie2: handler(sig(), h('OpsGenie2Handler', { teams: varMethod('string'), recipients: varMethod('string') })),
@@ -48,12 +48,16 @@ const HANDLERS: Record<string, PropSpec> = {
   serviceNow: handler(sig(), h('ServiceNowHandler', {
     source: field('string'), node: field('string'), type: field('string'), resource: field('string'),
     metricName: field('string'), messageKey: field('string'), additionalInfo: method('string', ['string', 'int', 'float', 'bool']),
+    uRL: field('string'), username: field('string'), password: field('string'),
   })),
-  bigPanda: handler(sig(), h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string') })),
+  bigPanda: handler(sig(), h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string'),
+    host: field('string'), attribute: method('string', ['string', 'int', 'float', 'bool']) })),
   teams: handler(sig(), h('TeamsHandler', { channelURL: field('string') })),
   discord: handler(sig(), h('DiscordHandler', { workspace: field('string'), username: field('string'), avatarURL: field('string'), embedTitle: field('string') })),
   zenoss: handler(sig(), h('ZenossHandler', {
     action: field('string'), method: field('string'), type: field('string'), tid: field('int'), collector: field('string'),
+    summary: field('string'), device: field('string'), component: field('string'), eventClassKey: field('string'),
+    eventClass: field('string'), message: field('string'), customField: method('string', ['string', 'int', 'float', 'bool']),
   })),
   pagerTree: handler(sig(), h('PagerTreeHandler', { integration: field('string') })),
 };
