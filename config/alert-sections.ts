@@ -173,6 +173,9 @@ export const ALERT_HANDLER_SECTIONS: readonly SectionSpec[] = [
     toml: 'snmptrap', prop: 'snmptrap', kind: 'table', keys: [
       k('enabled', 'enabled', 'bool', false), k('addr', 'addr', 'string', 'localhost:162'), k('community', 'community', 'string', 'kapacitor'),
       k('retries', 'retries', 'int', 1),
+    ],
+  },
+  {
     toml: 'alerta', prop: 'alerta', kind: 'table', keys: [
       k('enabled', 'enabled', 'bool', false), k('url', 'url', 'string', ''), k('insecure-skip-verify', 'insecureSkipVerify', 'bool', false),
       k('token', 'token', 'string', ''), k('token-prefix', 'tokenPrefix', 'string', ''), k('environment', 'environment', 'string', ''),

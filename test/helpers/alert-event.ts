@@ -4,7 +4,7 @@ import type { DeliveryOptions } from '../../alerting/delivery.ts';
 
 export const T = 1478629267_500000000n; // 2016-11-08T18:21:07.5Z
 export const ROW = '{"name":"cpu","tags":{"host":"a"},"columns":["time","value"],"values":[["2016-11-08T18:21:07.5Z",95]]}';
-export const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20 };
+export const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20, durableLength: 100 };
 
 export function alertEvent(o: { id?: string; level?: 0 | 1 | 2 | 3; message?: string; details?: string; tags?: Record<string, string> } = {}): AlertEvent {
   return new AlertEvent('ops',
