@@ -44,7 +44,7 @@ test('kafka: record key = event id, value = alert data JSON, partition = crc32(i
   // CRC-32 check value: crc32("123456789") = 0xcbf43926 → 3421780262 % 4 = 2
   assert.equal(b.records.find((x) => x.key === '123456789')!.partition, 2);
   assert.ok(b.requests.some((q) => q.apiKey === 0 && q.version === 3 && q.clientId === 'local'), 'Produce v3 from client id "local"');
-  assert.deepEqual(h.stats, { sent: 2, errors: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 2, errors: 0, failed: 0, dropped: 0, queued: 0 });
 });
 
 test('kafka: template body, partition algorithms, batches of batch-size records in one Produce', async (t) => {

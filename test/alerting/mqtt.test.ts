@@ -37,8 +37,8 @@ test('mqtt: topic template, qos, retained and the message payload on a real brok
   named.handle(alertEvent({ message: 'second' }));
   await h.whenIdle!();
   await named.whenIdle!();
-  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0 });
-  assert.deepEqual(named.stats, { sent: 1, errors: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0, queued: 0 });
+  assert.deepEqual(named.stats, { sent: 1, errors: 0, failed: 0, dropped: 0, queued: 0 });
   await until('both messages', () => sub.got.length === 2, 5000);
   const byTopic = Object.fromEntries(sub.got.map((g) => [g.topic, g]));
   // the subscriber's QoS 2 grants the publisher's QoS; a live subscriber gets retain=false (MQTT 3.1.1 3.3.1.3)
@@ -58,7 +58,7 @@ test('mqtt: a broker that is down fails the delivery (counted, retried), never b
   t.after(() => h.close());
   h.handle(alertEvent());
   await h.whenIdle!();
-  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0, queued: 0 });
   const deps = handlerDeps(cfg);
   assert.throws(() => createHandler('mqtt', { topic: 'x', qos: 3 }, deps, silentLogger(), FAST), /invalid QoS 3/);
   assert.throws(() => createHandler('mqtt', { topic: 'x', 'broker-name': 'other' }, deps, silentLogger(), FAST), /unknown MQTT broker "other"/);

@@ -61,7 +61,7 @@ test('smtp: envelope, From/To/Subject headers, details as the text/html body, AU
   s.closers.push(() => h.close());
   h.handle(alertEvent({ details: '<h1>cpu:host=a</h1><b>value 95</b>' }));
   await h.whenIdle!();
-  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0, queued: 0 });
   assert.equal(s.mails.length, 1);
   const m = s.mails[0]!;
   assert.equal(m.from, 'kapacitor@example.com');
@@ -82,7 +82,7 @@ test('smtp: wrong password fails the delivery, counted and retried, then given u
   s.closers.push(() => h.close());
   h.handle(alertEvent());
   await h.whenIdle!();
-  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0, queued: 0 });
   assert.equal(s.mails.length, 0);
 });
 

@@ -67,7 +67,7 @@ test('snmptrap: a v2c trap with sysUpTime, trap OID and typed, templated data va
     ['1.3.6.1.4.1.1.9', T.Null, null],
     ['1.3.6.1.4.1.1.10', T.Integer, 2147483647],
   ]);
-  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 1, errors: 0, failed: 0, dropped: 0, queued: 0 });
 });
 
 test('snmptrap: a value that is not a number fails the event (counted); bad OIDs, types and config are refused', async () => {
@@ -77,7 +77,7 @@ test('snmptrap: a value that is not a number fails the event (counted); bad OIDs
   h.handle(alertEvent());
   await h.whenIdle!();
   h.close();
-  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0 });
+  assert.deepEqual(h.stats, { sent: 0, errors: 3, failed: 1, dropped: 0, queued: 0 });
   const mk = (o: Record<string, unknown>): unknown => createHandler('snmptrap', o, deps, silentLogger(), FAST);
   assert.throws(() => mk({}), /you must supply a trap Oid/);
   assert.throws(() => mk({ 'trap-oid': 'x.y' }), /invalid trap Oid "x.y"/);

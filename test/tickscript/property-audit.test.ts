@@ -120,10 +120,10 @@ const REJECTED: Record<string, string> = {
 
 /** Handler properties tickstream rejects (mostly set from the handler's arguments, e.g. `.tcp(address)`). */
 const REJECTED_HANDLER: Record<string, string> = {
-  alerta: 'attribute', bigPanda: 'attribute host', email: 'toTemplates', exec: 'command', log: 'filePath',
-  opsGenie2: 'recoveryAction', pagerDuty2: 'serviceKey', post: 'uRL', serviceNow: 'password uRL username',
+  exec: 'command', log: 'filePath', opsGenie2: 'recoveryAction', pagerDuty2: 'serviceKey', post: 'uRL',
   snmpTrap: 'trapOid', tcp: 'address',
-  zenoss: 'component customField device eventClass eventClassKey password summary uRL username',
+  // the [zenoss] section's url and credentials apply; per-handler ones are not supported
+  zenoss: 'password uRL username',
 };
 
 /** Nodes Kapacitor 1.8 has that tickstream does not (Flux queries need InfluxDB 2). */
