@@ -12,6 +12,7 @@ import { httpPostEndpoints, type Config } from '../config/index.ts';
 import { ingressStats } from './ingest/ingress.ts';
 import type { PointSink } from '../model/point.ts';
 import { writeStats } from './ingest/write-route.ts';
+import { limitStats } from './http/limits.ts';
 import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Services, ServicesOptions } from './services-contract.ts';
@@ -164,7 +165,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats,
+      ingress: ingressStats, writes: writeStats, limits: limitStats, version: VERSION, auth: authStats,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

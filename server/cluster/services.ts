@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { httpPostEndpoints } from '../../config/index.ts';
 import { ingressStats } from '../ingest/ingress.ts';
 import { writeStats } from '../ingest/write-route.ts';
+import { limitStats } from '../http/limits.ts';
 import { TickstreamMetrics } from '../metrics/tickstream.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { TaskStore } from '../store/store.ts';
@@ -125,7 +126,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       app.get('/kapacitor/v1/cluster', async () => status());
     };
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION,
+      ingress: ingressStats, writes: writeStats, limits: limitStats, version: VERSION,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => runner.getTask(id) as never },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

@@ -8,6 +8,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { IngressStat } from '../ingest/ingress.ts';
 import type { WriteStats } from '../ingest/write-route.ts';
+import type { LimitStats } from '../http/limits.ts';
 import { processRegistry } from './process.ts';
 import { readTasks, type NodeSample, type TaskSnapshot, type TaskSource } from './snapshot.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
@@ -21,6 +22,8 @@ export interface MetricsSources {
   readonly version: string;
   /** requests refused by the authentication gate (present when [auth] is enabled) */
   readonly auth?: { readonly unauthenticated: number; readonly forbidden: number };
+  /** requests and definitions refused by a resource limit (server/http/limits.ts) */
+  readonly limits?: LimitStats;
   /** add the Node.js process metrics (default true) */
   readonly processMetrics?: boolean;
 }
@@ -82,6 +85,18 @@ export class TickstreamMetrics {
         help: 'Requests refused by authentication (401, reason unauthenticated) or authorization (403, reason forbidden).',
         labelNames: ['reason'], registers,
         collect() { this.reset(); this.inc({ reason: 'unauthenticated' }, auth.unauthenticated); this.inc({ reason: 'forbidden' }, auth.forbidden); },
+      });
+    }
+    if (sources.limits) {
+      const limits = sources.limits;
+      new Counter({
+        name: 'tickstream_limit_refusals_total',
+        help: 'Requests and definitions refused by a resource limit, by the config key of the limit (docs/SECURITY.md).',
+        labelNames: ['limit'], registers,
+        collect() {
+          this.reset();
+          for (const [limit, n] of [...limits.refusals].sort((a, b) => a[0].localeCompare(b[0]))) this.inc({ limit }, n);
+        },
       });
     }
     new Counter({
