@@ -24,7 +24,7 @@ import { API_BASES, TaskService, TemplateService, taskApi } from './api/index.ts
 import { ReplayService } from './replay/service.ts';
 import { replayRoutes } from './replay/routes.ts';
 import type { RuntimeServices } from '../runtime/services.ts';
-import { tickscriptPort } from './api/script-adapter.ts';
+import { createTickscriptPort } from './api/script-adapter.ts';
 import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
@@ -115,11 +115,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         }
       };
     }
-    const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
+    // [limits]: script size and depth for every task and template, the number of tasks
+    const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth });
+    const tasks = new TaskService({
+      store, runner: taskMaster, script, logger: logger.child({ component: 'task_store' }),
+      limits: { maxTasks: config.limits.maxTasks, stats: limitStats },
+    });
     const templates = new TemplateService(tasks, nowNs);
     // recordings and replays (docs/recordings.md): what a crash cut off is marked failed now
     const replays = new ReplayService({
-      store, script: tickscriptPort, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
+      store, script, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
       logger: logger.child({ component: 'replay' }), now: nowNs,
       timingSampleRate: config.stats.timingSampleRate, timingMovAvgSize: config.stats.timingMovavgSize,
     });

@@ -13,7 +13,7 @@ import { TickstreamMetrics } from '../metrics/tickstream.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { TaskStore } from '../store/store.ts';
 import { TaskService, TemplateService, taskApi } from '../api/index.ts';
-import { tickscriptPort } from '../api/script-adapter.ts';
+import { createTickscriptPort } from '../api/script-adapter.ts';
 import type { Services, ServicesOptions } from '../services-contract.ts';
 import { VERSION } from '../version.ts';
 import { KubernetesClients } from '../../kube/index.ts';
@@ -54,7 +54,12 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     };
     const runner = new ClusterRunner(log, base);
     const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };
-    const tasks = new TaskService({ store, runner, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
+    // [limits]: script size and depth for every task and template, the number of tasks
+    const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth });
+    const tasks = new TaskService({
+      store, runner, script, logger: logger.child({ component: 'task_store' }),
+      limits: { maxTasks: config.limits.maxTasks, stats: limitStats },
+    });
     const templates = new TemplateService(tasks, nowNs);
     const replicator = new TaskReplicator(n.tasks, tasks, log);
     await replicator.start();
