@@ -35,6 +35,8 @@ export interface RuntimeServices {
     readonly baseBackoffMs?: number;
     readonly maxBackoffMs?: number;
   };
+  /** [limits] bounds on per-node group state (runtime/node.ts); absent = unbounded, never expiring */
+  groupLimits?: { readonly maxGroups: number; readonly idleNs: bigint };
   /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */

@@ -92,6 +92,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         alertHandlers: scriptHandlerFactory({ config, logger: alertLogger }),
         // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
         outboundGuard: new OutboundGuard(config.blacklistCidrs),
+        groupLimits: { maxGroups: config.limits.maxGroupsPerNode, idleNs: config.limits.groupIdleTimeout },
         disabledHandlers: new Set(config.disableHandlers),
     };
     const taskMaster = new TaskMaster({

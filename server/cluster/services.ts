@@ -51,6 +51,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       kubernetes,
       httpPost: httpPostEndpoints(config.httppost),
       serverInfo: { hostname: config.hostname, clusterId, serverId },
+      groupLimits: { maxGroups: config.limits.maxGroupsPerNode, idleNs: config.limits.groupIdleTimeout },
     };
     const runner = new ClusterRunner(log, base);
     const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };
