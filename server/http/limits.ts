@@ -86,7 +86,7 @@ export function clientErrorHandler(http: HttpConfig, stats: LimitStats = limitSt
 }
 
 /** Probes stay answerable under overload: Kubernetes must not restart a pod that is merely busy. */
-const EXEMPT = new Set(['/ping', '/kapacitor/v1/ping', '/kapacitor/v1preview/ping', '/livez', '/readyz']);
+const EXEMPT = new Set(['/kapacitor/v1/ping', '/kapacitor/v1preview/ping', '/livez', '/readyz']);
 const WRITE = new Set(['/write', '/kapacitor/v1/write', '/kapacitor/v1preview/write']);
 
 function pathOf(url: string): string {
