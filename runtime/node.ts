@@ -87,7 +87,7 @@ export abstract class Node {
     this.timer = new ExecTimer(ctx.timing.sampleRate, ctx.timing.movAvgSize);
     const limits = ctx.services.groupLimits;
     this.maxGroups = limits?.maxGroups ?? 0;
-    this.idle = limits !== undefined && limits.idleNs > 0n ? new GroupIdleTracker(limits.idleNs) : undefined;
+    this.idle = limits !== undefined && limits.idleNs > 0n ? new GroupIdleTracker(limits.idleNs, limits.maxGroups) : undefined;
   }
 
   // ---- handlers a node overrides ---------------------------------------------------------------------
@@ -330,7 +330,8 @@ class GroupIdleTracker {
   private now: bigint | undefined;
   private nextSweep: bigint | undefined;
 
-  constructor(private readonly idleNs: bigint) {}
+  /** `maxGroups` (0 = unbounded) bounds this map too: past it the group first seen longest ago is forgotten */
+  constructor(private readonly idleNs: bigint, private readonly maxGroups: number) {}
 
   /** Records the data messages; returns the expired groups when a sweep is due (else undefined). */
   observe(msgs: readonly Message[], count: number): string[] | undefined {
@@ -339,6 +340,7 @@ class GroupIdleTracker {
       const m = msgs[i]!;
       if (m instanceof ControlMessage) continue;
       const t = 'points' in m ? m.tmax : m.time;
+      if (this.maxGroups > 0 && this.seen.size >= this.maxGroups && !this.seen.has(m.group)) this.seen.delete(this.seen.keys().next().value!);
       this.seen.set(m.group, t);
       if (now === undefined || t > now) now = t;
     }

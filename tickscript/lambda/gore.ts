@@ -17,8 +17,12 @@ export function goReplaceAll(re: RegExp, src: string, repl: string): string {
 function replaceLinear(re: LinearRegExp, src: string, repl: string): string {
   let out = '';
   let last = 0;
+  let matched = false;
   for (const m of re.matches(src)) {
     const at = m.index ?? 0;
+    // Go: "empty matches abutting a preceding match are ignored"
+    if (m[0] === '' && matched && at === last) continue;
+    matched = true;
     out += src.slice(last, at) + expand(repl, Array.from(m) as (string | undefined)[], m.groups);
     last = at + m[0].length;
   }
