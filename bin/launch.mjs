@@ -5,6 +5,7 @@
 // in dist/build-info.json, taken before compiling) is still exactly as it was: a developer who edits, adds an
 // import, pulls or switches branches runs the sources (slower start, never stale code) until the next build.
 //   TICKSTREAM_FROM_SOURCES=1   always run the sources through tsx
+//   TICKSTREAM_FROM_DIST=1      always run dist/, without looking at the sources (the Docker image ships dist/ only)
 //   TICKSTREAM_LAUNCH_DEBUG=1   say on stderr which one runs and why
 import { readFileSync, statSync } from 'node:fs';
 
@@ -31,7 +32,8 @@ export function distStaleReason() {
 /** Imports `<entry>.js` from dist/ or `<entry>.ts` through tsx; entry is a path from the repository root without extension. */
 export async function launch(name, entry) {
   const debug = process.env.TICKSTREAM_LAUNCH_DEBUG === '1';
-  const why = process.env.TICKSTREAM_FROM_SOURCES === '1' ? 'TICKSTREAM_FROM_SOURCES=1' : distStaleReason();
+  const why = process.env.TICKSTREAM_FROM_SOURCES === '1' ? 'TICKSTREAM_FROM_SOURCES=1'
+    : process.env.TICKSTREAM_FROM_DIST === '1' ? undefined : distStaleReason();
   if (why === undefined) {
     if (debug) process.stderr.write(`${name}: running dist/${entry}.js\n`);
     await import(new URL(`dist/${entry}.js`, root).href);

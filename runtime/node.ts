@@ -220,6 +220,8 @@ export abstract class Node {
     const k = this.timer.plan(dataCount);
     const t0 = k > 0 ? performance.now() : 0;
     const batch = this.batchInput;
+    // idle groups go first, so that the groups of these messages find room without evicting
+    if (this.idle !== undefined && this.groupMaps.length > 0 && dataCount > 0) this.expireIdle(msgs, count);
     if (dataCount === count) {
       // No control message in the array (the common case): skip the per-message `instanceof` check, which costs
       // a prototype-chain walk on the many point shapes flowing through this shared loop.
@@ -228,12 +230,11 @@ export abstract class Node {
     } else {
       this.receiveMixed(msgs, count, batch);
     }
-    if (this.idle !== undefined && this.groupMaps.length > 0 && dataCount > 0) this.expireIdle(msgs, count);
     if (k > 0) this.timer.record(k, ((performance.now() - t0) * 1e6) / dataCount);
     this.flush();
   }
 
-  /** [limits] group-idle-timeout: note each message's group and data time, drop groups idle past the timeout. */
+  /** [limits] group-idle-timeout: drop the groups idle past the timeout, note each message's group and data time. */
   private expireIdle(msgs: readonly Message[], count: number): void {
     const expired = this.idle!.observe(msgs, count);
     if (expired === undefined) return;
@@ -333,26 +334,36 @@ class GroupIdleTracker {
   /** `maxGroups` (0 = unbounded) bounds this map too: past it the group first seen longest ago is forgotten */
   constructor(private readonly idleNs: bigint, private readonly maxGroups: number) {}
 
-  /** Records the data messages; returns the expired groups when a sweep is due (else undefined). */
+  /**
+   * Takes the data time of the messages about to be processed; when a sweep is due, first collects the groups
+   * idle for the whole timeout (returned for deletion), then records the messages' groups as seen.
+   */
   observe(msgs: readonly Message[], count: number): string[] | undefined {
     let now = this.now;
     for (let i = 0; i < count; i++) {
       const m = msgs[i]!;
       if (m instanceof ControlMessage) continue;
       const t = 'points' in m ? m.tmax : m.time;
-      if (this.maxGroups > 0 && this.seen.size >= this.maxGroups && !this.seen.has(m.group)) this.seen.delete(this.seen.keys().next().value!);
-      this.seen.set(m.group, t);
       if (now === undefined || t > now) now = t;
     }
     if (now === undefined) return undefined;
     this.now = now;
+    let expired: string[] | undefined;
     if (this.nextSweep === undefined) this.nextSweep = now + this.idleNs / 2n;
-    if (now < this.nextSweep) return undefined;
-    this.nextSweep = now + this.idleNs / 2n;
-    const horizon = now - this.idleNs;
-    const expired: string[] = [];
-    for (const [group, t] of this.seen) if (t < horizon) expired.push(group);
-    for (const group of expired) this.seen.delete(group);
+    else if (now >= this.nextSweep) {
+      this.nextSweep = now + this.idleNs / 2n;
+      const horizon = now - this.idleNs;
+      expired = [];
+      for (const [group, t] of this.seen) if (t < horizon) expired.push(group);
+      for (const group of expired) this.seen.delete(group);
+    }
+    for (let i = 0; i < count; i++) {
+      const m = msgs[i]!;
+      if (m instanceof ControlMessage) continue;
+      const t = 'points' in m ? m.tmax : m.time;
+      if (this.maxGroups > 0 && this.seen.size >= this.maxGroups && !this.seen.has(m.group)) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(m.group, t);
+    }
     return expired;
   }
 }
