@@ -8,6 +8,7 @@
 //   TICKSTREAM_FROM_DIST=1      always run dist/, without looking at the sources (the Docker image ships dist/ only)
 //   TICKSTREAM_LAUNCH_DEBUG=1   say on stderr which one runs and why
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 
 const root = new URL('../', import.meta.url);
 
@@ -36,6 +37,9 @@ export async function launch(name, entry) {
     : process.env.TICKSTREAM_FROM_DIST === '1' ? undefined : distStaleReason();
   if (why === undefined) {
     if (debug) process.stderr.write(`${name}: running dist/${entry}.js\n`);
+    // Node >= 22.1 keeps V8's compiled code of dist/ on disk between runs (a no-op where unavailable; it never
+    // throws: an unwritable cache directory only disables it; Node's NODE_DISABLE_COMPILE_CACHE=1 turns it off)
+    module.enableCompileCache?.();
     await import(new URL(`dist/${entry}.js`, root).href);
     return;
   }
