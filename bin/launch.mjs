@@ -5,8 +5,10 @@
 // in dist/build-info.json, taken before compiling) is still exactly as it was: a developer who edits, adds an
 // import, pulls or switches branches runs the sources (slower start, never stale code) until the next build.
 //   TICKSTREAM_FROM_SOURCES=1   always run the sources through tsx
+//   TICKSTREAM_FROM_DIST=1      always run dist/, without looking at the sources (the Docker image ships dist/ only)
 //   TICKSTREAM_LAUNCH_DEBUG=1   say on stderr which one runs and why
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 
 const root = new URL('../', import.meta.url);
 
@@ -31,9 +33,13 @@ export function distStaleReason() {
 /** Imports `<entry>.js` from dist/ or `<entry>.ts` through tsx; entry is a path from the repository root without extension. */
 export async function launch(name, entry) {
   const debug = process.env.TICKSTREAM_LAUNCH_DEBUG === '1';
-  const why = process.env.TICKSTREAM_FROM_SOURCES === '1' ? 'TICKSTREAM_FROM_SOURCES=1' : distStaleReason();
+  const why = process.env.TICKSTREAM_FROM_SOURCES === '1' ? 'TICKSTREAM_FROM_SOURCES=1'
+    : process.env.TICKSTREAM_FROM_DIST === '1' ? undefined : distStaleReason();
   if (why === undefined) {
     if (debug) process.stderr.write(`${name}: running dist/${entry}.js\n`);
+    // Node >= 22.1 keeps V8's compiled code of dist/ on disk between runs (a no-op where unavailable; it never
+    // throws: an unwritable cache directory only disables it; Node's NODE_DISABLE_COMPILE_CACHE=1 turns it off)
+    module.enableCompileCache?.();
     await import(new URL(`dist/${entry}.js`, root).href);
     return;
   }

@@ -2,42 +2,48 @@
  * `kapacitor`: the CLI, compatible with Kapacitor 1.8's (SPEC 6). `kapacitor [-url URL] [-skipVerify] <command> [args]`.
  * Exit codes (SPEC 6.1): 0 ok, 1 no/unknown command, 2 bad arguments, 3 command failed, 4 bad URL scheme.
  */
-import { Client, CliError } from './client.ts';
-import * as cmd from './commands.ts';
-import { whatif } from './whatif.ts';
-import * as topics from './topics.ts';
-import { exportRecording, record, replay } from './recordings.ts';
-import { goFlagsToCommander, wantsHelp } from './flags.ts';
-import { MAIN_USAGE, USAGES } from './usage.ts';
+import type { Client } from './client.ts';
+import type * as Cmd from './commands.ts';
+import { versionLine } from './version.ts';
 
-type Handler = (args: string[], ctx: cmd.Ctx) => Promise<void>;
+type Handler = (args: string[], ctx: Cmd.Ctx) => Promise<void>;
 
-const COMMANDS: Record<string, Handler> = {
-  define: cmd.define,
-  'define-template': cmd.defineTemplate,
-  enable: cmd.enable,
-  disable: cmd.disable,
-  reload: cmd.reload,
-  delete: cmd.del,
-  list: cmd.list,
-  show: cmd.show,
-  'show-template': cmd.showTemplateCmd,
-  'define-topic-handler': topics.defineTopicHandler,
-  'show-topic': topics.showTopic,
-  'show-topic-handler': topics.showTopicHandler,
-  stats: cmd.stats,
-  vars: cmd.vars,
-  version: cmd.version,
-  level: cmd.level,
-  whatif,
-  record,
-  replay,
-  'export-recording': exportRecording,
-};
+// Start-up time (issue 17): `kapacitor version` loads this file and version.ts only; the commands, the HTTP
+// client, commander (flags.ts) and the usage texts are imported when a command needs them.
+const flagsModule = (): Promise<typeof import('./flags.ts')> => import('./flags.ts');
+const usageModule = (): Promise<typeof import('./usage.ts')> => import('./usage.ts');
+
+async function commandTable(): Promise<Record<string, Handler>> {
+  const [cmd, { whatif }, topics, { exportRecording, record, replay }] = await Promise.all([
+    import('./commands.ts'), import('./whatif.ts'), import('./topics.ts'), import('./recordings.ts'),
+  ]);
+  return {
+    define: cmd.define,
+    'define-template': cmd.defineTemplate,
+    enable: cmd.enable,
+    disable: cmd.disable,
+    reload: cmd.reload,
+    delete: cmd.del,
+    list: cmd.list,
+    show: cmd.show,
+    'show-template': cmd.showTemplateCmd,
+    'define-topic-handler': topics.defineTopicHandler,
+    'show-topic': topics.showTopic,
+    'show-topic-handler': topics.showTopicHandler,
+    stats: cmd.stats,
+    vars: cmd.vars,
+    version: cmd.version,
+    level: cmd.level,
+    whatif,
+    record,
+    replay,
+    'export-recording': exportRecording,
+  };
+}
 
 export interface RunEnv {
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly io: cmd.Io;
+  readonly io: Cmd.Io;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -57,6 +63,8 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
   }
   let i = 0;
   for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const { goFlagsToCommander } = await flagsModule();
+    const { MAIN_USAGE } = await usageModule();
     const a = goFlagsToCommander([argv[i]!])[0]!;
     if (a === '--url' || a.startsWith('--url=')) {
       const v = a === '--url' ? argv[++i] : a.slice('--url='.length);
@@ -75,6 +83,12 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
   }
   const name = argv[i];
   const rest = argv.slice(i + 1);
+  // the common fast case, answered before anything else is loaded (the full path below prints the same line)
+  if (name === 'version' && rest.length === 0) {
+    io.out(versionLine() + '\n');
+    return 0;
+  }
+  const [{ wantsHelp }, { MAIN_USAGE, USAGES }] = await Promise.all([flagsModule(), usageModule()]);
   if (name === undefined) {
     io.err(MAIN_USAGE);
     return 1;
@@ -94,6 +108,7 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     const { testCommand } = await import('./test-command.ts');
     return testCommand(rest, io);
   }
+  const [COMMANDS, { Client, CliError }, { UsageError }] = await Promise.all([commandTable(), import('./client.ts'), import('./commands.ts')]);
   const handler = COMMANDS[name];
   if (!handler) {
     io.err(`Unknown command ${name}\n${MAIN_USAGE}`);
@@ -106,12 +121,12 @@ export async function run(argv: readonly string[], { env, io }: RunEnv): Promise
     return 0;
   }
   let client: Client | undefined;
-  const ctx: cmd.Ctx = { io, client: () => (client ??= new Client(url, skipVerify)) };
+  const ctx: Cmd.Ctx = { io, client: () => (client ??= new Client(url, skipVerify)) };
   try {
     await handler([...rest], ctx);
     return 0;
   } catch (e) {
-    if (e instanceof cmd.UsageError) return usageError(io, e.message, USAGES[e.command] ?? MAIN_USAGE);
+    if (e instanceof UsageError) return usageError(io, e.message, USAGES[e.command] ?? MAIN_USAGE);
     if (e instanceof CliError) {
       io.err(`Error: ${e.message}\n`);
       return e.code;
@@ -128,7 +143,7 @@ function parseGoBool(s: string): boolean | undefined {
   return undefined;
 }
 
-function usageError(io: cmd.Io, message: string, usage: string): number {
+function usageError(io: Cmd.Io, message: string, usage: string): number {
   io.err(`${message}\n${usage}`);
   return 2;
 }

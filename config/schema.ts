@@ -29,6 +29,28 @@ export interface HttpConfig {
   httpsPrivateKey: string;
   /** HMAC key for JWT bearer tokens (HS256/384/512); empty = bearer tokens are refused */
   sharedSecret: string;
+  /** bytes; request line + headers larger than this are refused (431) */
+  maxHeaderSize: number;
+  /** bytes; a line-protocol line longer than this rejects the write (400 naming the line); 0 = no limit */
+  maxLineSize: number;
+  /** ns; time to receive a whole request (headers and body); a client that trickles is cut off (408) */
+  readTimeout: bigint;
+  /** requests served at once (health probes exempt); over it: 503 with Retry-After; 0 = no limit */
+  maxConcurrentRequests: number;
+}
+
+/** [limits] (tickstream): bounds on what clients may make the server hold (docs/SECURITY.md). 0 = no limit. */
+export interface LimitsConfig {
+  /** tasks stored per server */
+  maxTasks: number;
+  /** bytes of TICKscript per task or template */
+  maxTickscriptSize: number;
+  /** nesting depth of a TICKscript expression (parentheses, operators) */
+  maxTickscriptDepth: number;
+  /** groups one node keeps; past it the least recently used group is evicted */
+  maxGroupsPerNode: number;
+  /** ns of data time after which a group that received no point is dropped; 0 = never */
+  groupIdleTimeout: bigint;
 }
 
 /** [tls] (Kapacitor's tlsconfig): cipher suites by Go name, `tls1.2`-style versions; empty = defaults. */
@@ -167,6 +189,7 @@ export interface Config extends AlertHandlerConfigs {
   /** kapacitord -disable-handlers: alert handler kinds tasks may not use */
   disableHandlers: string[];
   http: HttpConfig;
+  limits: LimitsConfig;
   auth: AuthConfig;
   tls: TlsConfig;
   configOverride: ConfigOverrideConfig;
@@ -280,6 +303,19 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('https-certificate', 'httpsCertificate', 'string', '/etc/ssl/kapacitor.pem'),
       k('https-private-key', 'httpsPrivateKey', 'string', ''),
       k('shared-secret', 'sharedSecret', 'string', ''),
+      k('max-header-size', 'maxHeaderSize', 'int', 16 * 1024),
+      k('max-line-size', 'maxLineSize', 'int', 1024 * 1024),
+      k('read-timeout', 'readTimeout', 'duration', 60_000_000_000n),
+      k('max-concurrent-requests', 'maxConcurrentRequests', 'int', 1024),
+    ],
+  },
+  {
+    toml: 'limits', prop: 'limits', kind: 'table', keys: [
+      k('max-tasks', 'maxTasks', 'int', 10_000),
+      k('max-tickscript-size', 'maxTickscriptSize', 'int', 1024 * 1024),
+      k('max-tickscript-depth', 'maxTickscriptDepth', 'int', 256),
+      k('max-groups-per-node', 'maxGroupsPerNode', 'int', 1_000_000),
+      k('group-idle-timeout', 'groupIdleTimeout', 'duration', 0n),
     ],
   },
   {

@@ -22,6 +22,18 @@ export function validateConfig(c: Config, origin: KeyOrigin = () => undefined): 
     fail('logging.level', 'logging.level', `unknown level ${JSON.stringify(c.logging.level)} (use ${LOG_LEVELS.join(', ')})`);
   }
   if (c.http.maxBodySize < 0) fail('http.maxBodySize', 'http.max-body-size', `must be >= 0 (0 means no limit), got ${c.http.maxBodySize}`);
+  const atLeast = (path: string, label: string, v: number, min: number, zero: string): void => {
+    if (!Number.isInteger(v) || v < min) fail(path, label, `must be an integer >= ${min}${zero}, got ${v}`);
+  };
+  atLeast('http.maxHeaderSize', 'http.max-header-size', c.http.maxHeaderSize, 1024, '');
+  atLeast('http.maxLineSize', 'http.max-line-size', c.http.maxLineSize, 0, ' (0 means no limit)');
+  atLeast('http.maxConcurrentRequests', 'http.max-concurrent-requests', c.http.maxConcurrentRequests, 0, ' (0 means no limit)');
+  if (c.http.readTimeout <= 0n) fail('http.readTimeout', 'http.read-timeout', 'must be > 0');
+  atLeast('limits.maxTasks', 'limits.max-tasks', c.limits.maxTasks, 0, ' (0 means no limit)');
+  atLeast('limits.maxTickscriptSize', 'limits.max-tickscript-size', c.limits.maxTickscriptSize, 0, ' (0 means no limit)');
+  atLeast('limits.maxTickscriptDepth', 'limits.max-tickscript-depth', c.limits.maxTickscriptDepth, 0, ' (0 means no limit)');
+  atLeast('limits.maxGroupsPerNode', 'limits.max-groups-per-node', c.limits.maxGroupsPerNode, 0, ' (0 means no limit)');
+  if (c.limits.groupIdleTimeout < 0n) fail('limits.groupIdleTimeout', 'limits.group-idle-timeout', 'must be >= 0 (0 means never)');
   if (c.http.shutdownTimeout <= 0n) fail('http.shutdownTimeout', 'http.shutdown-timeout', 'must be > 0');
   if (c.stats.statsInterval <= 0n) fail('stats.statsInterval', 'stats.stats-interval', 'must be > 0');
   if (!(c.stats.timingSampleRate >= 0 && c.stats.timingSampleRate <= 1)) {

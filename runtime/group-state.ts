@@ -7,6 +7,10 @@
  * series always maps to the same group for a given node, so `forPoint` keeps a (group → state) entry on the
  * series memo (model/series.ts) and checks it with pointer compares. The Map stays the source of truth:
  * any `set` that replaces a state, `delete` or `clear` bumps a generation that invalidates every memo entry.
+ *
+ * Bounded ([limits] max-groups-per-node, issue 17): with `maxGroups` set, adding a group to a full map first
+ * evicts the oldest group (Map order = creation order, so this is O(1) and costs nothing on the per-point path)
+ * and reports it through `onEvict`, which the node counts as `groups_evicted`.
  */
 import type { Point } from '../model/point.ts';
 import { acquireSlot, releaseSlot, seriesMemo } from '../model/series.ts';
@@ -28,9 +32,22 @@ export class GroupStateMap<S> extends Map<string, S> {
   /** -2: not acquired yet; -1: no slot (memo not used) */
   private slot = -2;
 
+  /** `maxGroups` 0 = unbounded; `onEvict` hears of every group dropped to make room */
+  constructor(private readonly maxGroups = 0, private readonly onEvict?: (group: string) => void) {
+    super();
+  }
+
   override set(group: string, state: S): this {
     if (super.has(group)) this.gen++;
+    else if (this.maxGroups > 0 && this.size >= this.maxGroups) this.evictOldest();
     return super.set(group, state);
+  }
+
+  private evictOldest(): void {
+    const oldest = this.keys().next();
+    if (oldest.done) return;
+    this.delete(oldest.value);
+    this.onEvict?.(oldest.value);
   }
 
   override delete(group: string): boolean {

@@ -72,6 +72,10 @@ export abstract class Node {
   private readonly timer: ExecTimer;
   private readonly counters = new Map<string, Counter>();
   private readonly groupMaps: GroupStateMap<unknown>[] = [];
+  /** [limits] max-groups-per-node (0 = unbounded) */
+  private readonly maxGroupsPerNode: number;
+  /** [limits] group-idle-timeout in data time; undefined = groups never expire */
+  private readonly idle: GroupIdleTracker | undefined;
 
   constructor(ctx: NodeContext) {
     this.def = ctx.def;
@@ -81,6 +85,9 @@ export abstract class Node {
     this.quiet = hasCall(ctx.def, 'quiet');
     this.batchInput = ctx.def.wants === 'batch';
     this.timer = new ExecTimer(ctx.timing.sampleRate, ctx.timing.movAvgSize);
+    const limits = ctx.services.groupLimits;
+    this.maxGroupsPerNode = limits?.maxGroups ?? 0;
+    this.idle = limits !== undefined && limits.idleNs > 0n ? new GroupIdleTracker(limits.idleNs, limits.maxGroups) : undefined;
   }
 
   // ---- handlers a node overrides ---------------------------------------------------------------------
@@ -136,7 +143,8 @@ export abstract class Node {
    * `working_cardinality`; DeleteGroup removes entries. Call in the constructor.
    */
   protected groupState<S>(): GroupStateMap<S> {
-    const m = new GroupStateMap<S>();
+    // the counter is registered at the first eviction, so node stats of unbounded tasks stay as they were
+    const m = new GroupStateMap<S>(this.maxGroupsPerNode, () => this.counter('groups_evicted').inc());
     this.groupMaps.push(m as GroupStateMap<unknown>);
     return m;
   }
@@ -212,6 +220,8 @@ export abstract class Node {
     const k = this.timer.plan(dataCount);
     const t0 = k > 0 ? performance.now() : 0;
     const batch = this.batchInput;
+    // idle groups go first, so that the groups of these messages find room without evicting
+    if (this.idle !== undefined && this.groupMaps.length > 0 && dataCount > 0) this.expireIdle(msgs, count);
     if (dataCount === count) {
       // No control message in the array (the common case): skip the per-message `instanceof` check, which costs
       // a prototype-chain walk on the many point shapes flowing through this shared loop.
@@ -222,6 +232,14 @@ export abstract class Node {
     }
     if (k > 0) this.timer.record(k, ((performance.now() - t0) * 1e6) / dataCount);
     this.flush();
+  }
+
+  /** [limits] group-idle-timeout: drop the groups idle past the timeout, note each message's group and data time. */
+  private expireIdle(msgs: readonly Message[], count: number): void {
+    const expired = this.idle!.observe(msgs, count);
+    if (expired === undefined) return;
+    for (const group of expired) for (const g of this.groupMaps) g.delete(group);
+    if (expired.length > 0) this.counter('groups_expired').add(expired.length);
   }
 
   private receivePoints(msgs: readonly Point[], count: number): void {
@@ -300,6 +318,53 @@ function countGroups(stats: Map<string, GroupStat>, msgs: readonly Message[], le
     if (s !== undefined) { s.count++; continue; }
     const tags = 'points' in m ? m.tags : groupTags(m.tags, m.dims);
     stats.set(m.group, { count: 1, tags, dims: m.dims });
+  }
+}
+
+/**
+ * Last data time per group, for [limits] group-idle-timeout. Data time is the newest point (or batch tmax) time
+ * the node has seen, so expiry depends on the data alone (deterministic), not on the wall clock. Every half
+ * timeout of data time the groups not seen for a whole timeout are handed back for deletion.
+ */
+class GroupIdleTracker {
+  private readonly seen = new Map<string, bigint>();
+  private now: bigint | undefined;
+  private nextSweep: bigint | undefined;
+
+  /** `maxGroups` (0 = unbounded) bounds this map too: past it the group first seen longest ago is forgotten */
+  constructor(private readonly idleNs: bigint, private readonly maxGroups: number) {}
+
+  /**
+   * Takes the data time of the messages about to be processed; when a sweep is due, first collects the groups
+   * idle for the whole timeout (returned for deletion), then records the messages' groups as seen.
+   */
+  observe(msgs: readonly Message[], count: number): string[] | undefined {
+    let now = this.now;
+    for (let i = 0; i < count; i++) {
+      const m = msgs[i]!;
+      if (m instanceof ControlMessage) continue;
+      const t = 'points' in m ? m.tmax : m.time;
+      if (now === undefined || t > now) now = t;
+    }
+    if (now === undefined) return undefined;
+    this.now = now;
+    let expired: string[] | undefined;
+    if (this.nextSweep === undefined) this.nextSweep = now + this.idleNs / 2n;
+    else if (now >= this.nextSweep) {
+      this.nextSweep = now + this.idleNs / 2n;
+      const horizon = now - this.idleNs;
+      expired = [];
+      for (const [group, t] of this.seen) if (t < horizon) expired.push(group);
+      for (const group of expired) this.seen.delete(group);
+    }
+    for (let i = 0; i < count; i++) {
+      const m = msgs[i]!;
+      if (m instanceof ControlMessage) continue;
+      const t = 'points' in m ? m.tmax : m.time;
+      if (this.maxGroups > 0 && this.seen.size >= this.maxGroups && !this.seen.has(m.group)) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(m.group, t);
+    }
+    return expired;
   }
 }
 

@@ -41,6 +41,8 @@ export interface RuntimeServices {
   };
   /** `[join]` memory bounds per join node (nodes/join.ts defaults when absent or 0) */
   joinLimits?: { readonly maxGroups?: number; readonly maxPending?: number };
+  /** [limits] bounds on per-node group state (runtime/node.ts); absent = unbounded, never expiring */
+  groupLimits?: { readonly maxGroups: number; readonly idleNs: bigint };
   /** kapacitorLoopback's way back into the TaskMaster (set by the TaskMaster itself) */
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */

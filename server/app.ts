@@ -16,6 +16,7 @@ import type { HttpsOptions } from './http/https.ts';
 import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
+import { clientErrorHandler, concurrencyGate, limitStats as defaultLimitStats, readTimeoutMs, serverLimitOptions, type LimitStats } from './http/limits.ts';
 import type { LineProtocolParser } from '../lineprotocol/parser.ts';
 import { ingressStats as defaultIngress, type IngressStats } from './ingest/ingress.ts';
 import type { PointSink } from '../model/point.ts';
@@ -44,6 +45,8 @@ export interface BuildAppOptions {
   auth?: Omit<AuthGateOptions, 'sharedSecret' | 'pprofEnabled'>;
   /** serve HTTPS with these ([http] https-enabled; server/http/https.ts reads them) */
   https?: HttpsOptions;
+  /** requests refused by a limit; default: the process-wide `limitStats` */
+  limits?: LimitStats;
 }
 
 /** The access log must not carry the `p` (password) query parameter InfluxDB clients may send. */
@@ -57,8 +60,13 @@ const GZIP_MIN_BYTES = 1024;
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const { config, logger } = opts;
   const lifecycle = opts.lifecycle ?? readyLifecycle();
+  const limits = opts.limits ?? defaultLimitStats;
+  // header size and whole-request deadline (server/http/limits.ts); https.createServer takes the same options
+  const serverLimits = serverLimitOptions(config.http);
   const app = Fastify({
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https ? { https: { ...serverLimits, ...opts.https } } : { http: serverLimits }),
+    requestTimeout: readTimeoutMs(config.http),
+    clientErrorHandler: clientErrorHandler(config.http, limits),
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => timeUuid(),
@@ -72,6 +80,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance; // pino's Logger type is wider than FastifyBaseLogger
 
   app.addHook('onRequest', commonHeadersHook);
+  // before authentication: an overloaded server must not spend bcrypt comparisons on requests it will refuse
+  if (config.http.maxConcurrentRequests > 0) app.addHook('onRequest', concurrencyGate(config.http.maxConcurrentRequests, limits));
   if (config.http.authEnabled) {
     if (!opts.auth) throw new Error('[http] auth-enabled is true but no authentication service was given');
     app.decorateRequest('authUser', undefined);
@@ -109,7 +119,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   app.register(pingRoutes);
   app.register(healthRoutes, { lifecycle });
   app.register(writeRoutes, {
-    config, sink: opts.sink, ingress: opts.ingress ?? defaultIngress, logger, parser: opts.parser, clock: opts.clock,
+    config, sink: opts.sink, ingress: opts.ingress ?? defaultIngress, logger, parser: opts.parser, clock: opts.clock, limits,
   });
   for (const plugin of opts.plugins ?? []) app.register(plugin);
   return app;

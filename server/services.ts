@@ -12,6 +12,7 @@ import { httpPostEndpoints, type Config } from '../config/index.ts';
 import { ingressStats } from './ingest/ingress.ts';
 import type { PointSink } from '../model/point.ts';
 import { writeStats } from './ingest/write-route.ts';
+import { limitStats } from './http/limits.ts';
 import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Services, ServicesOptions } from './services-contract.ts';
@@ -88,7 +89,6 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       await udf.open();
       lifecycle.onClose(() => udf.close(), 'udf agents');
     }
-    const tickscriptPort = createTickscriptPort(udf);
     const runtimeServices: RuntimeServices = {
         kubernetes,
         swarm: new SwarmClients(config.swarm),
@@ -104,6 +104,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         alertHandlers: scriptHandlerFactory({ config, logger: alertLogger }),
         // SSRF guard and disabled alert handlers (kapacitord -blacklist-cidrs / -disable-handlers)
         outboundGuard: new OutboundGuard(config.blacklistCidrs),
+        groupLimits: { maxGroups: config.limits.maxGroupsPerNode, idleNs: config.limits.groupIdleTimeout },
         disabledHandlers: new Set(config.disableHandlers),
         udf,
     };
@@ -128,11 +129,16 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         }
       };
     }
-    const tasks = new TaskService({ store, runner: taskMaster, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
+    // [limits]: script size and depth for every task and template, the number of tasks
+    const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth }, udf);
+    const tasks = new TaskService({
+      store, runner: taskMaster, script, logger: logger.child({ component: 'task_store' }),
+      limits: { maxTasks: config.limits.maxTasks, stats: limitStats },
+    });
     const templates = new TemplateService(tasks, nowNs);
     // recordings and replays (docs/recordings.md): what a crash cut off is marked failed now
     const replays = new ReplayService({
-      store, script: tickscriptPort, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
+      store, script, live: taskMaster, services: runtimeServices, dir: config.replay.dir,
       logger: logger.child({ component: 'replay' }), now: nowNs,
       timingSampleRate: config.stats.timingSampleRate, timingMovAvgSize: config.stats.timingMovavgSize,
     });
@@ -178,7 +184,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // GET /metrics reads the same counters at scrape time (docs/metrics.md)
     const authStats = config.auth.enabled ? new AuthStats() : undefined;
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION, auth: authStats, alertHandlers: alerts,
+      ingress: ingressStats, writes: writeStats, limits: limitStats, version: VERSION, auth: authStats, alertHandlers: alerts,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => taskMaster.getTask(id) },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

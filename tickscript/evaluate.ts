@@ -4,6 +4,7 @@
  */
 import type * as A from './ast.ts';
 import { parse } from './parser.ts';
+import type { ScriptLimits } from './limits.ts';
 import { TickscriptError, positioned } from './errors.ts';
 import { CATALOG, CHAIN_METHODS, chainMethodsOf } from './catalog/index.ts';
 import type { ArgType, HandlerSpec, NodeSpec, Param, PropSpec, Signature } from './catalog/types.ts';
@@ -22,6 +23,8 @@ export interface EvaluateOptions {
   udfs?: Record<string, UdfInfo>;
   /** configured UDFs that cannot be used, with the reason (their Info request failed at startup) */
   udfErrors?: Record<string, string>;
+  /** script size and nesting limits ([limits]); default DEFAULT_SCRIPT_LIMITS */
+  limits?: ScriptLimits;
 }
 
 export interface UdfInfo {
@@ -573,7 +576,7 @@ export function evaluateProgram(program: A.Program, opts: EvaluateOptions = {}):
 
 export function evaluateScript(script: string, opts: EvaluateOptions = {}): Pipeline {
   try {
-    return evaluateProgram(parse(script), opts);
+    return evaluateProgram(parse(script, opts.limits), opts);
   } catch (e) {
     // the evaluator recurses over the AST: absurdly deep nesting must still end in a TickscriptError
     if (e instanceof RangeError) throw new TickscriptError('script nesting too deep to evaluate');

@@ -13,3 +13,4 @@ export { validatePipeline } from './validate.ts';
 export { parse } from './parser.ts';
 export { CATALOG, nodeDefaults, K8S_KINDS, ALERT_HANDLERS } from './catalog/index.ts';
 export type { Pipeline, PipelineNode, TickValue, PropertyCall, DeclaredVar, DBRP } from './pipeline.ts';
+export { DEFAULT_SCRIPT_LIMITS, ScriptLimitError, type ScriptLimits } from './limits.ts';

@@ -8,6 +8,7 @@ import { parse as pegParse } from './grammar/parser.generated.js';
 import { lex, TOKEN_CHARS, type Token } from './lexer.ts';
 import { TickscriptError } from './errors.ts';
 import { compileGoRegex, RegexSyntaxError } from './regex.ts';
+import { DEFAULT_SCRIPT_LIMITS, checkScriptSize, tooDeepError, tooDeepToken, type ScriptLimits } from './limits.ts';
 import type * as A from './ast.ts';
 import { parseInfluxqlDuration } from '../gocompat/duration.ts';
 
@@ -215,11 +216,14 @@ function hintFor(t: Token, expected: readonly string[]): string | undefined {
   return undefined;
 }
 
-export function parse(src: string): A.Program {
+export function parse(src: string, limits: ScriptLimits = DEFAULT_SCRIPT_LIMITS): A.Program {
+  checkScriptSize(src, limits);
   const tokens = lex(src);
   let chars = '';
   for (const t of tokens) if (t.type !== 'EOF') chars += TOKEN_CHARS[t.type];
   const builder = new Builder(src, tokens);
+  const deep = tooDeepToken(tokens, limits.maxDepth);
+  if (deep) throw tooDeepError(builder.posOfIndex(deep.index), limits.maxDepth);
   try {
     return pegParse(chars, { builder } as never) as A.Program;
   } catch (e) {

@@ -13,7 +13,11 @@
  * The RegExp always has JavaScript's `u` flag: RE2 matches runes (`.` and `[^a]` consume one code point, `(?i)`
  * folds Unicode case), as JS does only in `u` mode. `u` mode is strict, so every character is emitted in a form it
  * accepts (`\-` only inside classes, lone `{`, `}`, `]` escaped, escaped punctuation that JS may not escape as itself).
+ *
+ * Matching runs in linear time as in Go: patterns that could backtrack are matched by RE2 (tickscript/linear-regex.ts).
  */
+
+import { linearRegex } from './linear-regex.ts';
 
 const POSIX: Record<string, string> = {
   alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
@@ -185,11 +189,18 @@ export function compileGoRegex(source: string): RegExp {
     if (c === '}' || c === ']') { out += '\\' + c; continue; } // literal in RE2, lone brackets are errors under u
     out += c;
   }
-  flags += 'u';
+  let js: RegExp;
   try {
-    return new RegExp(out, flags);
+    js = new RegExp(out, flags + 'u');
   } catch (e) {
     const msg = (e as Error).message.replace(/^Invalid regular expression: /, '');
     throw new RegexSyntaxError(`error parsing regexp: ${msg}`);
+  }
+  try {
+    return linearRegex(s, flags, js);
+  } catch (e) {
+    // RE2's own refusals beyond the checks above (a repeat count over 1000, nesting too deep), in Go's words
+    const msg = (e as Error).message;
+    throw new RegexSyntaxError(msg.startsWith('error parsing regexp') ? msg : `error parsing regexp: ${msg}`);
   }
 }

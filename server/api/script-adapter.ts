@@ -6,7 +6,7 @@
 import type { Pipeline, TickValue } from '../../tickscript/pipeline.ts';
 import type * as A from '../../tickscript/ast.ts';
 import type { LambdaExpression } from '../../tickscript/lambda-contract.ts';
-import { evaluateScript, formatScript, parse, TickscriptError, type UdfInfo } from '../../tickscript/index.ts';
+import { DEFAULT_SCRIPT_LIMITS, evaluateScript, formatScript, parse, TickscriptError, type ScriptLimits, type UdfInfo } from '../../tickscript/index.ts';
 import { formatExpr } from '../../tickscript/format.ts';
 import { staticDot } from '../../runtime/dot.ts';
 import type { VarsRecord } from '../store/types.ts';
@@ -14,11 +14,11 @@ import type { ScriptPort } from './ports.ts';
 import { varToTickValue } from './vars.ts';
 
 /** Parses the source of a lambda var into the evaluator's lambda value. */
-export function parseLambdaVar(src: string): TickValue {
+export function parseLambdaVar(src: string, limits: ScriptLimits = DEFAULT_SCRIPT_LIMITS): TickValue {
   const body = src.trim().replace(/^lambda:\s*/, '');
   let program: A.Program;
   try {
-    program = parse(`var v = lambda: ${body}\n`);
+    program = parse(`var v = lambda: ${body}\n`, limits);
   } catch (e) {
     throw new TickscriptError(`invalid lambda var ${JSON.stringify(src)}: ${(e as Error).message}`);
   }
@@ -30,9 +30,9 @@ export function parseLambdaVar(src: string): TickValue {
   return { type: 'lambda', value: st.value as LambdaExpression };
 }
 
-function tickVars(vars: VarsRecord): Record<string, TickValue> {
+function tickVars(vars: VarsRecord, limits: ScriptLimits): Record<string, TickValue> {
   const out: Record<string, TickValue> = {};
-  for (const [name, v] of Object.entries(vars)) out[name] = varToTickValue(v, parseLambdaVar);
+  for (const [name, v] of Object.entries(vars)) out[name] = varToTickValue(v, (src) => parseLambdaVar(src, limits));
   return out;
 }
 
@@ -42,24 +42,27 @@ export interface UdfCatalog {
   unavailable(): Record<string, string>;
 }
 
-/** The ScriptPort; with `udfs`, scripts may call the configured UDFs (`@name()`), checked against their Info. */
-export function createTickscriptPort(udfs?: UdfCatalog): ScriptPort {
+/**
+ * The ScriptPort with the server's [limits] on script size and expression depth; with `udfs`, scripts may call the
+ * configured UDFs (`@name()`), checked against their Info.
+ */
+export function createTickscriptPort(limits: ScriptLimits, udfs?: UdfCatalog): ScriptPort {
   const udfOpts = (): { udfs?: Record<string, UdfInfo>; udfErrors?: Record<string, string> } =>
     udfs ? { udfs: udfs.available(), udfErrors: udfs.unavailable() } : {};
   return {
     ...tickscriptPort,
     evaluate(script: string, vars: VarsRecord): Pipeline {
-      return evaluateScript(script, { vars: tickVars(vars), ...udfOpts() });
+      return evaluateScript(script, { vars: tickVars(vars, limits), limits, ...udfOpts() });
     },
     evaluateTemplate(script: string): Pipeline {
-      return evaluateScript(script, { allowMissingVars: true, ...udfOpts() });
+      return evaluateScript(script, { allowMissingVars: true, limits, ...udfOpts() });
     },
   };
 }
 
 export const tickscriptPort: ScriptPort = {
   evaluate(script: string, vars: VarsRecord): Pipeline {
-    return evaluateScript(script, { vars: tickVars(vars) });
+    return evaluateScript(script, { vars: tickVars(vars, DEFAULT_SCRIPT_LIMITS) });
   },
   evaluateTemplate(script: string): Pipeline {
     return evaluateScript(script, { allowMissingVars: true });

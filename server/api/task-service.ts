@@ -14,6 +14,8 @@ import type { DBRPRecord, TaskRecord, VarsRecord } from '../store/types.ts';
 import { ApiError } from './http.ts';
 import type { RunningTaskPort, ScriptPort, TaskRunnerPort } from './ports.ts';
 import { checkId, type TaskRequest } from './task-request.ts';
+import { ScriptLimitError } from '../../tickscript/index.ts';
+import type { LimitStats } from '../http/limits.ts';
 
 export interface ApiLogger {
   info(obj: object, msg?: string): void;
@@ -28,6 +30,8 @@ export interface TaskServiceDeps {
   readonly logger?: ApiLogger | undefined;
   /** clock for created/modified/last-enabled (tests pin it) */
   readonly now?: (() => bigint) | undefined;
+  /** [limits] max-tasks (0 = no limit) and where refusals by a limit are counted */
+  readonly limits?: { readonly maxTasks: number; readonly stats: LimitStats } | undefined;
 }
 
 export interface Compiled {
@@ -45,6 +49,7 @@ export class TaskService {
   readonly script: ScriptPort;
   private readonly logger: ApiLogger | undefined;
   private readonly now: () => bigint;
+  private readonly limits: TaskServiceDeps['limits'];
 
   constructor(deps: TaskServiceDeps) {
     this.store = deps.store;
@@ -52,6 +57,7 @@ export class TaskService {
     this.script = deps.script;
     this.logger = deps.logger;
     this.now = deps.now ?? nowNs;
+    this.limits = deps.limits;
   }
 
   /** Evaluates a script (400 `invalid TICKscript: ...` on failure). */
@@ -59,6 +65,7 @@ export class TaskService {
     try {
       return this.script.evaluate(script, vars);
     } catch (e) {
+      if (e instanceof ScriptLimitError) this.limits?.stats.refused(e.limit);
       throw new ApiError(400, `invalid TICKscript: ${errorMessage(e)}`);
     }
   }
@@ -100,10 +107,22 @@ export class TaskService {
     return t;
   }
 
+  /** [limits] max-tasks: a new task past the cap is refused before anything is compiled or stored. */
+  private checkTaskCount(): void {
+    const max = this.limits?.maxTasks ?? 0;
+    if (max <= 0) return;
+    const total = this.store.countTasks().total;
+    if (total >= max) {
+      this.limits!.stats.refused('max-tasks');
+      throw new ApiError(403, `cannot create task: the server already holds ${total} tasks, the [limits] max-tasks limit (${max}); delete a task first`);
+    }
+  }
+
   create(req: TaskRequest): TaskRecord {
     const id = req.id === undefined || req.id === '' ? crypto.randomUUID() : req.id;
     checkId(id, 'task');
     if (this.store.getTask(id)) throw new ApiError(400, `task ${id} already exists`);
+    this.checkTaskCount();
     let script = req.script;
     const templateId = req.templateId ?? '';
     if (templateId !== '') {

@@ -8,11 +8,12 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { httpPostEndpoints } from '../../config/index.ts';
 import { ingressStats } from '../ingest/ingress.ts';
 import { writeStats } from '../ingest/write-route.ts';
+import { limitStats } from '../http/limits.ts';
 import { TickstreamMetrics } from '../metrics/tickstream.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { TaskStore } from '../store/store.ts';
 import { TaskService, TemplateService, taskApi } from '../api/index.ts';
-import { tickscriptPort } from '../api/script-adapter.ts';
+import { createTickscriptPort } from '../api/script-adapter.ts';
 import type { Services, ServicesOptions } from '../services-contract.ts';
 import { VERSION } from '../version.ts';
 import { KubernetesClients } from '../../kube/index.ts';
@@ -51,10 +52,16 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       httpPost: httpPostEndpoints(config.httppost),
       serverInfo: { hostname: config.hostname, clusterId, serverId },
       joinLimits: { maxGroups: config.join.maxGroups, maxPending: config.join.maxPending },
+      groupLimits: { maxGroups: config.limits.maxGroupsPerNode, idleNs: config.limits.groupIdleTimeout },
     };
     const runner = new ClusterRunner(log, base);
     const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };
-    const tasks = new TaskService({ store, runner, script: tickscriptPort, logger: logger.child({ component: 'task_store' }) });
+    // [limits]: script size and depth for every task and template, the number of tasks
+    const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth });
+    const tasks = new TaskService({
+      store, runner, script, logger: logger.child({ component: 'task_store' }),
+      limits: { maxTasks: config.limits.maxTasks, stats: limitStats },
+    });
     const templates = new TemplateService(tasks, nowNs);
     const replicator = new TaskReplicator(n.tasks, tasks, log);
     await replicator.start();
@@ -126,7 +133,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       app.get('/kapacitor/v1/cluster', async () => status());
     };
     const metrics = new TickstreamMetrics({
-      ingress: ingressStats, writes: writeStats, version: VERSION,
+      ingress: ingressStats, writes: writeStats, limits: limitStats, version: VERSION,
       tasks: { listTasks: () => store.listTasks(), getTask: (id) => runner.getTask(id) as never },
     });
     const metricsPlugin: FastifyPluginAsync = async (app: FastifyInstance) => {

@@ -17,6 +17,8 @@ import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { receiveTimeNs } from '../../model/receive-clock.ts';
 import type { IngressStats } from './ingress.ts';
 import type { PointSink } from '../../model/point.ts';
+import { limitStats, type LimitStats } from '../http/limits.ts';
+import { overlongLine, overlongLineMessage } from './line-limit.ts';
 
 export interface WriteRouteOptions {
   config: Config;
@@ -28,6 +30,8 @@ export interface WriteRouteOptions {
   clock?: () => bigint;
   /** per-request counters; default: the process-wide `writeStats` */
   stats?: WriteStats;
+  /** limit refusals (max-body-size, max-line-size); default: the process-wide `limitStats` */
+  limits?: LimitStats;
 }
 
 /**
@@ -68,6 +72,8 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   const clock = opts.clock ?? receiveTimeNs;
   const limit = effectiveLimit(config.http.maxBodySize);
   const stats = opts.stats ?? writeStats;
+  const limits = opts.limits ?? limitStats;
+  const maxLine = config.http.maxLineSize;
 
   // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:
   // take every body as raw bytes, whatever its content type.
@@ -86,7 +92,10 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return sendPlainError(reply, 413, TOO_LARGE);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      limits.refused('max-body-size');
+      return sendPlainError(reply, 413, TOO_LARGE);
+    }
     const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, 'write failed');
     return sendPlainError(reply, status, err.message);
@@ -103,9 +112,17 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
       try {
         body = await inflateGzip(body, limit);
       } catch (err) {
-        if (err instanceof BodyError) return sendPlainError(reply, err.status, err.message);
+        if (err instanceof BodyError) {
+          if (err.status === 413) limits.refused('max-body-size');
+          return sendPlainError(reply, err.status, err.message);
+        }
         throw err;
       }
+    }
+    const overlong = overlongLine(body, maxLine);
+    if (overlong) {
+      limits.refused('max-line-size');
+      return sendPlainError(reply, 400, overlongLineMessage(overlong, maxLine));
     }
     const db = param(req.query, 'db');
     const rp = param(req.query, 'rp') || config.defaultRetentionPolicy;

@@ -8,6 +8,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { IngressStat } from '../ingest/ingress.ts';
 import type { WriteStats } from '../ingest/write-route.ts';
+import type { LimitStats } from '../http/limits.ts';
 import { processRegistry } from './process.ts';
 import { readTasks, type NodeSample, type TaskSnapshot, type TaskSource } from './snapshot.ts';
 import type { AutoscaleView } from '../../autoscale/view.ts';
@@ -23,6 +24,8 @@ export interface MetricsSources {
   readonly auth?: { readonly unauthenticated: number; readonly forbidden: number };
   /** topic handlers' delivery counters (alerting/service.ts handlerStats: sent, errors, failed, dropped, queued, …) */
   readonly alertHandlers?: { handlerStats(): readonly { topic: string; id: string; kind: string; stats: unknown }[] };
+  /** requests and definitions refused by a resource limit (server/http/limits.ts) */
+  readonly limits?: LimitStats;
   /** add the Node.js process metrics (default true) */
   readonly processMetrics?: boolean;
 }
@@ -100,6 +103,18 @@ export class TickstreamMetrics {
               if (typeof n === 'number') this.inc({ topic: h.topic, handler: h.id, kind: h.kind, result }, n);
             }
           }
+        },
+      });
+    }
+    if (sources.limits) {
+      const limits = sources.limits;
+      new Counter({
+        name: 'tickstream_limit_refusals_total',
+        help: 'Requests and definitions refused by a resource limit, by the config key of the limit (docs/SECURITY.md).',
+        labelNames: ['limit'], registers,
+        collect() {
+          this.reset();
+          for (const [limit, n] of [...limits.refusals].sort((a, b) => a[0].localeCompare(b[0]))) this.inc({ limit }, n);
         },
       });
     }

@@ -26,19 +26,24 @@ const last = (ins: Instruction[]): number => Math.max(...ins.map((i) => i.stage)
 const ops = (ins: Instruction[], op: string, stage = last(ins)): string[] => ins.filter((i) => i.op === op && i.stage === stage).map((i) => i.args);
 const execArgs = (args: string): string[] => JSON.parse(args.replace(/^CMD\s+/, '')) as string[];
 
-test('tickstream image: node:20-slim, runtime deps only (tsx is one), port 9092, data volume, kapacitord', async (t) => {
+test('tickstream image: node:20-slim, runtime deps only, compiled dist/ and no sources, port 9092, data volume, kapacitord', async (t) => {
   assert.deepEqual(server.filter((i) => i.op === 'FROM').map((i) => i.args), ['node:20-slim AS build', 'node:20-slim']);
-  // tsx runs the TypeScript at run time, so pruning dev dependencies must keep it.
-  assert.ok(pkg.dependencies.tsx, 'tsx must be a runtime dependency');
   assert.ok(!pkg.dependencies.typescript && !pkg.dependencies.peggy);
-  assert.ok(server.some((i) => i.op === 'RUN' && i.stage === 0 && /npm prune --omit=dev/.test(i.args)));
-  assert.ok(server.some((i) => i.op === 'RUN' && i.stage === 0 && /npm ci\b/.test(i.args)));
+  const buildRuns = server.filter((i) => i.op === 'RUN' && i.stage === 0).map((i) => i.args);
+  const at = (re: RegExp): number => buildRuns.findIndex((a) => re.test(a));
+  assert.ok(at(/npm ci\b/) >= 0);
+  assert.ok(at(/npm run build$/) > at(/npm ci\b/), 'dist/ is compiled in the build stage');
+  assert.ok(at(/npm prune --omit=dev/) > at(/npm run build$/), 'dev dependencies (the compiler) are dropped after compiling');
   for (const c of server.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))) {
     for (const src of c.args.split(' ').slice(0, -1)) assert.ok(src === '.' || existsSync(join(root, src)), `COPY source ${src} missing`);
   }
+  // the run stage takes the compiled output, the launchers and the runtime dependencies: no TypeScript sources
+  const copied = ops(server, 'COPY').map((a) => a.split(' ')[1]);
+  assert.deepEqual(copied.sort(), ['/opt/tickstream/bin', '/opt/tickstream/dist', '/opt/tickstream/node_modules', '/opt/tickstream/package.json']);
   assert.deepEqual(ops(server, 'EXPOSE'), ['9092']);
   assert.deepEqual(ops(server, 'USER'), ['node']);
   const env = envOf(server, last(server));
+  assert.equal(env.get('TICKSTREAM_FROM_DIST'), '1', 'bin/launch.mjs runs dist/ without looking for the sources');
   assert.deepEqual(ops(server, 'VOLUME'), [env.get('KAPACITOR_DATA_DIR')]);
   assert.equal(env.get('KAPACITOR_HTTP_BIND_ADDRESS'), ':9092');
   const entry = execArgs(ops(server, 'ENTRYPOINT')[0]!);
@@ -52,7 +57,23 @@ test('tickstream image: node:20-slim, runtime deps only (tsx is one), port 9092,
     return;
   }
   for (const name of env.keys()) {
-    if (name !== 'NODE_ENV') assert.ok(known(name), `the server reads no ${name}`);
+    if (name !== 'NODE_ENV' && name !== 'TICKSTREAM_FROM_DIST') assert.ok(known(name), `the server reads no ${name}`);
+  }
+});
+
+test('the image layout (dist/, bin/, package.json, node_modules; no sources) runs dist/ for the CLI', () => {
+  assert.ok(existsSync(join(root, 'dist/cli/main.js')), 'dist/ is built (npm run build)');
+  const dir = mkdtempSync(join(tmpdir(), 'tickstream-image-layout-'));
+  try {
+    execFileSync('cp', ['-r', join(root, 'dist'), join(root, 'bin'), join(root, 'package.json'), dir]);
+    execFileSync('ln', ['-s', join(root, 'node_modules'), join(dir, 'node_modules')]);
+    const out = execFileSync(process.execPath, [join(dir, 'bin/kapacitor.mjs'), 'version'], {
+      env: { ...process.env, TICKSTREAM_FROM_DIST: '1', TICKSTREAM_LAUNCH_DEBUG: '1', TICKSTREAM_FROM_SOURCES: '' },
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.match(out, /^Kapacitor OSS \d+\.\d+\.\d+ \(git: unknown unknown\)\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
