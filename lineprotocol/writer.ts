@@ -58,8 +58,9 @@ export function encodeFields(fields: Fields): string {
     switch (typeof v) {
       case 'number':
         if (!Number.isFinite(v)) throw new Error(`field ${JSON.stringify(k)}: ${v} is an unsupported value (InfluxDB stores finite floats only)`);
-        // shortest round-trip form; without an `i` suffix InfluxDB reads it as float64 even when it is whole
-        text = String(v);
+        // shortest round-trip form; without an `i` suffix InfluxDB reads it as float64 even when it is whole.
+        // String(-0) is "0": Go's strconv.AppendFloat writes "-0", and the sign must survive a round trip
+        text = v === 0 && 1 / v < 0 ? '-0' : String(v);
         break;
       case 'bigint': text = v.toString() + 'i'; break;
       case 'boolean': text = v ? 'true' : 'false'; break;

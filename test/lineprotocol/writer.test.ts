@@ -28,3 +28,7 @@ test('unwritable points are rejected with a reason', () => {
   assert.throws(() => encodeLine('m', {}, { v: Infinity }, 0n, 1n), /Infinity is an unsupported value/);
   assert.throws(() => encodeLine('m\nx', {}, { v: 1 }, 0n, 1n), /contains a newline/);
 });
+
+test('a float -0 keeps its sign, as Go strconv.AppendFloat(-0, ...) writes "-0"', () => {
+  assert.equal(encodeLine('m', {}, { f: -0, g: 0 }, 1n, 1n), 'm f=-0,g=0 1\n');
+});
