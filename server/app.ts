@@ -17,9 +17,9 @@ import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
 import type { LineProtocolParser } from '../lineprotocol/parser.ts';
-import { ingressStats as defaultIngress, type IngressStats } from './ingest/ingress.ts';
+import { IngressStats } from './ingest/ingress.ts';
 import type { PointSink } from '../model/point.ts';
-import { writeRoutes } from './ingest/write-route.ts';
+import { WriteStats, writeRoutes } from './ingest/write-route.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pingRoutes } from './routes/ping.ts';
@@ -35,8 +35,10 @@ export interface BuildAppOptions {
   plugins?: FastifyPluginAsync[];
   /** readiness for /readyz; default: a lifecycle that is already ready */
   lifecycle?: Lifecycle;
-  /** ingress statistics; default: the process-wide `ingressStats` */
+  /** ingress statistics the write routes count into; default: this app's own (the daemon passes its ServerCounters') */
   ingress?: IngressStats;
+  /** write request counters; default: this app's own (the daemon passes its ServerCounters') */
+  writes?: WriteStats;
   parser?: LineProtocolParser;
   /** receive-time clock in ns for lines without a timestamp */
   clock?: () => bigint;
@@ -109,7 +111,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   app.register(pingRoutes);
   app.register(healthRoutes, { lifecycle });
   app.register(writeRoutes, {
-    config, sink: opts.sink, ingress: opts.ingress ?? defaultIngress, logger, parser: opts.parser, clock: opts.clock,
+    config, sink: opts.sink, ingress: opts.ingress ?? new IngressStats('main'), stats: opts.writes ?? new WriteStats(), logger,
+    parser: opts.parser, clock: opts.clock,
   });
   for (const plugin of opts.plugins ?? []) app.register(plugin);
   return app;

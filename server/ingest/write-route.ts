@@ -26,8 +26,8 @@ export interface WriteRouteOptions {
   parser?: LineProtocolParser;
   /** receive time in ns (tests pin it) */
   clock?: () => bigint;
-  /** per-request counters; default: the process-wide `writeStats` */
-  stats?: WriteStats;
+  /** per-request counters (the server's ServerCounters.writes, server/ingest/counters.ts) */
+  stats: WriteStats;
 }
 
 /**
@@ -49,9 +49,6 @@ export class WriteStats {
   }
 }
 
-/** The process-wide write counters (what buildApp's write routes count into unless given others). */
-export const writeStats = new WriteStats();
-
 export const WRITE_PATHS = ['/write', '/kapacitor/v1/write', '/kapacitor/v1preview/write'] as const;
 
 const EMPTY = Buffer.alloc(0);
@@ -67,7 +64,7 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   const parser = opts.parser ?? new LineProtocolParser();
   const clock = opts.clock ?? receiveTimeNs;
   const limit = effectiveLimit(config.http.maxBodySize);
-  const stats = opts.stats ?? writeStats;
+  const { stats } = opts;
 
   // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:
   // take every body as raw bytes, whatever its content type.
