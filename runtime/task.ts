@@ -2,7 +2,7 @@
  * A running task: the node instances of a Pipeline wired as a DAG, its stats, DOT and httpOut endpoints.
  * Built by TaskMaster.startTask; fed by the router through `feed`.
  */
-import type { DBRP, Pipeline, PipelineNode } from '../tickscript/pipeline.ts';
+import type { DBRP, EdgeType, Pipeline, PipelineNode } from '../tickscript/pipeline.ts';
 import { prop } from '../tickscript/pipeline.ts';
 import { Edge, type Node, type NodeContext } from './node.ts';
 import type { Point } from '../model/point.ts';
@@ -21,6 +21,17 @@ export interface RunningTask {
   readonly error: string;
   /** the task's autoscale nodes (decisions API, metrics) */
   autoscalers(): readonly AutoscaleView[];
+  /** the node instances and their out-edges' counts (the `nodes` and `edges` statistics of /debug/vars) */
+  graph(): readonly TaskNodeView[];
+}
+
+/** One node instance of a running task, as statistics see it. */
+export interface TaskNodeView {
+  readonly name: string;
+  /** the edge type the node emits: stream or batch */
+  readonly provides: EdgeType;
+  /** one entry per child, in wiring order: points (stream) or batches (batch) passed on that edge */
+  readonly outs: readonly { readonly child: string; readonly processed: number }[];
 }
 
 /** Points per source delivery. */
@@ -134,6 +145,12 @@ export class Task implements RunningTask {
     const out: AutoscaleView[] = [];
     for (const n of this.nodes) if (isAutoscaleView(n)) out.push(n);
     return out;
+  }
+
+  graph(): readonly TaskNodeView[] {
+    return this.nodes.map((n) => ({
+      name: n.name, provides: n.def.provides, outs: n.outs.map((e) => ({ child: e.child.name, processed: e.processed })),
+    }));
   }
 
   endpointNames(): string[] {

@@ -16,11 +16,11 @@ import type { HttpsOptions } from './http/https.ts';
 import { commonHeadersHook } from './http/common-headers.ts';
 import { sendError } from './http/errors.ts';
 import { timeUuid } from './http/time-uuid.ts';
-import { clientErrorHandler, concurrencyGate, limitStats as defaultLimitStats, readTimeoutMs, serverLimitOptions, type LimitStats } from './http/limits.ts';
+import { clientErrorHandler, concurrencyGate, LimitStats, readTimeoutMs, serverLimitOptions } from './http/limits.ts';
 import type { LineProtocolParser } from '../lineprotocol/parser.ts';
-import { ingressStats as defaultIngress, type IngressStats } from './ingest/ingress.ts';
+import { IngressStats } from './ingest/ingress.ts';
 import type { PointSink } from '../model/point.ts';
-import { writeRoutes } from './ingest/write-route.ts';
+import { WriteStats, writeRoutes } from './ingest/write-route.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pingRoutes } from './routes/ping.ts';
@@ -36,8 +36,10 @@ export interface BuildAppOptions {
   plugins?: FastifyPluginAsync[];
   /** readiness for /readyz; default: a lifecycle that is already ready */
   lifecycle?: Lifecycle;
-  /** ingress statistics; default: the process-wide `ingressStats` */
+  /** ingress statistics the write routes count into; default: this app's own (the daemon passes its ServerCounters') */
   ingress?: IngressStats;
+  /** write request counters; default: this app's own (the daemon passes its ServerCounters') */
+  writes?: WriteStats;
   parser?: LineProtocolParser;
   /** receive-time clock in ns for lines without a timestamp */
   clock?: () => bigint;
@@ -45,7 +47,7 @@ export interface BuildAppOptions {
   auth?: Omit<AuthGateOptions, 'sharedSecret' | 'pprofEnabled'>;
   /** serve HTTPS with these ([http] https-enabled; server/http/https.ts reads them) */
   https?: HttpsOptions;
-  /** requests refused by a limit; default: the process-wide `limitStats` */
+  /** requests refused by a limit (the server's ServerCounters.limits); default: the app's own */
   limits?: LimitStats;
 }
 
@@ -60,7 +62,7 @@ const GZIP_MIN_BYTES = 1024;
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const { config, logger } = opts;
   const lifecycle = opts.lifecycle ?? readyLifecycle();
-  const limits = opts.limits ?? defaultLimitStats;
+  const limits = opts.limits ?? new LimitStats();
   // header size and whole-request deadline (server/http/limits.ts); https.createServer takes the same options
   const serverLimits = serverLimitOptions(config.http);
   const app = Fastify({
@@ -119,7 +121,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   app.register(pingRoutes);
   app.register(healthRoutes, { lifecycle });
   app.register(writeRoutes, {
-    config, sink: opts.sink, ingress: opts.ingress ?? defaultIngress, logger, parser: opts.parser, clock: opts.clock, limits,
+    config, sink: opts.sink, ingress: opts.ingress ?? new IngressStats('main'), stats: opts.writes ?? new WriteStats(), logger,
+    parser: opts.parser, clock: opts.clock, limits,
   });
   for (const plugin of opts.plugins ?? []) app.register(plugin);
   return app;

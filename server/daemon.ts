@@ -13,11 +13,14 @@ import { httpsOptions } from './http/https.ts';
 import { parseBindAddress, type Config } from '../config/index.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createServices, type Services } from './services.ts';
+import { newServerCounters, type ServerCounters } from './ingest/counters.ts';
 
 export interface Daemon {
   app: FastifyInstance;
   lifecycle: Lifecycle;
   services: Services;
+  /** what this server counted (ingress points, write requests) */
+  counters: ServerCounters;
   /** the address actually bound (port resolved when the config said 0) */
   address: AddressInfo;
   /** base URL clients on this machine can use */
@@ -35,8 +38,12 @@ export async function startDaemon(config: Config, logger: Logger, deps: DaemonDe
   const https = httpsOptions(config);
   mkdirSync(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle();
-  const services = await (deps.createServices ?? createServices)({ config, logger, lifecycle });
-  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle, auth: services.auth, https });
+  const counters = newServerCounters();
+  const services = await (deps.createServices ?? createServices)({ config, logger, lifecycle, counters });
+  const app = buildApp({
+    config, logger, sink: services.sink, plugins: services.plugins, lifecycle, auth: services.auth, https,
+    ingress: counters.ingress, writes: counters.writes, limits: counters.limits,
+  });
   const bind = parseBindAddress(config.http.bindAddress);
   if ('error' in bind) throw new Error(`invalid [http] bind-address ${JSON.stringify(config.http.bindAddress)}: ${bind.error}`);
   try {
@@ -68,7 +75,7 @@ export async function startDaemon(config: Config, logger: Logger, deps: DaemonDe
     })();
     return closing;
   };
-  return { app, lifecycle, services, address, url, close };
+  return { app, lifecycle, services, counters, address, url, close };
 }
 
 /** `:9092` (no host) listens on every interface: dual-stack `::`, or `0.0.0.0` where IPv6 is unavailable. */

@@ -10,11 +10,14 @@ import type { Config } from '../config/index.ts';
 import type { PointSink } from '../model/point.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { AuthService, AuthStats } from './auth/index.ts';
+import type { ServerCounters } from './ingest/counters.ts';
 
 export interface ServicesOptions {
   config: Config;
   logger: Logger;
   lifecycle: Lifecycle;
+  /** the server's ingress and write counters: the write routes count into them, the services read them */
+  counters: ServerCounters;
 }
 
 export interface Services {

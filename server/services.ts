@@ -9,10 +9,8 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { httpPostEndpoints, type Config } from '../config/index.ts';
-import { ingressStats } from './ingest/ingress.ts';
+import { ingressRows } from './ingest/counters.ts';
 import type { PointSink } from '../model/point.ts';
-import { writeStats } from './ingest/write-route.ts';
-import { limitStats } from './http/limits.ts';
 import { TickstreamMetrics } from './metrics/tickstream.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import type { Services, ServicesOptions } from './services-contract.ts';
@@ -48,6 +46,7 @@ export type { Services, ServicesOptions } from './services-contract.ts';
 
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
+  const { ingress: ingressStats, writes: writeStats, limits: limitStats } = opts.counters;
   // [cluster] enabled: /write publishes to NATS JetStream, tasks run per owned partition (docs/cluster.md)
   // (imported on demand: a single instance does not load the NATS client)
   if (config.cluster.enabled) return (await import('./cluster/services.ts')).createClusterServices(opts);
@@ -150,10 +149,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
 
     // [stats]: the server's statistics into its own stream (_kapacitor.autogen), as Kapacitor's stats service
     if (config.stats.enabled) {
-      const ingress = () => ingressStats.snapshot().map((st) => ({
-        database: st.tags.database, retentionPolicy: st.tags.retention_policy, measurement: st.tags.measurement,
-        pointsReceived: st.values.points_received,
-      }));
+      const ingress = () => ingressRows(ingressStats);
       const statsStream = new StatsStream({
         interval: config.stats.statsInterval, database: config.stats.database, retentionPolicy: config.stats.retentionPolicy,
         sink: taskMaster, logger: logger.child({ component: 'stats' }), memstats,
@@ -174,10 +170,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
         tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger, alerts, replays,
         recordings: { open: (id: string) => replays.recordingPoints(id) },
         subscriptions: influxdb ? () => influxdb.subscriptionCount() : undefined,
-        ingress: () => ingressStats.snapshot().map((s) => ({
-          database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
-          pointsReceived: s.values.points_received,
-        })),
+        ingress: () => ingressRows(ingressStats),
       });
       for (const base of API_BASES) await app.register(replayRoutes, { replays, base, now: nowNs });
     };

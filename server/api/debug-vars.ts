@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { JSON_TYPE, goJson } from './http.ts';
-import type { RunningTaskPort } from './ports.ts';
 import type { TaskService } from './task-service.ts';
 
 /** One ingress counter of the main task master (SPEC 5.5 `ingress` statistic). */
@@ -14,16 +13,6 @@ export interface IngressStat {
   readonly retentionPolicy: string;
   readonly measurement: string;
   readonly pointsReceived: number;
-}
-
-/** Node instances of a running task, when the runtime exposes them (runtime/task.ts Task does). */
-interface NodeGraph {
-  readonly nodes: readonly {
-    readonly name: string;
-    readonly def: { readonly kind: string; readonly provides?: string };
-    readonly outs: readonly { readonly child: { readonly name: string }; readonly processed: number }[];
-  }[];
-  readonly pipeline?: { readonly type: string };
 }
 
 export interface DebugVarsOptions {
@@ -58,10 +47,6 @@ function statKey(name: string, tags: Record<string, string>): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function hasGraph(rt: RunningTaskPort): rt is RunningTaskPort & NodeGraph {
-  return Array.isArray((rt as unknown as NodeGraph).nodes);
-}
-
 export function memstats(): Record<string, number> {
   const m = process.memoryUsage();
   // Go runtime.MemStats names for the values Node can report
@@ -90,9 +75,10 @@ export function collectStatistics(opts: DebugVarsOptions): Statistic[] {
   for (const t of opts.tasks.store.listTasks()) {
     const rt = opts.tasks.runner.getTask(t.id);
     if (!rt || rt.error) continue;
-    if (!hasGraph(rt)) continue;
+    const graph = rt.graph?.();
+    if (graph === undefined) continue;
     const nodeStats = rt.stats()['node-stats'];
-    for (const n of rt.nodes) {
+    for (const n of graph) {
       // the node's own statistics; collected/emitted are edge sums the task JSON adds, not node stats
       const { collected: _c, emitted: _e, ...values } = nodeStats[n.name] ?? {};
       stats.push({
@@ -104,7 +90,7 @@ export function collectStatistics(opts: DebugVarsOptions): Statistic[] {
         stats.push({
           name: 'edges',
           // `type` is the edge type: what the parent provides (stream or batch)
-          tags: { ...common, task: t.id, parent: n.name, child: e.child.name, type: n.def.provides ?? t.type },
+          tags: { ...common, task: t.id, parent: n.name, child: e.child, type: n.provides },
           values: { collected: e.processed, emitted: e.processed },
         });
       }

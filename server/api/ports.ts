@@ -22,6 +22,19 @@ export interface RunningTaskPort {
   readonly error?: string | undefined;
   /** the task's autoscale nodes (decision records, counters, resources) */
   autoscalers?(): readonly AutoscaleView[];
+  /**
+   * the node instances and their out-edges' counts, for the `nodes` and `edges` statistics of /debug/vars
+   * (runtime/task.ts Task; a clustered instance's task view has none)
+   */
+  graph?(): readonly TaskNodeView[];
+}
+
+/** One node instance of a running task (runtime/task.ts TaskNodeView). */
+export interface TaskNodeView {
+  readonly name: string;
+  /** the edge type the node emits */
+  readonly provides: string;
+  readonly outs: readonly { readonly child: string; readonly processed: number }[];
 }
 
 /** The subset of runtime/task-master.ts TaskMaster the API drives. */

@@ -6,9 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { httpPostEndpoints } from '../../config/index.ts';
-import { ingressStats } from '../ingest/ingress.ts';
-import { writeStats } from '../ingest/write-route.ts';
-import { limitStats } from '../http/limits.ts';
+import { ingressRows } from '../ingest/counters.ts';
 import { TickstreamMetrics } from '../metrics/tickstream.ts';
 import { metricsRoutes } from '../routes/metrics.ts';
 import { TaskStore } from '../store/store.ts';
@@ -33,6 +31,7 @@ const TASK_PATHS = /^\/kapacitor\/v1(preview)?\/(tasks|templates)(\/|\?|$)/;
 
 export async function createClusterServices(opts: ServicesOptions): Promise<Services> {
   const { config, logger, lifecycle } = opts;
+  const { ingress: ingressStats, writes: writeStats, limits: limitStats } = opts.counters;
   const cc = config.cluster;
   setLambdaCompiler(compileLambda);
   const store = new TaskStore(config.dataDir);
@@ -124,10 +123,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       });
       await app.register(taskApi, {
         tasks, templates, clusterId, serverId, host: config.hostname, version: VERSION, logger,
-        ingress: () => ingressStats.snapshot().map((s) => ({
-          database: s.tags.database, retentionPolicy: s.tags.retention_policy, measurement: s.tags.measurement,
-          pointsReceived: s.values.points_received,
-        })),
+        ingress: () => ingressRows(ingressStats),
         extraVars: () => ({ cluster_instance: instance, cluster_partitions: lm.owned(), cluster_members: lm.liveMembers() }),
       });
       app.get('/kapacitor/v1/cluster', async () => status());

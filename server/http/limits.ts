@@ -1,7 +1,7 @@
 /**
  * Request limits of the HTTP server (issue 17, docs/SECURITY.md "Resource limits"): header size and the time to
  * receive a request (Node's own parser enforces both; we only word and count the refusals), and the number of
- * requests served at once. Every refusal is counted in `limitStats` under the config key that caused it, which
+ * requests served at once. Every refusal is counted in the server's LimitStats (ServerCounters.limits) under the config key that caused it, which
  * /metrics exports as `tickstream_limit_refusals_total{limit="…"}` and debug vars as `limits`.
  */
 import type { ServerOptions } from 'node:http';
@@ -29,7 +29,6 @@ export class LimitStats {
 }
 
 /** The process-wide limit counters (what the server counts into unless given others). */
-export const limitStats = new LimitStats();
 
 /** How often Node checks request and header timeouts: a quarter of the timeout, at most Node's 30 s default. */
 function checkingIntervalMs(timeoutMs: number): number {
@@ -59,7 +58,7 @@ export function serverLimitOptions(http: HttpConfig): ServerOptions {
  * fastify's clientErrorHandler: requests Node's parser refused before any route saw them. Answers Kapacitor's
  * JSON error body naming the limit, counts it, and closes the connection (the request cannot be read further).
  */
-export function clientErrorHandler(http: HttpConfig, stats: LimitStats = limitStats): (err: NodeJS.ErrnoException, socket: Socket) => void {
+export function clientErrorHandler(http: HttpConfig, stats: LimitStats): (err: NodeJS.ErrnoException, socket: Socket) => void {
   return (err, socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     let status: number;
@@ -99,7 +98,7 @@ function pathOf(url: string): string {
  * `Retry-After: 1` and a body naming the limit (plain text on /write, JSON elsewhere), before authentication and
  * before the body is read. A slot is released when the response ends or the client goes away.
  */
-export function concurrencyGate(max: number, stats: LimitStats = limitStats): onRequestHookHandler {
+export function concurrencyGate(max: number, stats: LimitStats): onRequestHookHandler {
   let inFlight = 0;
   const release = (): void => { inFlight--; };
   return (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {

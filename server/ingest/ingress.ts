@@ -70,9 +70,6 @@ export class IngressStats {
   }
 }
 
-/** The process-wide ingress statistics of the main task master (read by /debug/vars and `stats ingress`). */
-export const ingressStats = new IngressStats('main');
-
 /** A sink that only counts: what the server uses until a TaskMaster is plugged in, and a test double. */
 export class CountingSink implements PointSink {
   points = 0;

@@ -17,7 +17,7 @@ import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { receiveTimeNs } from '../../model/receive-clock.ts';
 import type { IngressStats } from './ingress.ts';
 import type { PointSink } from '../../model/point.ts';
-import { limitStats, type LimitStats } from '../http/limits.ts';
+import type { LimitStats } from '../http/limits.ts';
 import { overlongLine, overlongLineMessage } from './line-limit.ts';
 
 export interface WriteRouteOptions {
@@ -28,10 +28,10 @@ export interface WriteRouteOptions {
   parser?: LineProtocolParser;
   /** receive time in ns (tests pin it) */
   clock?: () => bigint;
-  /** per-request counters; default: the process-wide `writeStats` */
-  stats?: WriteStats;
-  /** limit refusals (max-body-size, max-line-size); default: the process-wide `limitStats` */
-  limits?: LimitStats;
+  /** per-request counters (the server's ServerCounters.writes, server/ingest/counters.ts) */
+  stats: WriteStats;
+  /** limit refusals (max-body-size, max-line-size): the server's ServerCounters.limits */
+  limits: LimitStats;
 }
 
 /**
@@ -53,9 +53,6 @@ export class WriteStats {
   }
 }
 
-/** The process-wide write counters (what buildApp's write routes count into unless given others). */
-export const writeStats = new WriteStats();
-
 export const WRITE_PATHS = ['/write', '/kapacitor/v1/write', '/kapacitor/v1preview/write'] as const;
 
 const EMPTY = Buffer.alloc(0);
@@ -71,8 +68,7 @@ export async function writeRoutes(app: FastifyInstance, opts: WriteRouteOptions)
   const parser = opts.parser ?? new LineProtocolParser();
   const clock = opts.clock ?? receiveTimeNs;
   const limit = effectiveLimit(config.http.maxBodySize);
-  const stats = opts.stats ?? writeStats;
-  const limits = opts.limits ?? limitStats;
+  const { stats, limits } = opts;
   const maxLine = config.http.maxLineSize;
 
   // Line protocol arrives as text/plain, application/x-www-form-urlencoded (curl -d), octet-stream or nothing:

@@ -1,6 +1,6 @@
 /**
  * The demo's pure parts: option presets, the task vars it passes to `kapacitor define -vars`, the SVG, the
- * DOT stats reader and the status lines. The whole demo runs in demo-e2e.test.ts.
+ * DOT stats reader and the status lines. The whole demo runs in demo.e2e.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

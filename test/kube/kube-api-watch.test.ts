@@ -48,8 +48,10 @@ describe('kube-api watch', () => {
     const [e] = await w.next(1);
     assert.equal(e.type, 'ADDED');
     assert.equal(e.object.metadata.name, 'new-bbbbb');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(w.events.length, 1, 'the pod listed before is not repeated');
+    // a watch delivers in order: once a later pod's event is in, nothing came between (no sleep needed)
+    api.state.addPod({ name: 'new-marker', labels: { app: 'new' } });
+    const events = await w.next(2);
+    assert.deepEqual(events.map((x) => x.object.metadata.name), ['new-bbbbb', 'new-marker'], 'the pod listed before is not repeated');
   });
 
   it('watches a namespace, a label selector and a field selector; other kinds do not leak in', async (t) => {
@@ -62,8 +64,10 @@ describe('kube-api watch', () => {
     api.state.addPod({ name: 'web-ddddd', labels: { app: 'web' } });
     const [e] = await w.next(1);
     assert.equal(e.object.metadata.name, 'web-ddddd');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(w.events.length, 1);
+    // in-order delivery: the marker's event arriving second proves nothing else got through before it
+    api.state.addPod({ name: 'web-marker', labels: { app: 'web' } });
+    const events = await w.next(2);
+    assert.deepEqual(events.map((x) => x.object.metadata.name), ['web-ddddd', 'web-marker']);
   });
 
   it('watches workloads: a scale is a MODIFIED event with the new spec.replicas, a status write too', async (t) => {
@@ -81,8 +85,11 @@ describe('kube-api watch', () => {
     const ev = await w.next(3);
     assert.deepEqual(ev.map((e) => `${e.type} ${e.object.kind} ${e.object.spec.replicas} ${e.object.status.replicas}`),
       ['MODIFIED ReplicaSet 3 3', 'MODIFIED ReplicaSet 3 2', 'DELETED ReplicaSet 3 2']);
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(w.events.length, 3);
+    // in-order delivery: a marker ReplicaSet's ADDED arriving fourth proves the unchanged status write sent nothing
+    api.state.seed({ kind: 'replicasets', name: 'marker', replicas: 1 });
+    const all = await w.next(4);
+    assert.deepEqual(all.map((x) => `${x.type} ${x.object.metadata.name}`),
+      ['MODIFIED app', 'MODIFIED app', 'DELETED app', 'ADDED marker']);
   });
 
   it('a Table watch carries column definitions in the first event only', async (t) => {

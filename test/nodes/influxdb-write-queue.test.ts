@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InfluxWriteQueue, type QueuedOp, type WriteQueueOptions } from '../../nodes/influxdb-write-queue.ts';
 import type { InfluxDBClientPort, InfluxWriteTarget } from '../../influxdb/ports.ts';
+import { until } from '../helpers/until.ts';
 
 const target: InfluxWriteTarget = { db: 'd', rp: 'r', precision: '', consistency: '' };
 const op = (body: string, points = 1): QueuedOp => ({ kind: 'write', target, body, points });
@@ -94,7 +95,7 @@ test('after stop() queued writes are tried once each, without retries', async ()
   const q = new InfluxWriteQueue(c, events, { ...fast, backoffMs: 60_000, maxBackoffMs: 60_000 });
   q.enqueue(op('a'));
   q.enqueue(op('b'));
-  await new Promise((r) => setTimeout(r, 20)); // a failed once and sleeps 60 s
+  await until('a failed once and sleeps 60 s', () => ev.failures.length === 1);
   q.stop();
   await q.whenIdle();
   assert.deepEqual(c.bodies, ['a', 'a', 'b']);

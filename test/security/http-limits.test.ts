@@ -12,17 +12,17 @@ import { createGzip } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../server/helpers.ts';
-import { limitStats } from '../../server/http/limits.ts';
 import type { Point, PointSink } from '../../model/point.ts';
 import { until } from '../helpers/until.ts';
+import type { LimitStats } from '../../server/http/limits.ts';
 
-interface Started { app: FastifyInstance; url: string; port: number; points: () => number }
+interface Started { app: FastifyInstance; url: string; port: number; points: () => number; limitStats: LimitStats }
 
 async function start(env: Record<string, string>, sink?: PointSink): Promise<Started> {
   const t = testApp({ env, sink });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (t.app.server.address() as { port: number }).port;
-  return { app: t.app, url: `http://127.0.0.1:${port}`, port, points: () => t.sink.points };
+  return { app: t.app, url: `http://127.0.0.1:${port}`, port, points: () => t.sink.points, limitStats: t.limits };
 }
 
 async function servesStill(s: Started): Promise<void> {
@@ -63,14 +63,14 @@ describe('request bodies and lines', () => {
   after(async () => { await s.app.close(); });
 
   it('a 500 MB body is refused at max-body-size (25 MB) while it is still being sent, not buffered', async () => {
-    const before = limitStats.count('max-body-size');
+    const before = s.limitStats.count('max-body-size');
     const line = Buffer.from('m,host=a v=1 1\n'.repeat(4096));
     const r = streamingPost(`${s.url}/write?db=d&rp=r`, line, 500 * 1024 * 1024);
     const res = await r.response;
     assert.equal(res.status, 413);
     assert.equal(res.body, 'http: request body too large\n');
     assert.ok(r.produced() < 100 * 1024 * 1024, `the client had produced only part of the body when refused (${r.produced()} bytes)`);
-    assert.equal(limitStats.count('max-body-size'), before + 1);
+    assert.equal(s.limitStats.count('max-body-size'), before + 1);
     assert.equal(s.points(), 0, 'nothing written');
     await servesStill(s);
   });
@@ -82,18 +82,18 @@ describe('request bodies and lines', () => {
   });
 
   it('a 1 GB gzip bomb is stopped at max-body-size of inflated output', async () => {
-    const before = limitStats.count('max-body-size');
+    const before = s.limitStats.count('max-body-size');
     const zeros = Buffer.alloc(1024 * 1024, 0x61); // 'a': one endless line, compresses ~1000:1
     const r = streamingPost(`${s.url}/write?db=d&rp=r`, zeros, 1024 * 1024 * 1024, { 'content-encoding': 'gzip' }, true);
     const res = await r.response;
     assert.equal(res.status, 413);
     assert.equal(res.body, 'http: request body too large\n');
-    assert.equal(limitStats.count('max-body-size'), before + 1);
+    assert.equal(s.limitStats.count('max-body-size'), before + 1);
     await servesStill(s);
   });
 
   it('a line over max-line-size: 400 naming the line, nothing written (all or nothing)', async () => {
-    const before = limitStats.count('max-line-size');
+    const before = s.limitStats.count('max-line-size');
     const pointsBefore = s.points();
     // line 3 is 10 + 80 + 6 = 96 bytes
     const body = `ok,host=a v=1 1\nok,host=b v=2 2\nlong,host=${'x'.repeat(80)} v=3 3\nok,host=c v=4 4\n`;
@@ -101,7 +101,7 @@ describe('request bodies and lines', () => {
     assert.equal(res.status, 400);
     assert.equal(await res.text(), 'unable to parse line 3: line is 96 bytes, longer than [http] max-line-size (64 bytes); nothing was written\n');
     assert.equal(s.points(), pointsBefore, 'no point of the request was routed');
-    assert.equal(limitStats.count('max-line-size'), before + 1);
+    assert.equal(s.limitStats.count('max-line-size'), before + 1);
     await servesStill(s);
   });
 });
@@ -112,16 +112,16 @@ describe('headers and slow clients', () => {
   after(async () => { await s.app.close(); });
 
   it('headers over max-header-size: 431 naming the limit', async () => {
-    const before = limitStats.count('max-header-size');
+    const before = s.limitStats.count('max-header-size');
     const res = await fetch(`${s.url}/kapacitor/v1/ping`, { headers: { 'x-big': 'y'.repeat(8000) } });
     assert.equal(res.status, 431);
     assert.match((await res.json() as { error: string }).error, /request headers larger than \[http\] max-header-size \(4096 bytes\)/);
-    assert.equal(limitStats.count('max-header-size'), before + 1);
+    assert.equal(s.limitStats.count('max-header-size'), before + 1);
     await servesStill(s);
   });
 
   it('slowloris: a body trickling one byte every 100 ms is cut off after read-timeout with 408', async () => {
-    const before = limitStats.count('read-timeout');
+    const before = s.limitStats.count('read-timeout');
     const sock = connect(s.port, '127.0.0.1');
     let answer = '';
     sock.setEncoding('utf8');
@@ -141,7 +141,7 @@ describe('headers and slow clients', () => {
     assert.match(answer, /request not received within \[http\] read-timeout \(1s\)/);
     assert.ok(took >= 900, `cut off after the timeout, not before (${took} ms)`);
     assert.ok(took < 15_000, `cut off soon after the timeout (${took} ms)`);
-    assert.equal(limitStats.count('read-timeout'), before + 1);
+    assert.equal(s.limitStats.count('read-timeout'), before + 1);
     await servesStill(s);
   });
 
@@ -182,7 +182,7 @@ describe('concurrent requests', () => {
     const sink = new GatedSink();
     const s = await start({ KAPACITOR_HTTP_MAX_CONCURRENT_REQUESTS: '16' }, sink);
     try {
-      const before = limitStats.count('max-concurrent-requests');
+      const before = s.limitStats.count('max-concurrent-requests');
       const writes = Array.from({ length: 200 }, (_, i) =>
         fetch(`${s.url}/write?db=d&rp=r`, { method: 'POST', body: `m,w=${i} v=1 1\n` }).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), body: await r.text() })));
       await until('16 writes in flight', () => sink.pending() === 16);
@@ -203,7 +203,7 @@ describe('concurrent requests', () => {
         assert.equal(r.body, 'too many concurrent requests: the server is serving [http] max-concurrent-requests (16); retry after 1s\n');
       }
       assert.equal(sink.points, ok.length, 'every accepted write was routed, no refused one');
-      assert.equal(limitStats.count('max-concurrent-requests'), before + refused.length + 1);
+      assert.equal(s.limitStats.count('max-concurrent-requests'), before + refused.length + 1);
       // slots are given back: the server serves normally afterwards
       await servesStill(s);
       const again = await Promise.all(Array.from({ length: 16 }, () => fetch(`${s.url}/write?db=d&rp=r`, { method: 'POST', body: 'm v=1 1\n' })));

@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { CountingSink, IngressStats } from '../../server/ingest/ingress.ts';
+import type { WriteStats } from '../../server/ingest/write-route.ts';
+import { LimitStats } from '../../server/http/limits.ts';
 import type { PointSink } from '../../model/point.ts';
 import type { Lifecycle } from '../../server/lifecycle.ts';
 import { silentLogger } from '../../server/logger.ts';
@@ -18,6 +20,7 @@ export interface TestApp {
   app: FastifyInstance;
   sink: CountingSink;
   ingress: IngressStats;
+  limits: LimitStats;
   config: Config;
 }
 
@@ -28,18 +31,21 @@ export interface TestAppOptions {
   sink?: PointSink;
   /** fixed receive time (ns) */
   now?: bigint;
+  /** write request counters to count into (default: the app's own) */
+  writes?: WriteStats;
 }
 
 export function testApp(opts: TestAppOptions = {}): TestApp {
   const config = testConfig(opts.env);
   const sink = new CountingSink();
   const ingress = new IngressStats();
+  const limits = new LimitStats();
   const now = opts.now ?? 1700000000123456789n;
   const app = buildApp({
-    config, logger: silentLogger(), sink: opts.sink ?? sink, ingress, plugins: opts.plugins, lifecycle: opts.lifecycle,
+    config, logger: silentLogger(), sink: opts.sink ?? sink, ingress, writes: opts.writes, limits, plugins: opts.plugins, lifecycle: opts.lifecycle,
     clock: () => now,
   });
-  return { app, sink, ingress, config };
+  return { app, sink, ingress, limits, config };
 }
 
 export interface TempDir {

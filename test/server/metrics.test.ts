@@ -8,8 +8,9 @@ import { buildApp } from '../../server/app.ts';
 import { createServices } from '../../server/services.ts';
 import { Lifecycle } from '../../server/lifecycle.ts';
 import { silentLogger } from '../../server/logger.ts';
-import { ingressStats, IngressStats } from '../../server/ingest/ingress.ts';
-import { WriteStats, writeStats } from '../../server/ingest/write-route.ts';
+import type { IngressStats } from '../../server/ingest/ingress.ts';
+import { WriteStats } from '../../server/ingest/write-route.ts';
+import { newServerCounters } from '../../server/ingest/counters.ts';
 import { TickstreamMetrics, counterFamilyName } from '../../server/metrics/tickstream.ts';
 import { metricsRoutes } from '../../server/routes/metrics.ts';
 import type { RunningTaskStats } from '../../server/metrics/snapshot.ts';
@@ -18,22 +19,23 @@ import { tempDir, testApp, testConfig } from './helpers.ts';
 
 type TestContext = { after(fn: () => unknown): void };
 
-/** The real services behind a real app, on a fresh data dir; the process-wide ingress/write counters start at 0. */
+/** The real services behind a real app, on a fresh data dir, counting into fresh counters (as startDaemon wires them). */
 async function server(t: TestContext, env: Record<string, string> = {}) {
   const dir = tempDir('tickstream-metrics-');
   const config = testConfig({ KAPACITOR_DATA_DIR: dir.path, ...env });
   const logger = silentLogger();
   const lifecycle = new Lifecycle();
-  const services = await createServices({ config, logger, lifecycle });
-  const app = buildApp({ config, logger, sink: services.sink, plugins: services.plugins, lifecycle });
+  const counters = newServerCounters();
+  const services = await createServices({ config, logger, lifecycle, counters });
+  const app = buildApp({
+    config, logger, sink: services.sink, plugins: services.plugins, lifecycle, ingress: counters.ingress, writes: counters.writes,
+  });
   t.after(async () => {
     await app.close();
     await services.close();
     await lifecycle.runCloseHooks(logger);
     dir.remove();
   });
-  ingressStats.reset();
-  writeStats.reset();
   return app;
 }
 
@@ -310,14 +312,14 @@ test('counter family names: Prometheus-safe', () => {
 });
 
 test('write requests: a 413 over [http] max-body-size is counted by code; gzip bodies count their compressed bytes', async (t) => {
-  const { app, ingress } = testApp({ env: { KAPACITOR_HTTP_MAX_BODY_SIZE: '64' }, plugins: [async (a) => {
+  const writes = new WriteStats();
+  const { app, ingress } = testApp({ env: { KAPACITOR_HTTP_MAX_BODY_SIZE: '64' }, writes, plugins: [async (a) => {
     await a.register(metricsRoutes, { metrics: new TickstreamMetrics({
-      ingress: { snapshot: () => ingress.snapshot() }, writes: writeStats, version: 'test', processMetrics: false,
+      ingress: { snapshot: () => ingress.snapshot() }, writes, version: 'test', processMetrics: false,
       tasks: { listTasks: () => [], getTask: () => undefined },
     }) });
   }] });
   t.after(() => app.close());
-  writeStats.reset();
   const big = 'm v=1 1\n'.repeat(20); // 160 bytes > 64
   assert.equal((await app.inject({ method: 'POST', url: '/write?db=d', payload: big })).statusCode, 413);
   const gz = gzipSync(big);

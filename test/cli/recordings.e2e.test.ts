@@ -207,7 +207,7 @@ test('record and replay argument errors: Kapacitor\'s messages and exit codes; b
   const badDur = await run('record', 'stream', '-task', 'x', '-duration', 'soon');
   assert.deepEqual([badDur.code, badDur.stderr], [3, 'Error: invalid -duration "soon": must be a duration, e.g. 90s, 1m or 1h30m\n']);
 
-  // well-formed batch/query requests reach the server (no InfluxDB here: test/api/recordings-batch.test.ts)
+  // well-formed batch/query requests reach the server (no InfluxDB here: test/api/recordings-batch.e2e.test.ts)
   const batch = await run('record', 'batch', '-task', 'x', '-past', '1h', '-recording-id', 'b');
   assert.deepEqual([batch.code, batch.stdout, batch.stderr], [3, 'b\n', 'Error: wrong task type\n']); // x is a stream task
   const noTask = await run('record', 'batch', '-task', 'nosuch', '-past', '1h');

@@ -190,7 +190,7 @@ test('errors: Kapacitor\'s texts and codes; rejected requests create nothing', a
   assert.equal(noReplay.status, 400);
   assert.equal(err(noReplay), 'no running replay with ID: nope');
 
-  // batch and query: Kapacitor's request checks (InfluxDB itself: test/api/recordings-batch.test.ts)
+  // batch and query: Kapacitor's request checks (InfluxDB itself: test/api/recordings-batch.e2e.test.ts)
   const checks: [string, number, string][] = [
     ['/recordings/batch', 400, 'must provide start time'],
     ['/recordings/query', 400, 'must provide query'],

@@ -6,7 +6,7 @@
  *   and other recordings carry on.
  * - 100 concurrent replays of one recording: all finish with the same result (the live task's result for the same
  *   points), and the server keeps answering meanwhile.
- * (Deleting a recording during a replay: recordings.test.ts.)
+ * (Deleting a recording during a replay: recordings.e2e.test.ts.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
