@@ -134,7 +134,14 @@ export class PartitionRunner {
     void this.loop(this.consumer);
     const every = this.opts.checkpointIntervalMs ?? 0;
     if (this.opts.checkpoints !== undefined && every > 0) {
-      this.checkpointTimer = setInterval(() => { void this.checkpoint(); }, every);
+      // partitions acquired together checkpoint at spread-out times, not all in the same turn of the event loop
+      const first = Math.round(every * (0.5 + ((this.partition * 0.618034) % 1) / 2));
+      this.checkpointTimer = setTimeout(() => {
+        if (this.stopped) return;
+        void this.checkpoint();
+        this.checkpointTimer = setInterval(() => { void this.checkpoint(); }, every);
+        this.checkpointTimer.unref();
+      }, first);
       this.checkpointTimer.unref();
     }
   }
@@ -176,6 +183,7 @@ export class PartitionRunner {
     this.dedup.load(cp.dedup);
     this.restoredFrom = cp.seq;
     this.lastSeq = cp.seq;
+    this.checkpointSeq = cp.seq; // the stored checkpoint already is this state: the next one waits for new messages
     this.log.info({ seq: cp.seq, replay_to: this.replayTo }, 'cluster: partition restored from its checkpoint');
     return true;
   }
@@ -303,7 +311,7 @@ export class PartitionRunner {
   stop(reason: string): void {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.checkpointTimer !== undefined) clearInterval(this.checkpointTimer);
+    if (this.checkpointTimer !== undefined) { clearTimeout(this.checkpointTimer); clearInterval(this.checkpointTimer); }
     this.gate.stop(reason);
     this.taskMaster.stopAll();
     this.consumer?.stop();
