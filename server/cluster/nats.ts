@@ -83,8 +83,7 @@ export async function openClusterNats(c: ClusterConfig, name: string): Promise<C
     const owners = await kvm.create(`${c.stream}-owners`, { ttl: ttlMs, history: 1, replicas: c.replicas });
     const tasks = await kvm.create(`${c.stream}-tasks`, { history: 1, replicas: c.replicas });
     const scale = await kvm.create(`${c.stream}-scale`, { history: 1, replicas: c.replicas });
-    // on the data connection: a checkpoint of a few MB must not delay lease renewals on the control connection
-    const checkpoints = await new Objm(nc).create(`${c.stream}-checkpoints`, { replicas: c.replicas, storage: StorageType.File });
+    const checkpoints = await new Objm(control).create(`${c.stream}-checkpoints`, { replicas: c.replicas, storage: StorageType.File });
     const ctl = control;
     return {
       nc, control: ctl, js: jetstream(nc), jsm, owners, tasks, scale, checkpoints, stream: c.stream,

@@ -146,7 +146,16 @@ test('three instances on nats-server, kill -9 one under write load: no acknowled
     await new Promise((r) => setTimeout(r, 5));
   }
   const survivors = urls.filter((_, i) => i !== victim);
-  await until('the survivors own every partition', () => settled(survivors, PARTITIONS), 30_000);
+  try {
+    await until('the survivors own every partition', () => settled(survivors, PARTITIONS), 30_000);
+  } catch (err) {
+    // what was missing: members, owned partitions, the ones still replaying and how far they got
+    const views = await Promise.all(survivors.map(async (u) => {
+      const s = await status(u) as unknown as { instance: string; members: string[]; owned: number[]; replaying: number[]; partitionsDetail: { partition: number; replayTo: number; lastSeq: number; restoredFrom: number | null; fullReplayReason: string | null }[] };
+      return { instance: s.instance, members: s.members, owned: s.owned, replaying: s.partitionsDetail.filter((p) => s.replaying.includes(p.partition)) };
+    }));
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(views)}`);
+  }
 
   // the new owners of the victim's partitions restored its checkpoints and replayed only what came after them
   assert.ok(checkpointed.size > 0, 'the victim owned partitions with data');
