@@ -10,11 +10,7 @@
  *     u32 id length, id (ASCII; '' = no de-duplication), u32 db length, db, u32 rp length, rp (UTF-8),
  *     u32 lines length, lines (line protocol, `\n`-terminated)          (lengths big-endian)
  *
- * Format 3 (`Tickstream-Format: 3`, what the publisher writes) frames records the same way, but a record's
- * "lines" are its points in the binary point encoding (server/cluster/point-codec.ts): the owner decodes them
- * instead of parsing line protocol a second time. Format 2 messages (earlier versions) still decode.
- *
- * The record id is the hash of subject, db, rp and the record's points: the same write retried within the duplicate window is
+ * The record id is the hash of subject, db, rp and lines: the same write retried within the duplicate window is
  * skipped by the partition's consumer (RecordDedup). Messages without the format header (written before) carry
  * one record's lines as the body with db and rp in the `Tickstream-Db` / `Tickstream-Rp` headers.
  */
@@ -25,8 +21,6 @@ export const DB_HEADER = 'Tickstream-Db';
 export const RP_HEADER = 'Tickstream-Rp';
 export const FORMAT_HEADER = 'Tickstream-Format';
 export const FORMAT_RECORDS = '2';
-/** records whose points are in the binary point encoding (server/cluster/point-codec.ts) instead of line protocol */
-export const FORMAT_BINARY = '3';
 
 /** Series keys (`name,tag=v,…`) by the tags object the parser shares between points of one series. */
 const seriesKeys = new WeakMap<Tags, { name: string; key: string }>();

@@ -15,8 +15,7 @@ import type { DBRP, Pipeline } from '../../tickscript/pipeline.ts';
 import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { SnapshotUnsupported } from '../../runtime/snapshot.ts';
 import { taskFingerprint, type Checkpoint, type CheckpointStore, type TaskCheckpoint } from './checkpoint.ts';
-import { PointDecoder } from './point-codec.ts';
-import { DB_HEADER, FORMAT_BINARY, FORMAT_HEADER, FORMAT_RECORDS, RP_HEADER, RecordDedup, decodePoints, decodeRecords } from './codec.ts';
+import { DB_HEADER, FORMAT_HEADER, FORMAT_RECORDS, RP_HEADER, RecordDedup, decodePoints, decodeRecords } from './codec.ts';
 import { ActuationGate } from './gate.ts';
 import type { ClusterNats } from './nats.ts';
 import { builtinNodes } from '../../nodes/index.ts';
@@ -78,7 +77,6 @@ export class PartitionRunner {
   private stopped = false;
   private readonly log: Logger;
   private readonly parser = new LineProtocolParser();
-  private readonly decoder = new PointDecoder();
   private readonly dedup: RecordDedup;
 
   constructor(private readonly opts: PartitionRunnerOptions) {
@@ -273,14 +271,12 @@ export class PartitionRunner {
     this.lastSeq = m.seq;
     this.messages++;
     try {
-      const format = m.headers?.get(FORMAT_HEADER);
-      if (format === FORMAT_BINARY || format === FORMAT_RECORDS) {
+      if (m.headers?.get(FORMAT_HEADER) === FORMAT_RECORDS) {
         const records = decodeRecords(m.data);
         const t = records.length > 0 && records.some((r) => r.id !== '') ? m.timestampNanos : 0n;
         for (const r of records) {
           if (this.dedup.duplicate(r.id, t)) { this.duplicates++; continue; }
-          // format 3: decoded, not parsed (points are parsed once, at /write); format 2: line protocol
-          const points = format === FORMAT_BINARY ? this.decoder.decode(r.lines, r.db, r.rp) : decodePoints(this.parser, r.lines, r.db, r.rp);
+          const points = decodePoints(this.parser, r.lines, r.db, r.rp);
           this.points += points.length;
           this.taskMaster.writePoints(r.db, r.rp, points);
         }

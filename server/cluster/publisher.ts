@@ -3,21 +3,20 @@
  * is answered after JetStream acknowledged every message holding its points — an acknowledged write is stored
  * (at-least-once ingest).
  *
- * A write's points are encoded per partition in the binary point encoding (server/cluster/point-codec.ts: the
- * owner decodes them without parsing text again), one record per partition (cut at RECORD_BYTES). Records go to a per-partition queue: a partition has
+ * A write's points are encoded per partition as line protocol straight into bytes (server/cluster/codec.ts LineEncoder),
+ * one record per partition (split past MAX_MESSAGE_BYTES). Records go to a per-partition queue: a partition has
  * at most MAX_IN_FLIGHT messages awaiting their acknowledgement; records arriving meanwhile (other concurrent
  * writes) are sent together as the partition's next message (group commit). All partitions publish at once.
- * With a duplicate window the record id is a hash of subject, db, rp and the encoded points, so a client retrying the same
+ * With a duplicate window the record id is a hash of subject, db, rp and lines, so a client retrying the same
  * write (to any instance) within the window is processed once: the partition's consumer skips a record id it
  * has seen within the window (server/cluster/codec.ts RecordDedup); a message of a single record also carries the id
  * as its JetStream message id (stored once).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Point } from '../../model/point.ts';
 import type { ClusterNats } from './nats.ts';
-import { FORMAT_BINARY, FORMAT_HEADER, type SeriesRoute, recordHeader, seriesRoute } from './codec.ts';
-import { PointEncoder } from './point-codec.ts';
+import { FORMAT_HEADER, FORMAT_RECORDS, LineEncoder, type SeriesRoute, recordHeader, seriesRoute } from './codec.ts';
 import { partitionOf } from './partition.ts';
 
 /** NATS' default max_payload is 1 MiB; stay well below it. */
@@ -76,7 +75,7 @@ export class ClusterPublisher {
   private readonly ready = new Set<PartitionQueue>();
   private flushScheduled = false;
   /** per-partition encoders, reused across writes */
-  private readonly encoders: (PointEncoder | undefined)[];
+  private readonly encoders: (LineEncoder | undefined)[];
   private readonly touched: number[] = [];
   private readonly prefixes: ({ db: string; rp: string; bytes: Buffer } | undefined)[] = [];
   private readonly flushNow = (): void => { this.flushScheduled = false; this.flush(); };
@@ -98,7 +97,7 @@ export class ClusterPublisher {
     touched.length = 0;
     let lastTags: object | undefined;
     let lastName = '';
-    let enc: PointEncoder | undefined;
+    let enc: LineEncoder | undefined;
     let route: SeriesRoute | undefined;
     try {
       for (let i = 0; i < points.length; i++) {
@@ -108,10 +107,15 @@ export class ClusterPublisher {
           lastTags = p.tags; lastName = p.name;
           const part = route.partition;
           enc = this.encoders[part];
-          if (enc === undefined) enc = this.encoders[part] = new PointEncoder();
-          if (enc.empty) touched.push(part);
+          if (enc === undefined) enc = this.encoders[part] = new LineEncoder();
+          if (enc.len === 0) {
+            touched.push(part);
+            // the record id hashes subject, db, rp and lines: they go first, the lines follow (see enqueue)
+            if (this.opts.dedup) enc.raw(this.idPrefix(part, db, rp));
+          }
         }
-        enc!.point(route!.bytes, p);
+        enc!.raw(route!.bytes);
+        enc!.fieldsAndTime(p);
       }
     } catch (err) {
       for (const part of touched) this.encoders[part]!.reset();
@@ -120,7 +124,10 @@ export class ClusterPublisher {
     }
     const waits: Promise<void>[] = [];
     for (const part of touched) {
-      for (const rec of this.encoders[part]!.finish()) this.enqueue(part, db, rp, rec, waits);
+      const e = this.encoders[part]!;
+      const prefix = this.opts.dedup ? this.idPrefix(part, db, rp).length : 0;
+      this.enqueue(part, db, rp, e.view(), prefix, waits);
+      e.reset();
     }
     touched.length = 0;
     this.published += points.length;
@@ -142,12 +149,30 @@ export class ClusterPublisher {
     return c.bytes;
   }
 
-  /** Queues one record of a write for its partition; with de-duplication its id is sha1(subject \0 db \0 rp \0 points). */
-  private enqueue(part: number, db: string, rp: string, chunk: Buffer, waits: Promise<void>[]): void {
+  /**
+   * Queues a write's lines for a partition (split into records of at most MAX_MESSAGE_BYTES, at line ends).
+   * `encoded` is the id prefix (`prefix` bytes, with de-duplication) followed by the lines.
+   */
+  private enqueue(part: number, db: string, rp: string, encoded: Buffer, prefix: number, waits: Promise<void>[]): void {
     let q = this.queues[part];
     if (q === undefined) q = this.queues[part] = { subject: this.opts.nats.subject(part), batches: [], inFlight: 0 };
-    {
-      const id = this.opts.dedup ? createHash('sha1').update(this.idPrefix(part, db, rp)).update(chunk).digest('base64url') : '';
+    const lines = encoded.subarray(prefix);
+    let start = 0;
+    while (start < lines.length) {
+      let end = lines.length;
+      if (end - start > MAX_MESSAGE_BYTES) {
+        end = lines.lastIndexOf(0x0a, start + MAX_MESSAGE_BYTES - 1) + 1;
+        if (end <= start) end = lines.indexOf(0x0a, start + MAX_MESSAGE_BYTES) + 1 || lines.length; // one huge line
+      }
+      let id = '';
+      if (prefix > 0) {
+        // sha1(subject \0 db \0 rp \0 lines): the message id of earlier versions for the same write
+        id = start === 0 && end === lines.length
+          ? hash('sha1', encoded, 'base64url')
+          : hash('sha1', Buffer.concat([encoded.subarray(0, prefix), lines.subarray(start, end)]), 'base64url');
+      }
+      const chunk = Buffer.from(lines.subarray(start, end)); // a copy: the encoder's buffer is reused
+      start = end;
       const head = recordHeader(id, db, rp, chunk.length);
       const size = head.length + chunk.length;
       let b = q.batches[q.batches.length - 1];
@@ -170,7 +195,7 @@ export class ClusterPublisher {
   private send(q: PartitionQueue, b: Batch): void {
     q.inFlight++;
     const h = natsHeaders();
-    h.set(FORMAT_HEADER, FORMAT_BINARY);
+    h.set(FORMAT_HEADER, FORMAT_RECORDS);
     const data = b.parts.length === 1 ? b.parts[0]! : Buffer.concat(b.parts, b.bytes);
     const msgID = b.records === 1 && b.firstId !== '' ? b.firstId : undefined;
     this.opts.nats.js.publish(q.subject, data, { headers: h, ...(msgID ? { msgID } : {}), timeout: this.opts.timeoutMs ?? 10_000 }).then(
