@@ -61,7 +61,7 @@ function numberText(v: number): string {
   return s.includes('e+') ? s.replace('e+', 'e') : s;
 }
 
-/** One point as a line (with `\n`): the format 2 record encoding, which consumers still decode (tests write it). */
+/** One point as a line (with `\n`). */
 export function encodePoint(p: Point): string {
   let line = seriesKey(p) + ' ';
   let first = true;
@@ -81,6 +81,138 @@ export function decodePoints(parser: LineProtocolParser, body: Uint8Array, db: s
   return points;
 }
 
+/** Bytes of the escaped series key plus the space before the fields, by the tags object shared per series. */
+const seriesBytes = new WeakMap<Tags, { name: string; bytes: Buffer }>();
+/** `key=` per field key (escaped); bounded. */
+const fieldKeyBytes = new Map<string, Buffer>();
+const MAX_FIELD_KEYS = 10_000;
+
+/**
+ * Encodes points as line protocol straight into a reusable byte buffer (no per-line strings): the bytes are those
+ * encodePoint gives.
+ */
+export class LineEncoder {
+  private buf: Buffer;
+  len = 0;
+  private lastTime = -1n;
+  private lastTimeText = '';
+
+  constructor(initial = 16 * 1024) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** The encoded bytes so far, as a view of the internal buffer (valid until the next write or reset). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = Buffer.allocUnsafe(size);
+    this.buf.copy(b, 0, 0, this.len);
+    this.buf = b;
+  }
+
+  private bytes(b: Buffer): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  /** an ASCII string (digits, `true`, …) */
+  private ascii(s: string): void {
+    const n = s.length;
+    this.ensure(n);
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    this.len = at;
+  }
+
+  private utf8(s: string): void {
+    this.ensure(s.length * 3);
+    this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  /** non-negative safe integer or negative: its decimal digits */
+  private int(n: number): void {
+    this.ensure(17);
+    const buf = this.buf;
+    let at = this.len;
+    if (n < 0) { buf[at++] = 0x2d; n = -n; }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    at += digits;
+    this.len = at;
+    for (let i = 1; i <= digits; i++) {
+      const q = Math.floor(n / 10);
+      buf[at - i] = 0x30 + (n - q * 10);
+      n = q;
+    }
+  }
+
+  /** Bytes as they are (a cached series key, see seriesBytes). */
+  raw(b: Buffer): void {
+    this.bytes(b);
+  }
+
+  write(p: Point): void {
+    let sk = seriesBytes.get(p.tags);
+    if (sk === undefined || sk.name !== p.name) {
+      sk = { name: p.name, bytes: Buffer.from(seriesKey(p) + ' ') };
+      seriesBytes.set(p.tags, sk);
+    }
+    this.bytes(sk.bytes);
+    this.fieldsAndTime(p);
+  }
+
+  /** The fields and the time of a point, after its series key (raw). */
+  fieldsAndTime(p: Point): void {
+    let first = true;
+    const fields = p.fields;
+    for (const k in fields) {
+      if (!first) { this.ensure(1); this.buf[this.len++] = 0x2c; }
+      first = false;
+      let kb = fieldKeyBytes.get(k);
+      if (kb === undefined) {
+        if (fieldKeyBytes.size >= MAX_FIELD_KEYS) fieldKeyBytes.clear();
+        kb = Buffer.from(esc(k, TAG_ESC) + '=');
+        fieldKeyBytes.set(k, kb);
+      }
+      this.bytes(kb);
+      const v = fields[k]!;
+      switch (typeof v) {
+        case 'number':
+          // integers below 2^53 print as their digits (String(v) does the same); -0 keeps its sign
+          if (Number.isSafeInteger(v) && !Object.is(v, -0)) this.int(v);
+          else this.ascii(numberText(v));
+          break;
+        case 'bigint':
+          if (v >= MIN_SAFE && v <= MAX_SAFE) this.int(Number(v));
+          else this.ascii(v.toString());
+          this.ensure(1);
+          this.buf[this.len++] = 0x69;
+          break;
+        case 'boolean': this.ascii(v ? 'true' : 'false'); break;
+        default: this.utf8('"' + esc(v, STRING_ESC) + '"');
+      }
+    }
+    if (p.time !== this.lastTime) {
+      this.lastTime = p.time;
+      this.lastTimeText = ' ' + p.time.toString() + '\n';
+    }
+    this.ascii(this.lastTimeText);
+  }
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * What the publisher needs per series, cached by the tags object the parser shares between the points of a

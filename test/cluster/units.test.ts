@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignedMember, partitionOf } from '../../server/cluster/partition.ts';
-import { RecordDedup, decodePoints, decodeRecords, encodePoint, recordHeader } from '../../server/cluster/codec.ts';
+import { LineEncoder, RecordDedup, decodePoints, decodeRecords, encodePoint, recordHeader } from '../../server/cluster/codec.ts';
 import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { loadConfig } from '../../config/index.ts';
 import { clusterConfigError } from '../../config/cluster.ts';
@@ -65,7 +65,7 @@ test('codec: points survive encode → decode exactly (types, escapes, nanosecon
   assert.ok(Object.is(back[0]!.fields['n'], -0));
 });
 
-test('codec: records frame and split back', () => {
+test('codec: LineEncoder writes the bytes encodePoint gives; records frame and split back', () => {
   const parser = new LineProtocolParser();
   const input = [
     'cpu\\ load,host=a\\ b,region=eu\\,west usage=0.1,count=9007199254740993i,small=-9007199254740991i,ok=true,msg="ü \\"q\\"",n=-0 1700000000000000001',
@@ -75,7 +75,11 @@ test('codec: records frame and split back', () => {
   ].join('\n');
   const { points, errors } = parser.parse(Buffer.from(input), { db: 'db', rp: 'rp', precision: 'n', now: 0n });
   assert.deepEqual(errors, []);
-  const lines = Buffer.from(points.map(encodePoint).join(''));
+  const enc = new LineEncoder(8); // grows
+  for (const p of points) enc.write(p);
+  assert.equal(enc.view().toString(), points.map(encodePoint).join(''));
+
+  const lines = Buffer.from(enc.view());
   const body = Buffer.concat([recordHeader('id1', 'db', 'rp', lines.length), lines, recordHeader('', 'dé', '', 2), Buffer.from('x\n')]);
   const records = decodeRecords(body);
   assert.deepEqual(records.map((r) => [r.id, r.db, r.rp, r.lines.toString()]), [['id1', 'db', 'rp', lines.toString()], ['', 'dé', '', 'x\n']]);
