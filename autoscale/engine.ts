@@ -71,6 +71,25 @@ export class EngineCounters {
   persistFailures = 0;
 }
 
+/**
+ * The engine's state between two points, for a checkpoint (runtime/snapshot.ts through the autoscale node):
+ * per resource the decided state and actuation counts, the decision records in the ring (oldest first), the
+ * record sequence and the counters. Exact: times stay bigint ns.
+ */
+export interface EngineSnapshot {
+  readonly seq: number;
+  readonly counters: Record<string, number>;
+  readonly reasons: [DecisionReason, number][];
+  readonly resources: {
+    namespace: string; kind: string; name: string; current: number; lastIncrease: bigint | undefined; lastDecrease: bigint | undefined;
+    lastTime: bigint; lastScaledSeq: number | undefined; desired: number; applied: number | undefined;
+  }[];
+  readonly records: DecisionRecord[];
+}
+
+const COUNTER_NAMES = ['increases', 'decreases', 'holdOverflows', 'resourceLimitDrops', 'readFailures', 'actuationFailures',
+  'actuationsApplied', 'manualOverrides', 'persistFailures'] as const;
+
 interface ResourceState<J> {
   readonly id: ResourceId;
   phase: 'unread' | 'reading' | 'ready';
@@ -187,6 +206,52 @@ export class AutoscaleEngine<J> {
     for (const st of this.states.values()) st.held = [];
     this.held = 0;
     this.notify();
+  }
+
+  // ---- checkpoints ----------------------------------------------------------------------------------------
+
+  /**
+   * The state for a checkpoint, or why it cannot be taken now: a first read outstanding (its held points are
+   * not decided yet) or HPA policy memory (stabilization windows, rate-limit history), not exported yet.
+   */
+  exportState(): EngineSnapshot | string {
+    if (this.reads > 0 || this.held > 0) return 'a first read of a resource is outstanding';
+    const resources: EngineSnapshot['resources'][number][] = [];
+    for (const st of this.states.values()) {
+      if (st.phase !== 'ready') continue; // unread after a failed read: the next point reads again, as without it
+      const d = st.decided;
+      if (d.upWindow !== undefined || d.downWindow !== undefined || d.events !== undefined) return 'stabilization or rate-limit policies keep history that is not exported yet';
+      resources.push({
+        namespace: st.id.namespace, kind: st.id.kind, name: st.id.name, current: d.current, lastIncrease: d.lastIncrease,
+        lastDecrease: d.lastDecrease, lastTime: st.lastTime, lastScaledSeq: st.lastScaled?.seq,
+        desired: this.actuator.desired(st.id.key) ?? d.current, applied: this.actuator.applied(st.id.key),
+      });
+    }
+    const counters: Record<string, number> = {};
+    for (const k of COUNTER_NAMES) counters[k] = this.counters[k];
+    return { seq: this.seq, counters, reasons: [...this.counters.reasons], resources, records: this.records.query({ limit: this.records.capacity }) };
+  }
+
+  /**
+   * On a fresh engine: continue from `exportState()`. A desired count not known as applied is handed to the
+   * actuator again (an apply that finds the cluster there writes nothing).
+   */
+  importState(s: EngineSnapshot): void {
+    this.seq = s.seq;
+    for (const k of COUNTER_NAMES) this.counters[k] = s.counters[k] ?? 0;
+    for (const [r, n] of s.reasons) this.counters.reasons.set(r, n);
+    for (const rec of s.records) this.records.push(rec);
+    const bySeq = new Map(s.records.map((r) => [r.seq, r]));
+    for (const r of s.resources) {
+      const id: ResourceId = { namespace: r.namespace, kind: r.kind, name: r.name, key: `${r.namespace}/${r.kind}/${r.name}` };
+      const decided = newDecidedState(r.current);
+      decided.lastIncrease = r.lastIncrease;
+      decided.lastDecrease = r.lastDecrease;
+      const lastScaled = r.lastScaledSeq === undefined ? undefined : bySeq.get(r.lastScaledSeq);
+      this.states.set(id.key, { id, phase: 'ready', decided, held: [], lastTime: r.lastTime, lastScaled });
+      this.actuator.known(id, r.applied);
+      if (r.desired !== r.applied) this.actuator.desire(id, r.desired, undefined);
+    }
   }
 
   // ---- deciding ------------------------------------------------------------------------------------------

@@ -34,13 +34,15 @@ export function clusterConfigError(c: ClusterConfig): ClusterConfigProblem | und
     return bad('instance-id', 'instanceId', `must be 1-64 letters, digits, "-" or "_", got ${JSON.stringify(c.instanceId)}`);
   }
   if (!STREAM_NAME.test(c.stream)) return bad('stream', 'stream', `must be 1-32 letters, digits, "-" or "_", got ${JSON.stringify(c.stream)}`);
-  if (c.partitionTag === '') return bad('partition-tag', 'partitionTag', 'must name the tag that identifies a scale target (e.g. "replicaset")');
+  if (c.partitionTag !== '' && /[\s,=]/.test(c.partitionTag)) return bad('partition-tag', 'partitionTag', `must be a tag name (no spaces, commas or "="), got ${JSON.stringify(c.partitionTag)}`);
   if (c.leaseTtl < MIN_LEASE_TTL) return bad('lease-ttl', 'leaseTtl', `must be at least 1s, got ${Number(c.leaseTtl) / 1e9}s`);
   if (c.maxAge < 0n) return bad('max-age', 'maxAge', 'must be >= 0 (0 keeps every point)');
   if (c.duplicateWindow < 0n) return bad('duplicate-window', 'duplicateWindow', 'must be >= 0 (0 turns de-duplication off)');
   if (c.maxAge > 0n && c.duplicateWindow > c.maxAge) {
     return bad('duplicate-window', 'duplicateWindow', 'must not be longer than max-age (JetStream requires it)');
   }
+  if (c.checkpointInterval < 0n) return bad('checkpoint-interval', 'checkpointInterval', 'must be >= 0 (0 turns checkpoints off: a new owner replays from the first message)');
+  if (c.checkpointInterval > 0n && c.checkpointInterval < 100_000_000n) return bad('checkpoint-interval', 'checkpointInterval', `must be 0 or at least 100ms, got ${Number(c.checkpointInterval) / 1e6}ms`);
   if (!Number.isInteger(c.replicas) || c.replicas < 1 || c.replicas > 5) return bad('replicas', 'replicas', `must be between 1 and 5, got ${c.replicas}`);
   return undefined;
 }

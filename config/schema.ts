@@ -227,6 +227,7 @@ export interface ClusterConfig {
   instanceId: string;
   /** JetStream stream name; subjects are `<stream>.<partition>`, buckets `<stream>-owners`, `-tasks`, `-scale` */
   stream: string;
+  /** '' = derived from the enabled tasks' groupBy tags (server/cluster/partition-tag.ts) */
   partitionTag: string;
   /** ns */
   leaseTtl: bigint;
@@ -236,6 +237,8 @@ export interface ClusterConfig {
   duplicateWindow: bigint;
   /** JetStream replicas of the stream and buckets (3 with a 3-node NATS cluster) */
   replicas: number;
+  /** ns; how often a partition's owner checkpoints its tasks' state (0 = never: a new owner replays from the start) */
+  checkpointInterval: bigint;
 }
 
 /** One `[[swarm]]` section (Kapacitor's services/swarm/config.go); swarm/clients.ts creates a client per enabled one. */
@@ -480,11 +483,12 @@ export const SECTIONS: readonly SectionSpec[] = [
       k('partitions', 'partitions', 'int', 64),
       k('instance-id', 'instanceId', 'string', ''),
       k('stream', 'stream', 'string', 'tickstream'),
-      k('partition-tag', 'partitionTag', 'string', 'replicaset'),
+      k('partition-tag', 'partitionTag', 'string', ''),
       k('lease-ttl', 'leaseTtl', 'duration', 10_000_000_000n),
       k('max-age', 'maxAge', 'duration', 0n),
       k('duplicate-window', 'duplicateWindow', 'duration', 120_000_000_000n),
       k('replicas', 'replicas', 'int', 1),
+      k('checkpoint-interval', 'checkpointInterval', 'duration', 10_000_000_000n),
     ],
   },
 ];

@@ -9,6 +9,7 @@ import type { Fields, FieldValue, Tags } from '../model/point.ts';
 import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';
+import type { Snapshottable, SnapshotValue } from '../runtime/snapshot.ts';
 
 function fieldDefaults(d: PipelineNode): [string, FieldValue][] {
   const out: [string, FieldValue][] = [];
@@ -38,7 +39,11 @@ function tagDefaults(d: PipelineNode): [string, string][] {
   return out;
 }
 
-export class DefaultNode extends FieldTagRewriteNode {
+export class DefaultNode extends FieldTagRewriteNode implements Snapshottable {
+  /** stateless: its counters travel with the node statistics (runtime/snapshot.ts) */
+  snapshot(): SnapshotValue { return null; }
+  restore(): void {}
+
   private readonly fields: [string, FieldValue][];
   private readonly tagRules: [string, string][];
   private readonly fieldsDefaulted = this.counter('fields_defaulted');

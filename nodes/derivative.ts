@@ -9,6 +9,7 @@ import { NS_PER_S } from '../model/time.ts';
 import { goTypeName, numToFloat } from '../model/values.ts';
 import { hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** Previous point of a group: only what the computation needs. `has` is false until a numeric value was seen. */
 interface Prev {
@@ -17,7 +18,7 @@ interface Prev {
   has: boolean;
 }
 
-export class DerivativeNode extends Node {
+export class DerivativeNode extends Node implements Snapshottable {
   private readonly field: string;
   private readonly as: string;
   private readonly unit: number;
@@ -45,6 +46,17 @@ export class DerivativeNode extends Node {
     if (unit <= 0n) throw new Error(`${d.name}: .unit() must be a positive duration`);
     this.unit = Number(unit);
     this.nonNegative = hasCall(d, 'nonNegative');
+  }
+
+  /** Per group, the previous point's time and value (the elapsed-time memo is a cache). */
+  snapshot(): SnapshotValue {
+    const out: SnapshotValue[] = [];
+    for (const [g, p] of this.groups) out.push([g, p.time, p.value, p.has]);
+    return out;
+  }
+
+  restore(s: SnapshotValue): void {
+    for (const [g, time, value, has] of as<[string, bigint, number, boolean][]>(s)) this.groups.set(g, { time, value, has });
   }
 
   /** The field as float, or undefined after reporting Kapacitor's wrong-type error (previous NOT updated). */

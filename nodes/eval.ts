@@ -13,8 +13,9 @@ import { Duration, type CompiledLambda, type LambdaEvaluator, type LambdaValue }
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { referenceNames } from '../tickscript/lambda/references.ts';
 import { registerNode } from './registry.ts';
+import { SnapshotUnsupported, as, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
-export class EvalNode extends Node {
+export class EvalNode extends Node implements Snapshottable {
   private readonly lambdas: CompiledLambda[];
   private readonly as: string[];
   private readonly tagNames: ReadonlySet<string>;
@@ -38,6 +39,19 @@ export class EvalNode extends Node {
     this.tagNames = new Set(tags);
     this.keep = hasCall(d, 'keep') ? names('keep') : undefined;
     this.referenced = new Set(d.args.flatMap((a) => (a.type === 'lambda' ? referenceNames(a.value) : [])));
+    this.stateful = d.args.some((a) => lambdaIsStateful(a));
+  }
+
+  private readonly stateful: boolean;
+
+  /** The groups seen (stateless lambdas' evaluators are rebuilt fresh). */
+  snapshot(): SnapshotValue {
+    if (this.stateful) throw new SnapshotUnsupported('a lambda uses a stateful function');
+    return [...this.evals.keys()];
+  }
+
+  restore(s: SnapshotValue): void {
+    for (const g of as<string[]>(s)) this.evaluators(g);
   }
 
   private evaluators(group: string): LambdaEvaluator[] {

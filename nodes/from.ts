@@ -10,8 +10,9 @@ import { GO_ZERO_TIME, roundTime, truncateTime } from '../model/time.ts';
 import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
 import { WhereChain } from './where-chain.ts';
 import { registerNode } from './registry.ts';
+import { SnapshotUnsupported, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
-export class FromNode extends Node {
+export class FromNode extends Node implements Snapshottable {
   private readonly database: string;
   private readonly retentionPolicy: string;
   private readonly measurement: string;
@@ -44,7 +45,18 @@ export class FromNode extends Node {
     this.plainDims = byName ? Object.freeze({ tagNames: NO_DIMENSIONS.tagNames, byName: true }) : NO_DIMENSIONS;
     const wheres = allCalls(d, 'where');
     if (wheres.length > 0) this.where = new WhereChain(wheres, d.name);
+    this.statefulWhere = wheres.some((args) => lambdaIsStateful(args[0]));
   }
+
+  private readonly statefulWhere: boolean;
+
+  /** No state of its own (the truncation memo is a cache); a stateful where lambda cannot be saved yet. */
+  snapshot(): SnapshotValue {
+    if (this.statefulWhere) throw new SnapshotUnsupported('a .where() lambda uses a stateful function');
+    return null;
+  }
+
+  restore(): void {}
 
   protected override onPoint(p: Point): void {
     if (this.measurement !== '' && p.name !== this.measurement) return;

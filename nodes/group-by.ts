@@ -9,13 +9,14 @@ import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, t
 import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../model/point.ts';
 import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { as, batchPointFrom, batchPointState, headerFrom, headerState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** A batch being re-bucketed: the batch header of its new group plus the points collected so far. */
 interface Bucket extends Omit<Batch, 'tmax' | 'points'> {
   readonly points: BatchPoint[];
 }
 
-export class GroupByNode extends Node {
+export class GroupByNode extends Node implements Snapshottable {
   private readonly star: boolean;
   private readonly names: readonly string[];
   private readonly exclude: readonly string[];
@@ -38,6 +39,22 @@ export class GroupByNode extends Node {
     const mk = (byName: boolean): Grouper =>
       star ? new StarGrouper(this.exclude, byName) : new FixedGrouper(names, byName);
     this.groupers = [mk(this.byMeasurement), mk(true)];
+  }
+
+  /** Stream: no state. Batch: the buckets waiting for the next tmax. */
+  snapshot(): SnapshotValue {
+    const buckets: SnapshotValue[] = [];
+    for (const b of this.buckets.values()) buckets.push([headerState(b), b.points.map(batchPointState)]);
+    return [this.bucketTime, buckets];
+  }
+
+  restore(s: SnapshotValue): void {
+    const [time, buckets] = as<[bigint | undefined, [SnapshotValue, SnapshotValue[]][]]>(s);
+    this.bucketTime = time;
+    for (const [h, pts] of buckets) {
+      const header = headerFrom(h);
+      this.buckets.set(header.group, { ...header, points: pts.map(batchPointFrom) });
+    }
   }
 
   private key(name: string, tags: Tags, prevByName: boolean): GroupKey {

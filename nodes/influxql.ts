@@ -13,6 +13,7 @@ import { goTypeName } from '../model/values.ts';
 import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
 import { REDUCERS, valueType, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
+import { as, dimsFrom, dimsState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** Per-group state on a stream edge. */
 interface StreamGroup {
@@ -24,7 +25,7 @@ interface StreamGroup {
   type: ValueType | undefined;
 }
 
-export class InfluxQLNode extends Node {
+export class InfluxQLNode extends Node implements Snapshottable {
   private readonly method: string;
   private readonly spec: ReducerSpec;
   private readonly field: string;
@@ -48,6 +49,23 @@ export class InfluxQLNode extends Node {
     if (d.kind === 'percentile') {
       const p = this.extraArgs[0];
       if (typeof p !== 'number' || !(p >= 0 && p <= 100)) throw new Error(`${d.name}: percentile must be a number within [0, 100]`);
+    }
+  }
+
+  /** Stream edge, per group: the open context (time, name, tags, dims, reducer type and state). Batch: none. */
+  snapshot(): SnapshotValue {
+    const out: SnapshotValue[] = [];
+    for (const [k, g] of this.groups) {
+      out.push([k, g.time, g.name, g.tags, dimsState(g.dims), g.type, g.rc === null ? null : g.rc.state()]);
+    }
+    return out;
+  }
+
+  restore(s: SnapshotValue): void {
+    for (const [k, time, name, tags, dims, type, rc] of as<[string, bigint, string, Tags, SnapshotValue, ValueType | undefined, SnapshotValue][]>(s)) {
+      let r: Reducer | null = null;
+      if (rc !== null && type !== undefined) { r = this.spec.create(type, this.extraArgs); r.load(rc); }
+      this.groups.set(k, { time, name, tags, dims: dimsFrom(dims), rc: r, type });
     }
   }
 

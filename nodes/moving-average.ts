@@ -10,6 +10,7 @@ import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, ty
 import { goTypeName } from '../model/values.ts';
 import { plain, prop } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** One group's window. Ints are summed as int64 (bigint) and divided as floats, as influxdb does. */
 class Window {
@@ -28,6 +29,21 @@ class Window {
     this.tags = tags;
     this.isInt = isInt;
     if (isInt) this.ibuf = []; else this.fbuf = new Float64Array(cap);
+  }
+
+  /** The window as saved in a snapshot: the values in buffer order, fill, position and running sum. */
+  state(): SnapshotValue {
+    const buf: (number | bigint)[] = this.isInt ? this.ibuf!.slice() : Array.from(this.fbuf!.subarray(0, this.len));
+    return [this.name, this.tags, this.isInt, buf, this.len, this.pos, this.fsum, this.isum];
+  }
+
+  static fromState(s: SnapshotValue, cap: number): Window {
+    const [name, tags, isInt, buf, len, pos, fsum, isum] = as<[string, Tags, boolean, (number | bigint)[], number, number, number, bigint]>(s);
+    const w = new Window(name, tags, isInt, cap);
+    if (isInt) w.ibuf!.push(...(buf as bigint[]));
+    else w.fbuf!.set(buf as number[]);
+    w.len = len; w.pos = pos; w.fsum = fsum; w.isum = isum;
+    return w;
   }
 
   /** Add a value; returns the average once the window is full, else undefined. */
@@ -52,7 +68,7 @@ class Window {
   }
 }
 
-export class MovingAverageNode extends Node {
+export class MovingAverageNode extends Node implements Snapshottable {
   private readonly field: string;
   private readonly n: number;
   private readonly as: string;
@@ -71,6 +87,17 @@ export class MovingAverageNode extends Node {
     this.n = Number(w.value);
     this.as = prop(d, 'as', 'movingAverage');
     if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+  }
+
+  /** Per group its window (null: seen, no value yet). */
+  snapshot(): SnapshotValue {
+    const out: SnapshotValue[] = [];
+    for (const [g, w] of this.groups) out.push([g, w === null ? null : w.state()]);
+    return out;
+  }
+
+  restore(s: SnapshotValue): void {
+    for (const [g, w] of as<[string, SnapshotValue][]>(s)) this.groups.set(g, w === null ? null : Window.fromState(w, this.n));
   }
 
   /** The value to add, or undefined after reporting why (missing field, wrong type for this window). */

@@ -4,6 +4,7 @@
  * batch). Floats are `number`, ints `bigint` (int64 arithmetic wraps as in Go).
  */
 import type { FieldValue, Fields, Tags } from '../model/point.ts';
+import { as, batchPointFrom, batchPointState, type SnapshotValue } from '../runtime/snapshot.ts';
 
 export type ValueType = 'float' | 'int' | 'string' | 'bool';
 
@@ -20,7 +21,14 @@ export interface Reducer {
   result(): FieldValue | undefined;
   /** selectors: the selected point */
   selected(): Selected | undefined;
+  /** the context so far, exactly (runtime/snapshot.ts) */
+  state(): SnapshotValue;
+  /** on a fresh reducer of the same spec and type: continue from `state()` */
+  load(s: SnapshotValue): void;
 }
+
+const selState = (p: Selected | undefined): SnapshotValue => (p === undefined ? null : batchPointState(p));
+const selFrom = (s: SnapshotValue): Selected | undefined => (s === null ? undefined : batchPointFrom(s));
 
 export interface ReducerSpec {
   readonly selector: boolean;
@@ -49,26 +57,36 @@ class FloatSum extends NoSelection implements Reducer {
   private s = 0;
   add(v: FieldValue): void { this.s += v as number; }
   result(): FieldValue { return this.s; }
+  state(): SnapshotValue { return this.s; }
+  load(s: SnapshotValue): void { this.s = as<number>(s); }
 }
 class IntSum extends NoSelection implements Reducer {
   private s = 0n;
   add(v: FieldValue): void { this.s = i64(this.s + (v as bigint)); }
   result(): FieldValue { return this.s; }
+  state(): SnapshotValue { return this.s; }
+  load(s: SnapshotValue): void { this.s = as<bigint>(s); }
 }
 class FloatMean extends NoSelection implements Reducer {
   private s = 0; private n = 0;
   add(v: FieldValue): void { this.s += v as number; this.n++; }
   result(): FieldValue { return this.s / this.n; }
+  state(): SnapshotValue { return [this.s, this.n]; }
+  load(s: SnapshotValue): void { [this.s, this.n] = as<[number, number]>(s); }
 }
 class IntMean extends NoSelection implements Reducer {
   private s = 0n; private n = 0;
   add(v: FieldValue): void { this.s = i64(this.s + (v as bigint)); this.n++; }
   result(): FieldValue { return Number(this.s) / this.n; }
+  state(): SnapshotValue { return [this.s, this.n]; }
+  load(s: SnapshotValue): void { [this.s, this.n] = as<[bigint, number]>(s); }
 }
 class Count extends NoSelection implements Reducer {
   private n = 0;
   add(): void { this.n++; }
   result(): FieldValue { return BigInt(this.n); }
+  state(): SnapshotValue { return this.n; }
+  load(s: SnapshotValue): void { this.n = as<number>(s); }
 }
 class Spread extends NoSelection implements Reducer {
   private min: number | bigint | undefined; private max: number | bigint | undefined;
@@ -82,6 +100,8 @@ class Spread extends NoSelection implements Reducer {
     if (this.min === undefined) return undefined;
     return this.int ? i64((this.max as bigint) - (this.min as bigint)) : (this.max as number) - (this.min as number);
   }
+  state(): SnapshotValue { return [this.min, this.max]; }
+  load(s: SnapshotValue): void { [this.min, this.max] = as<[number | bigint | undefined, number | bigint | undefined]>(s); }
 }
 
 /** Reducers that need every value (influxdb *ReduceSlice). */
@@ -89,6 +109,8 @@ abstract class SliceReducer extends NoSelection implements Reducer {
   protected readonly vals: (number | bigint)[] = [];
   add(v: FieldValue): void { this.vals.push(v as number | bigint); }
   abstract result(): FieldValue | undefined;
+  state(): SnapshotValue { return this.vals.slice(); }
+  load(s: SnapshotValue): void { this.vals.push(...as<(number | bigint)[]>(s)); }
 }
 const byValue = (a: number | bigint, b: number | bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -122,6 +144,8 @@ class Mode implements Reducer {
   private readonly vals: { v: FieldValue; t: bigint }[] = [];
   add(v: FieldValue, p: Selected): void { this.vals.push({ v, t: p.time }); }
   selected(): Selected | undefined { return undefined; }
+  state(): SnapshotValue { return this.vals.map((x) => [x.v, x.t]); }
+  load(s: SnapshotValue): void { for (const [v, t] of as<[FieldValue, bigint][]>(s)) this.vals.push({ v, t }); }
   /** FloatModeReduceSlice, literally (its tie rule depends on point times): type preserved. */
   result(): FieldValue | undefined {
     const a = this.vals;
@@ -153,6 +177,8 @@ class Select implements Reducer {
   }
   result(): FieldValue | undefined { return this.bv; }
   selected(): Selected | undefined { return this.bp; }
+  state(): SnapshotValue { return [this.bv, selState(this.bp)]; }
+  load(s: SnapshotValue): void { const [bv, bp] = as<[FieldValue | undefined, SnapshotValue]>(s); this.bv = bv; this.bp = selFrom(bp); }
 }
 // Tie rules (SPEC 3.6): max/min ties → earlier time; first/last ties → larger value.
 const maxBetter: Better = (v, t, bv, bt) => v > bv || (v === bv && t < bt);
@@ -176,6 +202,11 @@ class Percentile implements Reducer {
   }
   result(): FieldValue | undefined { return this.pick()?.v; }
   selected(): Selected | undefined { return this.pick()?.p; }
+  state(): SnapshotValue { return this.pts.map((x) => [x.v, batchPointState(x.p)]); }
+  load(s: SnapshotValue): void {
+    for (const [v, p] of as<[number | bigint, SnapshotValue][]>(s)) this.pts.push({ v, p: batchPointFrom(p) });
+    this.picked = null;
+  }
 }
 
 const NUMERIC: readonly ValueType[] = ['float', 'int'];

@@ -28,7 +28,10 @@ class SwarmAutoscaleNode extends AutoscaleNode {
     this.outputTag = strProp(def, 'outputServiceNameTag', '') || serviceNameTag;
     const registry = ctx.services.swarm;
     if (registry === undefined) throw new Error(SWARM_NOT_ENABLED);
-    this.start(ctx, swarmScaleTarget(registry.get(strProp(def, 'cluster', ''))), false);
+    const cluster = strProp(def, 'cluster', '');
+    const target = swarmScaleTarget(registry.get(cluster));
+    // in a cluster: one writer per service, fenced per partition (server/cluster/gate.ts)
+    this.start(ctx, ctx.services.scaleTargetGate?.('swarm', cluster, target) ?? target, false);
   }
 
   protected resourceOf(p: Point): ResourceId | string {

@@ -9,14 +9,28 @@ import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
 import { registerNode } from './registry.ts';
+import { SnapshotUnsupported, as, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
-export class WhereNode extends Node {
+export class WhereNode extends Node implements Snapshottable {
   private readonly lambda: CompiledLambda;
   private readonly evals = this.groupState<LambdaEvaluator>();
 
   constructor(ctx: NodeContext) {
     super(ctx);
     this.lambda = compileLambdaArg(ctx.def.name, 'where', ctx.def.args[0]);
+    this.stateful = lambdaIsStateful(ctx.def.args[0]);
+  }
+
+  private readonly stateful: boolean;
+
+  /** The groups seen (a stateless lambda's evaluators are rebuilt fresh). */
+  snapshot(): SnapshotValue {
+    if (this.stateful) throw new SnapshotUnsupported('the lambda uses a stateful function');
+    return [...this.evals.keys()];
+  }
+
+  restore(s: SnapshotValue): void {
+    for (const g of as<string[]>(s)) this.evaluator(g);
   }
 
   private evaluator(group: string): LambdaEvaluator {

@@ -9,6 +9,7 @@ import { groupTags, type Batch, type BatchPoint, type Point } from '../model/poi
 import { truncateTime } from '../model/time.ts';
 import { hasCall, lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { as, batchPointFrom, batchPointState, headerFrom, headerState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** What every window of a group carries into its batches: the batch header without tmax and points. */
 type Header = Omit<Batch, 'tmax' | 'points'>;
@@ -38,7 +39,7 @@ function intProp(d: PipelineNode, method: string, type: 'duration' | 'int'): big
   return v.value;
 }
 
-export class WindowNode extends Node {
+export class WindowNode extends Node implements Snapshottable {
   private readonly period: bigint;
   private readonly every: bigint;
   private readonly align: boolean;
@@ -68,6 +69,33 @@ export class WindowNode extends Node {
     if (pc > 10_000_000n) throw new Error(`${d.name}: periodCount must be at most 10000000, got ${pc}`);
     this.periodCount = Number(pc);
     this.everyCount = Number(ec);
+  }
+
+  /** Per group: time windows (buffered points from head, next emit), count windows (ring in order, counts). */
+  snapshot(): SnapshotValue {
+    const times: SnapshotValue[] = [];
+    for (const w of this.times.values()) times.push([headerState(w), w.buf.slice(w.head).map(batchPointState), w.next]);
+    const counts: SnapshotValue[] = [];
+    for (const w of this.counts.values()) {
+      const pts: SnapshotValue[] = [];
+      for (let i = 0; i < w.size; i++) pts.push(batchPointState(w.ring[(w.start + i) % this.periodCount]!));
+      counts.push([headerState(w), pts, w.count, w.nextEmit]);
+    }
+    return [times, counts];
+  }
+
+  restore(s: SnapshotValue): void {
+    const [times, counts] = as<[[SnapshotValue, SnapshotValue[], bigint][], [SnapshotValue, SnapshotValue[], number, number][]]>(s);
+    for (const [h, pts, next] of times) {
+      const header = headerFrom(h);
+      this.times.set(header.group, { ...header, buf: pts.map(batchPointFrom), head: 0, next });
+    }
+    for (const [h, pts, count, nextEmit] of counts) {
+      const header = headerFrom(h);
+      const ring = new Array<BatchPoint | undefined>(this.periodCount);
+      pts.forEach((p, i) => { ring[i] = batchPointFrom(p); });
+      this.counts.set(header.group, { ...header, ring, start: 0, size: pts.length, count, nextEmit });
+    }
   }
 
   protected override onPoint(p: Point): void {

@@ -16,6 +16,7 @@ import { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message } from
 import { ExecTimer } from './timing.ts';
 import { GroupStateMap } from './group-state.ts';
 import type { GroupStat, Logger, RuntimeServices, TaskHooks, TimingOptions } from './services.ts';
+import type { SnapshotValue } from './snapshot.ts';
 
 export { BarrierMessage, ControlMessage, DeleteGroupMessage, type Message };
 
@@ -188,6 +189,21 @@ export abstract class Node {
     let n = 0;
     for (const g of this.groupMaps) n += g.size;
     return n;
+  }
+
+  /** Statistics that travel with a state snapshot (runtime/snapshot.ts): errors, own counters, emitted per edge. */
+  statsSnapshot(): SnapshotValue {
+    const counters: number[] = [];
+    for (const c of this.counters.values()) counters.push(c.value);
+    return [this.errors, counters, this.outs.map((e) => e.processed)];
+  }
+
+  restoreStats(s: SnapshotValue): void {
+    const [errors, counters, outs] = s as unknown as [number, number[], number[]];
+    this.errors = errors;
+    let i = 0;
+    for (const c of this.counters.values()) c.value = counters[i++] ?? 0;
+    this.outs.forEach((e, j) => { e.processed = outs[j] ?? 0; });
   }
 
   get collected(): number {

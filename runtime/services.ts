@@ -13,6 +13,7 @@ import type { OutboundGuard } from '../outbound/guard.ts';
 import type { HttpPostEndpoint } from '../config/httppost.ts';
 import type { InfluxDBClusters } from '../influxdb/ports.ts';
 import type { Clock } from './clock.ts';
+import type { ScaleTarget } from '../autoscale/actuator.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
 export interface RuntimeServices {
@@ -30,6 +31,11 @@ export interface RuntimeServices {
   autoscaleState?: AutoscaleStateStore;
   /** sees every point an autoscale node submits for a resource (what-if replays read the load from it) */
   autoscaleObserver?: AutoscaleObserver;
+  /**
+   * Wraps the scale target of a swarmAutoscale node (`system` 'swarm', the node's `.cluster()` id): a clustered
+   * instance fences and replays its writes per partition (server/cluster/gate.ts). Absent: the target as is.
+   */
+  scaleTargetGate?: (system: 'swarm', cluster: string, target: ScaleTarget) => ScaleTarget;
   /** bounds of the autoscale engine (autoscale/engine.ts defaults when absent) */
   autoscaleLimits?: {
     readonly holdLimit?: number;

@@ -10,6 +10,7 @@ import type { EndpointSource, Logger, RuntimeServices, TimingOptions } from './s
 import { executingDot } from './dot.ts';
 import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
 import type { NodeRegistry } from './node-registry.ts';
+import { SnapshotUnsupported, isSnapshottable, type SnapshotValue } from './snapshot.ts';
 
 export interface RunningTask {
   readonly id: string;
@@ -139,6 +140,41 @@ export class Task implements RunningTask {
       this.error = err instanceof Error ? err.message : String(err);
       this.log.error({ err }, 'task failed while processing points');
     }
+  }
+
+  /**
+   * The state of every node with its statistics (runtime/snapshot.ts). Throws SnapshotUnsupported naming the
+   * first node that cannot save its state: a task is restored whole or not at all.
+   */
+  snapshot(): SnapshotValue {
+    const nodes: SnapshotValue[] = [];
+    for (const n of this.nodes) {
+      if (!isSnapshottable(n)) throw new SnapshotUnsupported(`node ${n.name}: ${n.def.kind} has no snapshot support`);
+      let state: SnapshotValue;
+      try {
+        state = n.snapshot();
+      } catch (err) {
+        throw new SnapshotUnsupported(`node ${n.name}: ${(err as Error).message}`);
+      }
+      nodes.push([state, n.statsSnapshot()]);
+    }
+    return [this.input.processed, nodes];
+  }
+
+  /** Rebuild the state of `snapshot()` into this freshly started task (before it received any point). */
+  restore(s: SnapshotValue): void {
+    const [input, nodes] = s as unknown as [number, [SnapshotValue, SnapshotValue][]];
+    if (!Array.isArray(nodes) || nodes.length !== this.nodes.length) {
+      throw new Error(`task ${this.id}: snapshot has ${Array.isArray(nodes) ? nodes.length : 0} nodes, the task ${this.nodes.length}`);
+    }
+    this.nodes.forEach((n, i) => {
+      if (!isSnapshottable(n)) throw new SnapshotUnsupported(`node ${n.name}: ${n.def.kind} has no snapshot support`);
+      const [state, stats] = nodes[i]!;
+      n.restore(state);
+      n.restoreStats(stats);
+    });
+    this.input.processed = input;
+    this.lastCollected = this.source.collected;
   }
 
   autoscalers(): readonly AutoscaleView[] {

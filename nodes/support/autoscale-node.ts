@@ -17,6 +17,8 @@ import { AutoscaleEngine, type EngineHost } from '../../autoscale/engine.ts';
 import type { ScaleTarget } from '../../autoscale/actuator.ts';
 import type { RecordQuery } from '../../autoscale/records.ts';
 import type { AutoscalePolicy, DecisionRecord, RateLimit, ResourceId } from '../../autoscale/types.ts';
+import type { EngineSnapshot } from '../../autoscale/engine.ts';
+import { SnapshotUnsupported, as, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../../runtime/snapshot.ts';
 
 /** The first argument of the last `.method()` call, checked against the expected type. */
 export function propOf<T extends TickValue['type']>(node: NodeContext['def'], method: string, type: T): Extract<TickValue, { type: T }> | undefined {
@@ -67,7 +69,7 @@ export function readPolicy(def: NodeContext['def']): AutoscalePolicy {
   };
 }
 
-export abstract class AutoscaleNode extends Node implements EngineHost<Point> {
+export abstract class AutoscaleNode extends Node implements EngineHost<Point>, Snapshottable {
   private readonly evaluators = this.groupState<LambdaEvaluator>();
   private readonly activators = this.groupState<LambdaEvaluator>();
   private readonly increases = this.counter('increase_events');
@@ -94,6 +96,24 @@ export abstract class AutoscaleNode extends Node implements EngineHost<Point> {
     const act = lastCall(def, 'activation');
     this.activation = act ? compileLambdaArg(def.name, 'activation', act[0]) : undefined;
     this.observer = ctx.services.autoscaleObserver;
+    this.statefulLambda = lambdaIsStateful(replicasArgs[0]) || (act !== undefined && lambdaIsStateful(act[0]));
+  }
+
+  private readonly statefulLambda: boolean;
+
+  /** The groups with evaluators (stateless lambdas: rebuilt fresh) and the engine's state. */
+  snapshot(): SnapshotValue {
+    if (this.statefulLambda) throw new SnapshotUnsupported('the replicas or activation lambda uses a stateful function');
+    const engine = this.engine.exportState();
+    if (typeof engine === 'string') throw new SnapshotUnsupported(engine);
+    return [[...this.evaluators.keys()], [...this.activators.keys()], engine as unknown as SnapshotValue];
+  }
+
+  restore(s: SnapshotValue): void {
+    const [evs, acts, engine] = as<[string[], string[], SnapshotValue]>(s);
+    for (const g of evs) this.evaluators.set(g, this.replicas.newEvaluator());
+    for (const g of acts) this.activators.set(g, this.activation!.newEvaluator());
+    this.engine.importState(as<EngineSnapshot>(engine));
   }
 
   /** Create the engine once the subclass has its target (and knows whether its service is in dry-run mode). */

@@ -223,6 +223,7 @@ export interface SeriesRoute {
   readonly db: string;
   readonly rp: string;
   readonly partitions: number;
+  readonly tag: string;
   readonly partition: number;
   readonly bytes: Buffer;
 }
@@ -232,9 +233,9 @@ const routes = new WeakMap<Tags, SeriesRoute>();
 export function seriesRoute(p: Point, db: string, rp: string, partitions: number, partitionTag: string,
   partitionOf: (partitions: number, db: string, rp: string, measurement: string, tagValue: string | undefined) => number): SeriesRoute {
   let r = routes.get(p.tags);
-  if (r === undefined || r.name !== p.name || r.db !== db || r.rp !== rp || r.partitions !== partitions) {
+  if (r === undefined || r.name !== p.name || r.db !== db || r.rp !== rp || r.partitions !== partitions || r.tag !== partitionTag) {
     r = {
-      name: p.name, db, rp, partitions, partition: partitionOf(partitions, db, rp, p.name, p.tags[partitionTag]),
+      name: p.name, db, rp, partitions, tag: partitionTag, partition: partitionOf(partitions, db, rp, p.name, p.tags[partitionTag]),
       bytes: Buffer.from(seriesKey(p) + ' '),
     };
     routes.set(p.tags, r);
@@ -301,6 +302,21 @@ export class RecordDedup {
 
   get size(): number {
     return this.seen.size;
+  }
+
+  /** The ids remembered, oldest first, as [id, stream time] (a checkpoint carries them: server/cluster/checkpoint.ts). */
+  entries(): [string, bigint][] {
+    const out: [string, bigint][] = [];
+    for (let i = this.head; i < this.order.length; i++) {
+      const e = this.order[i]!;
+      if (this.seen.get(e.id) === e.t) out.push([e.id, e.t]);
+    }
+    return out;
+  }
+
+  /** On an empty window: remember `entries()` of another one. */
+  load(entries: readonly (readonly [string, bigint])[]): void {
+    for (const [id, t] of entries) { this.seen.set(id, t); this.order.push({ id, t }); }
   }
 
   /** true when `id` was seen within the window before `t`; otherwise records it at `t` */

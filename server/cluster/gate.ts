@@ -13,7 +13,7 @@
  *   manager, taken well before the lease's TTL) or the partition was given up.
  */
 import type { KV } from '@nats-io/kv';
-import type { ApplyOutcome } from '../../autoscale/actuator.ts';
+import type { ApplyOutcome, ScaleTarget } from '../../autoscale/actuator.ts';
 import type { DecisionRecord } from '../../autoscale/types.ts';
 import type { ScaleClient, Scale } from '../../kube/client.ts';
 import type { KubernetesService } from '../../kube/service.ts';
@@ -88,49 +88,67 @@ export class ActuationGate implements AutoscaleObserver {
     }
   }
 
+  /** The scale target of a swarmAutoscale node (RuntimeServices.scaleTargetGate): the same rules as a Kubernetes client. */
+  wrapTarget(system: 'swarm', clusterId: string, target: ScaleTarget): ScaleTarget {
+    return {
+      read: (res) => this.firstRead(`${system}\n${clusterId}\n${res.key}`, res.key, () => target.read(res)),
+      apply: (res, replicas, expected) => this.apply(res.key, replicas, expected, (exp) => target.apply(res, replicas, exp)),
+    };
+  }
+
   private client(clusterId: string, real: ScaleClient): ScaleClient {
     return {
-      getScale: (namespace, kind, name) => this.firstRead(clusterId, real, namespace, kind, name),
+      getScale: async (namespace, kind, name) => {
+        let scale: Scale | undefined;
+        const replicas = await this.firstRead(`${clusterId}\n${namespace}\n${kind}\n${name}`, `${namespace}/${kind}/${name}`, async () => {
+          scale = await real.getScale(namespace, kind, name);
+          return scale.replicas;
+        });
+        // only spec.replicas is used by a first read (kube/scale-target.ts); the rest is not fetched again
+        return scale === undefined ? storedScale(namespace, kind, name, replicas) : { ...scale, replicas };
+      },
       setReplicas: async (namespace, kind, name, replicas) => {
         const key = `${namespace}/${kind}/${name}`;
         this.check(key);
         this.writes++;
         return real.setReplicas(namespace, kind, name, replicas);
       },
-      applyReplicas: async (namespace, kind, name, replicas, expected): Promise<ApplyOutcome> => {
-        const key = `${namespace}/${kind}/${name}`;
-        if (this.replaying) {
-          await new Promise<void>((r) => this.waiters.push(r));
-          this.check(key);
-          const latest = this.latest.get(key);
-          // replaced by a later decision during the replay: nothing to write for this one
-          if (latest !== undefined && latest !== replicas) return { kind: 'already-applied' };
-        }
-        this.check(key);
-        const first = !this.converged.has(key);
-        this.writes++;
-        const out = await real.applyReplicas(namespace, kind, name, replicas, first ? undefined : expected);
-        this.converged.add(key);
-        return out;
-      },
+      applyReplicas: (namespace, kind, name, replicas, expected) =>
+        this.apply(`${namespace}/${kind}/${name}`, replicas, expected, (exp) => real.applyReplicas(namespace, kind, name, replicas, exp)),
     };
   }
 
-  private async firstRead(clusterId: string, real: ScaleClient, namespace: string, kind: string, name: string): Promise<Scale> {
-    const key = 'r.' + Buffer.from(`${clusterId}\n${namespace}\n${kind}\n${name}`).toString('base64url');
+  /** Waits for the replay, drops a write a later decision replaced, fences, converges on the first write. */
+  private async apply(key: string, replicas: number, expected: number | undefined, write: (expected: number | undefined) => Promise<ApplyOutcome>): Promise<ApplyOutcome> {
+    if (this.replaying) {
+      await new Promise<void>((r) => this.waiters.push(r));
+      this.check(key);
+      const latest = this.latest.get(key);
+      // replaced by a later decision during the replay: nothing to write for this one
+      if (latest !== undefined && latest !== replicas) return { kind: 'already-applied' };
+    }
+    this.check(key);
+    const first = !this.converged.has(key);
+    this.writes++;
+    const out = await write(first ? undefined : expected);
+    this.converged.add(key);
+    return out;
+  }
+
+  /** The count stored for `material` in the scale bucket, or `read()`'s, stored create-if-absent (first writer wins). */
+  private async firstRead(material: string, what: string, read: () => Promise<number>): Promise<number> {
+    const key = 'r.' + Buffer.from(material).toString('base64url');
     const stored = await this.scaleKv.get(key);
-    const read = async (): Promise<Scale> => real.getScale(namespace, kind, name);
-    // only spec.replicas is used by a first read (kube/scale-target.ts); the rest is not fetched again
-    if (stored !== null && stored.operation === 'PUT') return storedScale(namespace, kind, name, Number(stored.string()));
-    const scale = await read();
+    if (stored !== null && stored.operation === 'PUT') return Number(stored.string());
+    const replicas = await read();
     try {
-      await this.scaleKv.create(key, String(scale.replicas));
-      return scale;
+      await this.scaleKv.create(key, String(replicas));
+      return replicas;
     } catch {
       // another owner stored it first (a race with an earlier owner of this partition): use its count
       const again = await this.scaleKv.get(key);
-      if (again === null || again.operation !== 'PUT') throw new Error(`cluster: could not store the first read of ${namespace}/${kind}/${name}`);
-      return { ...scale, replicas: Number(again.string()) };
+      if (again === null || again.operation !== 'PUT') throw new Error(`cluster: could not store the first read of ${what}`);
+      return Number(again.string());
     }
   }
 }

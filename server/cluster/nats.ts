@@ -1,13 +1,15 @@
 /**
  * The connection to NATS and the JetStream objects a cluster uses: the partitioned point stream
- * (`<stream>`, subjects `<stream>.<partition>`) and three key-value buckets — `<stream>-owners` (partition
+ * (`<stream>`, subjects `<stream>.<partition>`), three key-value buckets — `<stream>-owners` (partition
  * leases and members, entries expire after lease-ttl), `<stream>-tasks` (replicated tasks and templates) and
- * `<stream>-scale` (the replica count each scale target had when first read). Created when missing; an
+ * `<stream>-scale` (the replica count each scale target had when first read) — and the object store
+ * `<stream>-checkpoints` (partition checkpoints). Created when missing; an
  * existing stream keeps its settings except those [cluster] names (updated when they differ).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { ClusterConfig } from '../../config/schema.ts';
 
 export interface ClusterNats {
@@ -23,6 +25,8 @@ export interface ClusterNats {
   readonly owners: KV;
   readonly tasks: KV;
   readonly scale: KV;
+  /** partition checkpoints (server/cluster/checkpoint.ts) */
+  readonly checkpoints: ObjectStore;
   readonly stream: string;
   subject(partition: number): string;
   /** drains both connections */
@@ -79,9 +83,10 @@ export async function openClusterNats(c: ClusterConfig, name: string): Promise<C
     const owners = await kvm.create(`${c.stream}-owners`, { ttl: ttlMs, history: 1, replicas: c.replicas });
     const tasks = await kvm.create(`${c.stream}-tasks`, { history: 1, replicas: c.replicas });
     const scale = await kvm.create(`${c.stream}-scale`, { history: 1, replicas: c.replicas });
+    const checkpoints = await new Objm(control).create(`${c.stream}-checkpoints`, { replicas: c.replicas, storage: StorageType.File });
     const ctl = control;
     return {
-      nc, control: ctl, js: jetstream(nc), jsm, owners, tasks, scale, stream: c.stream,
+      nc, control: ctl, js: jetstream(nc), jsm, owners, tasks, scale, checkpoints, stream: c.stream,
       subject: (p: number) => `${c.stream}.${p}`,
       close: async () => { await Promise.all([nc.drain().catch(() => {}), ctl.drain().catch(() => {})]); },
     };

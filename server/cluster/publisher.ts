@@ -33,6 +33,7 @@ export class PublishError extends Error {
 export interface PublisherOptions {
   readonly nats: ClusterNats;
   readonly partitions: number;
+  /** the tag whose value picks the partition ('' = none); changed with setPartitionTag */
   readonly partitionTag: string;
   readonly dedup: boolean;
   /** per publish, ms */
@@ -79,14 +80,19 @@ export class ClusterPublisher {
   private readonly prefixes: ({ db: string; rp: string; bytes: Buffer } | undefined)[] = [];
   private readonly flushNow = (): void => { this.flushScheduled = false; this.flush(); };
 
+  /** the tag routing points now: [cluster] partition-tag, or derived from the tasks (server/cluster/partition-tag.ts) */
+  partitionTag: string;
+
   constructor(private readonly opts: PublisherOptions) {
+    this.partitionTag = opts.partitionTag;
     this.queues = new Array(opts.partitions).fill(undefined);
     this.encoders = new Array(opts.partitions).fill(undefined);
   }
 
   /** Resolves once every point is stored in the stream; rejects with a PublishError otherwise. */
   writePoints(db: string, rp: string, points: Point[]): Promise<void> {
-    const { partitions, partitionTag } = this.opts;
+    const { partitions } = this.opts;
+    const partitionTag = this.partitionTag;
     const touched = this.touched;
     touched.length = 0;
     let lastTags: object | undefined;

@@ -24,6 +24,8 @@ export class ClusterRunner implements TaskRunnerPort {
   readonly partitions = new Map<number, PartitionRunner>();
   /** validates a task the way a partition will start it, without keeping it running */
   private readonly probe: TaskMaster;
+  /** called after the set of running tasks changed (the derived partition tag follows it) */
+  onTasksChanged: (() => void) | undefined;
 
   constructor(logger: Logger, services: RuntimeServices) {
     this.probe = new TaskMaster({ nodes: builtinNodes, logger: logger.child({ component: 'cluster_probe' }), services: { ...services, autoscaleState: undefined } });
@@ -45,12 +47,14 @@ export class ClusterRunner implements TaskRunnerPort {
     const def = { pipeline, dbrps };
     this.defs.set(id, def);
     for (const pr of this.partitions.values()) pr.startTask(id, def);
+    this.onTasksChanged?.();
     return this.getTask(id)!;
   }
 
   stopTask(id: string): void {
     if (!this.defs.delete(id)) return;
     for (const pr of this.partitions.values()) pr.stopTask(id);
+    this.onTasksChanged?.();
   }
 
   getTask(id: string): RunningTaskPort | undefined {

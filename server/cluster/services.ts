@@ -5,6 +5,7 @@
  * tasks/templates replicate (server/cluster/replication.ts). `GET /kapacitor/v1/cluster` shows this instance's view.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { httpPostEndpoints } from '../../config/index.ts';
 import { ingressRows } from '../ingest/counters.ts';
 import { TickstreamMetrics } from '../metrics/tickstream.ts';
@@ -15,6 +16,9 @@ import { createTickscriptPort } from '../api/script-adapter.ts';
 import type { Services, ServicesOptions } from '../services-contract.ts';
 import { VERSION } from '../version.ts';
 import { KubernetesClients } from '../../kube/index.ts';
+import { SwarmClients } from '../../swarm/clients.ts';
+import { InfluxDBService } from '../../influxdb/service.ts';
+import { LineProtocolParser } from '../../lineprotocol/parser.ts';
 import { nowNs } from '../../model/time.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';
@@ -25,6 +29,8 @@ import { PartitionRunner } from './partition-runner.ts';
 import { ClusterPublisher } from './publisher.ts';
 import { TaskReplicator } from './replication.ts';
 import { ClusterRunner } from './runner.ts';
+import { CheckpointStore } from './checkpoint.ts';
+import { derivePartitionTag } from './partition-tag.ts';
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const TASK_PATHS = /^\/kapacitor\/v1(preview)?\/(tasks|templates)(\/|\?|$)/;
@@ -46,14 +52,27 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     const log = logger.child({ component: 'cluster', instance });
     nats = await openClusterNats(cc, `tickstream ${instance}`);
     const n = nats;
+    // [[influxdb]] subscriptions: HTTP ones arrive at /write; UDP datagrams go through the publisher below
+    let publishUdp = (_db: string, _rp: string, _data: Buffer): void => {};
+    const influxdb = config.influxdb.some((s) => s.enabled)
+      ? new InfluxDBService({
+        sections: config.influxdb, hostname: config.hostname, clusterId, serverId, userAgent: `tickstream/${VERSION}`,
+        logger: logger.child({ component: 'influxdb' }), onLines: (db, rp, data) => publishUdp(db, rp, data),
+      })
+      : undefined;
+    if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
     const base: RuntimeServices = {
       kubernetes,
+      swarm: new SwarmClients(config.swarm),
+      influxdb: influxdb?.clusters,
       httpPost: httpPostEndpoints(config.httppost),
       serverInfo: { hostname: config.hostname, clusterId, serverId },
       joinLimits: { maxGroups: config.join.maxGroups, maxPending: config.join.maxPending },
       groupLimits: { maxGroups: config.limits.maxGroupsPerNode, idleNs: config.limits.groupIdleTimeout },
     };
     const runner = new ClusterRunner(log, base);
+    const checkpoints = new CheckpointStore(n.checkpoints);
+    const checkpointIntervalMs = Number(cc.checkpointInterval / 1_000_000n);
     const timing = { sampleRate: config.stats.timingSampleRate, movAvgSize: config.stats.timingMovavgSize };
     // [limits]: script size and depth for every task and template, the number of tasks
     const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth });
@@ -74,7 +93,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
         acquired: async (p) => {
           const pr = new PartitionRunner({
             partition: p, instance, nats: n, services: base, tasks: runner.defs, logger: log, timing,
-            duplicateWindowNs: cc.duplicateWindow,
+            duplicateWindowNs: cc.duplicateWindow, checkpoints, checkpointIntervalMs,
             leaseValid: () => leases?.valid(p) ?? false,
           });
           runner.partitions.set(p, pr);
@@ -95,15 +114,39 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       },
     });
     leases = lm;
-    const publisher = new ClusterPublisher({ nats: n, partitions: cc.partitions, partitionTag: cc.partitionTag, dedup: cc.duplicateWindow > 0n });
+    const derived = (): string => derivePartitionTag([...runner.defs.values()].map((d) => d.pipeline));
+    const publisher = new ClusterPublisher({ nats: n, partitions: cc.partitions, partitionTag: cc.partitionTag || derived(), dedup: cc.duplicateWindow > 0n });
+    if (cc.partitionTag === '') {
+      runner.onTasksChanged = () => {
+        const tag = derived();
+        if (tag === publisher.partitionTag) return;
+        log.info({ from: publisher.partitionTag, to: tag }, 'cluster: partition tag derived from the enabled tasks changed');
+        publisher.partitionTag = tag;
+      };
+    }
 
+    if (influxdb) {
+      // UDP subscription datagrams: parsed and published like a /write body (bad lines logged and dropped); the
+      // same datagram sent to several instances has the same record ids, so it is processed once (duplicate-window)
+      const parser = new LineProtocolParser();
+      const udpLog = logger.child({ component: 'udp' });
+      publishUdp = (db, rp, data) => {
+        const { points, errors } = parser.parse(data, { db, rp, precision: '', now: nowNs() });
+        if (errors.length > 0) udpLog.error({ db, rp, errors: errors.slice(0, 5) }, 'bad line protocol in UDP subscription datagram');
+        if (points.length === 0) return;
+        ingressStats.record(db, rp, points);
+        publisher.writePoints(db, rp, points).catch((err: unknown) => {
+          udpLog.error({ db, rp, points: points.length, err: (err as Error).message }, 'UDP subscription datagram not published: its points are lost (UDP has no retry)');
+        });
+      };
+    }
     lifecycle.onClose(closeStore, 'task store');
     lifecycle.onClose(() => n.close(), 'nats');
     lifecycle.onClose(() => replicator.stop(), 'task replication');
     lifecycle.onClose(() => lm.stop(), 'partition leases');
 
     const status = (): Record<string, unknown> => ({
-      instance, stream: cc.stream, partitions: cc.partitions, partitionTag: cc.partitionTag,
+      instance, stream: cc.stream, partitions: cc.partitions, partitionTag: publisher.partitionTag, partitionTagDerived: cc.partitionTag === '',
       members: lm.liveMembers(), owned: lm.owned(),
       replaying: [...runner.partitions.values()].filter((p) => p.replaying).map((p) => p.partition).sort((a, b) => a - b),
       heartbeatError: lm.lastTickError ?? lm.lastRenewError ?? null,
@@ -111,6 +154,9 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       partitionsDetail: [...runner.partitions.values()].sort((a, b) => a.partition - b.partition).map((p) => ({
         partition: p.partition, acquiredAt: p.acquiredAt, replayedAt: p.replayedAt ?? null, replayTo: p.replayTo, lastSeq: p.lastSeq,
         messages: p.messages, points: p.points, duplicates: p.duplicates, failedMessages: p.failedMessages, writes: p.gate.writes, refused: p.gate.refused,
+        restoredFrom: p.restoredFrom ?? null, replayedPoints: p.replayedPoints, fullReplayReason: p.fullReplayReason ?? null,
+        checkpoints: p.checkpointsWritten, checkpointSeq: p.checkpointSeq, checkpointBytes: p.checkpointBytes,
+        checkpointsSkipped: p.checkpointsSkipped, checkpointError: p.checkpointError ?? null,
       })),
       replication: { published: replicator.published, applied: replicator.applied },
     });
@@ -138,7 +184,10 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     return {
       sink: publisher,
       plugins: [api, metricsPlugin],
-      ready: async () => { await lm.start(); },
+      ready: async (address?: AddressInfo) => {
+        await lm.start();
+        if (influxdb && address) influxdb.start(address.port);
+      },
       close: async () => {
         await lm.stop();
         for (const pr of runner.partitions.values()) pr.stop('instance stopping');

@@ -12,6 +12,7 @@ import { startKubeApi } from '../../fixtures/kube-api/server.ts';
 import { mulberry32 } from '../helpers/prng.ts';
 import { startNatsServer } from './nats-server.ts';
 import { settled, startInstance, status, until } from './cluster-helpers.ts';
+import { partitionOf } from '../../server/cluster/partition.ts';
 
 const PARTITIONS = 16;
 const RESOURCES = ['rs0', 'rs1', 'rs2', 'rs3', 'rs4', 'rs5', 'rs6', 'rs7'];
@@ -63,7 +64,7 @@ async function decisionsOf(url: string, resource: string): Promise<Decision[]> {
 
 const key = (d: Decision): string => `${d.time} ${d.current} ${d.recommended} ${d.final} ${d.reason}`;
 
-test('three instances on nats-server, kill -9 one under write load: no acknowledged point lost, one writer per target, decisions as one instance', { timeout: 180_000 }, async (t) => {
+test('three instances on nats-server, kill -9 one under write load: no acknowledged point lost, one writer per target, decisions as one instance', { timeout: 300_000 }, async (t) => {
   const nats = await startNatsServer();
   t.after(() => nats.stop());
   const kube = await startKubeApi();
@@ -81,6 +82,7 @@ test('three instances on nats-server, kill -9 one under write load: no acknowled
   for (const id of ids) {
     procs.push(await startInstance(tmp(`tickstream-cluster-${id}-`), nats.url, id, {
       KAPACITOR_KUBERNETES_ENABLED: 'true', KAPACITOR_KUBERNETES_API_SERVERS: kube.url, KAPACITOR_KUBERNETES_TOKEN: `token-${id}`,
+      KAPACITOR_CLUSTER_CHECKPOINT_INTERVAL: '300ms',
     }));
   }
   const urls = procs.map((p) => p.url);
@@ -104,8 +106,19 @@ test('three instances on nats-server, kill -9 one under write load: no acknowled
   let next = 0;
   const alive = new Set(urls.keys());
   const all = batches();
+  /** the victim's checkpoint sequence per partition it owns, once every one of them is checkpointed */
+  const checkpointed = new Map<number, number>();
   for (let i = 0; i < all.length; i++) {
     let killed: Promise<void> | undefined;
+    if (i === KILL_AT) {
+      // the victim dies after it checkpointed every partition it owns (writes go on meanwhile, to the others)
+      await until('the victim checkpointed its partitions', async () => {
+        const s = await status(urls[victim]!) as unknown as { partitionsDetail: { partition: number; lastSeq: number; checkpointSeq: number }[] };
+        checkpointed.clear();
+        for (const p of s.partitionsDetail) if (p.lastSeq > 0) checkpointed.set(p.partition, p.checkpointSeq);
+        return s.partitionsDetail.every((p) => p.lastSeq === 0 || p.checkpointSeq > 0);
+      }, 15_000);
+    }
     // round robin over the instances believed alive; a failed write is retried on the next one (at-least-once)
     for (let attempt = 0; ; attempt++) {
       const live = [...alive];
@@ -133,7 +146,34 @@ test('three instances on nats-server, kill -9 one under write load: no acknowled
     await new Promise((r) => setTimeout(r, 5));
   }
   const survivors = urls.filter((_, i) => i !== victim);
-  await until('the survivors own every partition', () => settled(survivors, PARTITIONS), 30_000);
+  try {
+    await until('the survivors own every partition', () => settled(survivors, PARTITIONS), 30_000);
+  } catch (err) {
+    // what was missing: members, owned partitions, the ones still replaying and how far they got
+    const views = await Promise.all(survivors.map(async (u) => {
+      const s = await status(u) as unknown as { instance: string; members: string[]; owned: number[]; replaying: number[]; partitionsDetail: { partition: number; replayTo: number; lastSeq: number; restoredFrom: number | null; fullReplayReason: string | null }[] };
+      return { instance: s.instance, members: s.members, owned: s.owned, replaying: s.partitionsDetail.filter((p) => s.replaying.includes(p.partition)) };
+    }));
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(views)}`);
+  }
+
+  // the new owners of the victim's partitions restored its checkpoints and replayed only what came after them
+  assert.ok(checkpointed.size > 0, 'the victim owned partitions with data');
+  let replayed = 0;
+  let total = 0;
+  for (const u of survivors) {
+    const s = await status(u) as unknown as { partitionsDetail: { partition: number; restoredFrom: number | null; replayedPoints: number }[] };
+    for (const p of s.partitionsDetail) {
+      const seq = checkpointed.get(p.partition);
+      if (seq === undefined) continue;
+      assert.ok(p.restoredFrom !== null && p.restoredFrom >= seq, `partition ${p.partition}: restored from ${p.restoredFrom}, the victim checkpointed ${seq}`);
+      const inPartition = RESOURCES.filter((rs) => partitionOf(PARTITIONS, 'k8s', 'autogen', 'load', rs) === p.partition).length;
+      replayed += p.replayedPoints;
+      total += inPartition * acked.length;
+    }
+  }
+  assert.ok(replayed < total, `the new owners replayed ${replayed} of the ${total} points of the taken-over partitions`);
+  t.diagnostic(`taken over: ${checkpointed.size} partitions, replayed ${replayed} of ${total} points after the victim's checkpoints`);
 
   // every acknowledged point is decided (the first two per resource only fill the moving average)
   const owner = new Map<string, string>();

@@ -108,10 +108,15 @@ test('[cluster] checks name the key', () => {
   assert.throws(load({ KAPACITOR_CLUSTER_LEASE_TTL: '500ms' }), /key "cluster\.lease-ttl": must be at least 1s/);
   assert.throws(load({ KAPACITOR_CLUSTER_STREAM: 'a.b' }), /key "cluster\.stream"/);
   assert.throws(load({ KAPACITOR_CLUSTER_NATS_URLS: 'http://x' }), /key "cluster\.nats-urls": invalid NATS URL "http:\/\/x"/);
-  // (an empty environment variable counts as unset: the file is the only way to set an empty tag)
+  // partition-tag: '' (the default) derives it from the tasks; a name with a space, comma or '=' is no tag name
   const base = loadConfig({ env: { KAPACITOR_CLUSTER_ENABLED: 'true' }, argv: [] }).cluster;
-  assert.equal(clusterConfigError({ ...base, partitionTag: '' })?.key, 'partition-tag');
+  assert.equal(base.partitionTag, '');
   assert.equal(clusterConfigError(base), undefined);
+  assert.throws(load({ KAPACITOR_CLUSTER_PARTITION_TAG: 'a b' }), /key "cluster\.partition-tag": must be a tag name/);
+  assert.equal(base.checkpointInterval, 10_000_000_000n);
+  assert.throws(load({ KAPACITOR_CLUSTER_CHECKPOINT_INTERVAL: '10ms' }), /key "cluster\.checkpoint-interval": must be 0 or at least 100ms, got 10ms/);
+  assert.equal(clusterConfigError({ ...base, checkpointInterval: -1n })?.key, 'checkpoint-interval');
+  assert.equal(clusterConfigError({ ...base, checkpointInterval: 0n }), undefined);
   assert.throws(load({ KAPACITOR_CLUSTER_MAX_AGE: '1m' }), /key "cluster\.duplicate-window": must not be longer than max-age/);
   const ok = loadConfig({ env: { KAPACITOR_CLUSTER_ENABLED: 'true', KAPACITOR_CLUSTER_NATS_URLS: 'nats://n1:4222,nats://n2:4222' }, argv: [] });
   assert.deepEqual(ok.cluster.natsUrls, ['nats://n1:4222', 'nats://n2:4222']);
