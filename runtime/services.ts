@@ -53,7 +53,7 @@ export interface RuntimeServices {
   loopback?: LoopbackSink;
   /** `[[influxdb]]` clusters (influxdb/clusters.ts), for influxDBOut; absent when none is configured */
   influxdb?: InfluxDBClusters;
-  /** what batch query schedules (`every`, `cron`) run on; default the system clock (runtime/clock.ts) */
+  /** what timed node work runs on (query `every`/`cron`, barrier, stats, influxDBOut flushes); default the system clock (runtime/clock.ts) */
   clock?: Clock;
   /** topics, handler specs, inhibitors and persisted alert state (alerting/service.ts); alert nodes keep a private one without it */
   alerts?: AlertService;
