@@ -52,8 +52,8 @@ export class StatsNode extends Node {
     }, waitMs);
   }
 
-  /** One interval: emit now and deliver (the timer calls this). */
-  tick(): void {
+  /** One interval: emit now and deliver. */
+  private tick(): void {
     if (this.ticker !== undefined) this.runExternal(() => this.emitStats(this.clock.now()));
   }
 
