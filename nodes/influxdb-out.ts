@@ -8,6 +8,7 @@
  * points given up on; see nodes/influxdb-write-queue.ts for the retries).
  */
 import { Node, type NodeContext } from '../runtime/node.ts';
+import { systemClock, type ClockTimer } from '../runtime/clock.ts';
 import type { Batch, Point, Tags } from '../model/point.ts';
 import type { InfluxWriteTarget } from '../influxdb/ports.ts';
 import { allCalls, hasCall, prop } from '../tickscript/pipeline.ts';
@@ -33,7 +34,7 @@ export class InfluxDBOutNode extends Node {
   private readonly pending = new Map<string, Pending>();
   private readonly queue: InfluxWriteQueue;
   private readonly clusters: NonNullable<NodeContext['services']['influxdb']>;
-  private readonly flushTimer: NodeJS.Timeout;
+  private readonly flushTimer: ClockTimer;
   private readonly pointsWritten = this.counter('points_written');
   private readonly writeErrors = this.counter('write_errors');
   private readonly pointsDropped = this.counter('points_dropped');
@@ -88,8 +89,7 @@ export class InfluxDBOutNode extends Node {
       }
     }
     const ms = Number(flush / 1_000_000n) || 1;
-    this.flushTimer = setInterval(() => this.flushAll(), ms);
-    this.flushTimer.unref();
+    this.flushTimer = (ctx.services.clock ?? systemClock).setInterval(() => this.flushAll(), ms);
   }
 
   protected override onPoint(p: Point): void {
@@ -109,7 +109,7 @@ export class InfluxDBOutNode extends Node {
   }
 
   override stop(): void {
-    clearInterval(this.flushTimer);
+    this.flushTimer.cancel();
     this.flushAll();
     this.queue.stop();
     // at shutdown the server waits for these last writes before it closes the InfluxDB clients
