@@ -1,6 +1,6 @@
 /** Source nodes and their selectors: stream, batch, from, query, stats (SPEC 3.3, 3.16; pipeline/stream.go, batch.go, query.go, stats.go). */
 import { prop, type PipelineNode } from '../pipeline.ts';
-import { field, flag, method, sig, varMethod, type NodeSpec } from './types.ts';
+import { appending, field, flag, method, sig, varMethod, type NodeSpec } from './types.ts';
 import { validateDimensions } from './dimensions.ts';
 
 export const stream: NodeSpec = {
@@ -13,17 +13,17 @@ export const batch: NodeSpec = {
   args: sig(), props: {}, chains: ['query', 'stats', 'deadman'],
 };
 
-export const from: NodeSpec = {
+export const from = {
   kind: 'from', desc: 'from', goType: '*pipeline.FromNode', wants: 'stream', provides: 'stream', args: sig(),
   props: {
     database: field('string'), retentionPolicy: field('string'), measurement: field('string'),
-    where: method('lambda'), groupBy: varMethod(['string', 'star']), groupByMeasurement: flag,
+    where: appending('lambda'), groupBy: varMethod(['string', 'star']), groupByMeasurement: flag,
     truncate: field('duration'), round: field('duration'), quiet: flag,
   },
   chains: 'all',
   validate: (n) => validateDimensions(n, 'groupBy'),
   defaults: { database: '', retentionPolicy: '', measurement: '', truncate: 0n, round: 0n },
-};
+} satisfies NodeSpec;
 
 export const query: NodeSpec = {
   kind: 'query', desc: 'query', goType: '*pipeline.QueryNode', wants: 'batch', provides: 'batch', args: sig('string'),

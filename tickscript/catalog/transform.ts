@@ -10,12 +10,12 @@ import { excludes, validateDimensions } from './dimensions.ts';
 const base = (kind: string, desc: string, goType: string): Pick<NodeSpec, 'kind' | 'desc' | 'goType' | 'chains'> =>
   ({ kind, desc, goType, chains: 'all' });
 
-export const where: NodeSpec = {
+export const where = {
   ...base('where', 'where', '*pipeline.WhereNode'), wants: 'parent', provides: 'parent', args: sig('lambda'),
   props: { quiet: flag },
-};
+} satisfies NodeSpec;
 
-export const evalNode: NodeSpec = {
+export const evalNode = {
   ...base('eval', 'eval', '*pipeline.EvalNode'), wants: 'parent', provides: 'parent', args: variadic('lambda'),
   props: { as: varMethod('string'), tags: varMethod('string'), keep: varMethod('string'), quiet: flag },
   validate: (n) => {
@@ -29,16 +29,16 @@ export const evalNode: NodeSpec = {
     }
     return undefined;
   },
-};
+} satisfies NodeSpec;
 
-export const groupBy: NodeSpec = {
+export const groupBy = {
   ...base('groupBy', 'groupby', '*pipeline.GroupByNode'), wants: 'parent', provides: 'parent',
   args: variadic(['string', 'star', 'timeDimension']),
   props: { exclude: varMethod('string'), byMeasurement: flag },
   validate: (n) => validateDimensions(n, undefined, excludes(n)),
-};
+} satisfies NodeSpec;
 
-export const window: NodeSpec = {
+export const window = {
   ...base('window', 'window', '*pipeline.WindowNode'), wants: 'stream', provides: 'batch', args: sig(),
   props: {
     period: field('duration'), every: field('duration'), align: flag, fillPeriod: flag,
@@ -60,15 +60,15 @@ export const window: NodeSpec = {
     return undefined;
   },
   defaults: { period: 0n, every: 0n, periodCount: 0n, everyCount: 0n },
-};
+} satisfies NodeSpec;
 
-export const derivative: NodeSpec = {
+export const derivative = {
   ...base('derivative', 'derivative', '*pipeline.DerivativeNode'), wants: 'parent', provides: 'parent',
   args: sig('string'),
   props: { unit: field('duration'), nonNegative: flag, as: field('string'), quiet: flag },
   // SPEC 3.8: unit default 1s, as default = the field name
   defaults: { unit: 1000000000n },
-};
+} satisfies NodeSpec;
 
 export const defaultNode: NodeSpec = {
   ...base('default', 'default', '*pipeline.DefaultNode'), wants: 'parent', provides: 'parent', args: sig(),
