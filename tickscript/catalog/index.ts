@@ -62,8 +62,10 @@ export function nodeDefaults(kind: string): Readonly<Record<string, unknown>> {
  */
 const SETTINGS_SPECS = {
   where: T.where, eval: T.evalNode, groupBy: T.groupBy, window: T.window, derivative: T.derivative,
-  influxqlFunction,
-  from,
+  influxqlFunction, stateDuration: T.stateDuration, stateCount: T.stateCount, flatten: T.flatten, join: T.join,
+  combine: T.combine, sideload: T.sideload,
+  from, query,
+  httpPost, influxDBOut, kapacitorLoopback,
 };
 
 export type SettingsKind = keyof typeof SETTINGS_SPECS;

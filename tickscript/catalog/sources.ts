@@ -25,7 +25,7 @@ export const from = {
   defaults: { database: '', retentionPolicy: '', measurement: '', truncate: 0n, round: 0n },
 } satisfies NodeSpec;
 
-export const query: NodeSpec = {
+export const query = {
   kind: 'query', desc: 'query', goType: '*pipeline.QueryNode', wants: 'batch', provides: 'batch', args: sig('string'),
   props: {
     period: field('duration'), every: field('duration'), align: flag, alignGroup: flag, offset: field('duration'),
@@ -42,7 +42,7 @@ export const query: NodeSpec = {
     return undefined;
   },
   defaults: { period: 0n, every: 0n, offset: 0n, cluster: '', cron: '' },
-};
+} satisfies NodeSpec;
 
 /** node|stats(interval): a source that emits the watched node's counters (SPEC 3.16) */
 export const stats: NodeSpec = {
