@@ -65,7 +65,7 @@ const SETTINGS_SPECS = {
   influxqlFunction, stateDuration: T.stateDuration, stateCount: T.stateCount, flatten: T.flatten, join: T.join,
   combine: T.combine, sideload: T.sideload,
   from, query,
-  httpPost, influxDBOut, kapacitorLoopback,
+  httpPost, influxDBOut, kapacitorLoopback, alert,
 };
 
 export type SettingsKind = keyof typeof SETTINGS_SPECS;

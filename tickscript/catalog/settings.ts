@@ -7,8 +7,8 @@
  * - a flag (no parameters, e.g. `.nonNegative()`) → `boolean`, true when called;
  * - one parameter (a Go field, or a method that sets) → the last call's value, the catalog default when never
  *   called, else `undefined`;
- * - several parameters, a variadic tail, or an appending method (`appending(...)`) → every call's arguments, in
- *   script order (repeatable properties such as `.tag(k, v)`, `.where()`).
+ * - several parameters, a variadic tail, an appending method (`appending(...)`) or an alert handler → every call's
+ *   arguments, in script order (repeatable properties such as `.tag(k, v)`, `.where()`, `.post(url)`).
  * Values are plain: string → string, int/duration/time(d) → bigint, float → number, bool → boolean, regex → RegExp,
  * lambda → LambdaExpression, `*` → STAR (kept apart from the string '*', which Kapacitor treats as a tag name).
  */
@@ -42,10 +42,10 @@ type RestOf<S> = S extends { readonly sig: { readonly rest: infer R } } ? R : ne
 
 /** one call's arguments: the fixed parameters' values, then the variadic tail's */
 export type ArgsOf<S> = ParamsOf<S> extends infer P extends readonly Param[]
-  ? readonly [...{ -readonly [I in keyof P]: ValueOf<P[I]> }, ...ValueOf<RestOf<S>>[]]
+  ? readonly [...{ -readonly [I in keyof P]: ValueOf<P[I]> }, ...([RestOf<S>] extends [never] ? [] : ValueOf<RestOf<S>>[])]
   : never;
 
-type Shape<S> = [RestOf<S>] extends [never]
+type Shape<S> = S extends { readonly handler: object } ? 'all' : [RestOf<S>] extends [never]
   ? (ParamsOf<S> extends readonly [] ? 'flag' : S extends { readonly appends: true } ? 'all' : ParamsOf<S> extends readonly [Param] ? 'last' : 'all')
   : 'all';
 
@@ -64,7 +64,7 @@ export type SettingsOf<S extends SettingsSpec> = {
 };
 
 function shapeOf(p: PropSpec): 'flag' | 'last' | 'all' {
-  if (p.sig.rest !== undefined || p.appends === true) return 'all';
+  if (p.sig.rest !== undefined || p.appends === true || p.handler !== undefined) return 'all';
   if (p.sig.params.length === 0) return 'flag';
   return p.sig.params.length === 1 ? 'last' : 'all';
 }
