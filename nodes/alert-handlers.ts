@@ -88,6 +88,15 @@ export const HANDLER_KINDS: ReadonlySet<string> = new Set(['alerta', 'bigpanda',
 export const HANDLER_PROPS = new Set(['log', 'log.mode', 'post', 'post.header', 'post.captureResponse', 'post.timeout',
   'post.endpoint', 'post.skipSSLVerification']);
 
+/** Rejects, naming it and its line, a property (or handler property) of `d` that this runtime does not implement. */
+export function rejectUnsupportedProps(d: PipelineNode, supported: ReadonlySet<string>): void {
+  for (const c of d.calls) {
+    if (!supported.has(c.method)) {
+      throw new Error(`${d.name}: alert property "${c.method.replace(/^\w+\./, '')}" (line ${c.pos.line}) is not supported yet`);
+    }
+  }
+}
+
 /** Build the handlers from the alert node's calls, in script order. */
 export function buildHandlers(
   d: PipelineNode, log: Logger, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined, onDrop: () => void,

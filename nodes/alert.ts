@@ -15,10 +15,11 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Fields, Point, Tags } from '../model/point.ts';
-import type { CompiledLambda, LambdaEvaluator, LambdaScope } from '../tickscript/lambda-contract.ts';
-import { hasCall, lastCall, prop, type PipelineNode } from '../tickscript/pipeline.ts';
+import type { CompiledLambda, LambdaEvaluator, LambdaExpression, LambdaScope } from '../tickscript/lambda-contract.ts';
+import type { PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from '../alerting/template.ts';
-import { buildHandlers, HANDLER_PROPS, type AlertHandler } from './alert-handlers.ts';
+import { buildHandlers, HANDLER_PROPS, rejectUnsupportedProps, type AlertHandler } from './alert-handlers.ts';
 import { buildScriptHandlers, SCRIPT_HANDLER_PROPS } from './alert-script-handlers.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 import { AlertEvent, type EventData, type EventState } from '../alerting/event.ts';
@@ -34,7 +35,6 @@ const INFO = 1;
 const WARNING = 2;
 const CRITICAL = 3;
 const LEVEL_NAMES = ['OK', 'INFO', 'WARNING', 'CRITICAL'] as const;
-const LEVEL_METHODS = ['', 'info', 'warn', 'crit'] as const;
 
 /** Fields of the template data structs (idInfo ⊂ messageInfo ⊂ detailsInfo, alert.go). */
 const ID_FIELDS = ['Name', 'TaskName', 'Group', 'Tags', 'ServerInfo'];
@@ -117,62 +117,46 @@ export class AlertNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    for (const c of d.calls) {
-      if (!ALERT_PROPS.has(c.method)) {
-        throw new Error(`${d.name}: alert property "${c.method.replace(/^\w+\./, '')}" (line ${c.pos.line}) is not supported yet`);
-      }
-    }
-    for (let l = INFO; l <= CRITICAL; l++) {
-      const m = LEVEL_METHODS[l]!;
-      const a = lastCall(d, m);
-      this.levels[l] = a ? compileLambdaArg(d.name, m, a[0]) : undefined;
-      const r = lastCall(d, m + 'Reset');
-      this.resets[l] = r ? compileLambdaArg(d.name, m + 'Reset', r[0]) : undefined;
-    }
-    const hist = lastCall(d, 'history');
-    let h = 21n;
-    if (hist) {
-      const v = hist[0];
-      if (!v || v.type !== 'int') throw new Error(`${d.name}: .history() expects an int`);
-      h = v.value;
-    }
+    rejectUnsupportedProps(d, ALERT_PROPS);
+    const s = settingsOf('alert', d);
+    const lambda = (method: string, value: LambdaExpression | undefined): CompiledLambda | undefined =>
+      (value === undefined ? undefined : compileLambdaArg(d.name, method, { type: 'lambda', value }));
+    [this.levels[INFO], this.levels[WARNING], this.levels[CRITICAL]] = [lambda('info', s.info), lambda('warn', s.warn), lambda('crit', s.crit)];
+    [this.resets[INFO], this.resets[WARNING], this.resets[CRITICAL]] =
+      [lambda('infoReset', s.infoReset), lambda('warnReset', s.warnReset), lambda('critReset', s.critReset)];
+    const h = s.history; // the catalog's default: 21
     if (h < 2n || h > 100_000n) throw new Error(`${d.name}: alert history count must be >= 2, got ${h}`);
     this.historyLen = Number(h);
-    const sco = lastCall(d, 'stateChangesOnly');
+    const sco = s.stateChangesOnly.at(-1);
     this.stateChangesOnly = sco !== undefined;
     this.scoInterval = 0n;
     if (sco && sco.length > 0) {
-      const v = sco[0]!;
-      if (v.type !== 'duration' || v.value < 0n) throw new Error(`${d.name}: .stateChangesOnly() expects a non-negative duration`);
-      this.scoInterval = v.value;
+      if (sco[0]! < 0n) throw new Error(`${d.name}: .stateChangesOnly() expects a non-negative duration`);
+      this.scoInterval = sco[0]!;
     }
-    this.noRecoveries = hasCall(d, 'noRecoveries');
-    this.all = hasCall(d, 'all');
-    const flap = lastCall(d, 'flapping');
+    this.noRecoveries = s.noRecoveries;
+    this.all = s.all;
+    const flap = s.flapping.at(-1);
     this.useFlapping = flap !== undefined;
-    [this.flapLow, this.flapHigh] = this.useFlapping ? flapThresholds(d, flap!) : [0, 0];
-    this.idTpl = template(d, 'id', '{{ .Name }}:{{ .Group }}', ID_FIELDS, false);
-    this.messageTpl = template(d, 'message', '{{ .ID }} is {{ .Level }}', MSG_FIELDS, false);
-    this.detailsTpl = template(d, 'details', '{{ json . }}', DETAILS_FIELDS, true);
-    this.levelTag = prop(d, 'levelTag', '');
-    this.idTag = prop(d, 'idTag', '');
-    this.levelField = prop(d, 'levelField', '');
-    this.messageField = prop(d, 'messageField', '');
-    this.idField = prop(d, 'idField', '');
-    this.durationField = prop(d, 'durationField', '');
+    [this.flapLow, this.flapHigh] = flap !== undefined ? flapThresholds(d, flap) : [0, 0];
+    // the catalog's defaults: id '{{ .Name }}:{{ .Group }}', message '{{ .ID }} is {{ .Level }}', details '{{ json . }}'
+    this.idTpl = template(d, 'id', s.id, ID_FIELDS, false);
+    this.messageTpl = template(d, 'message', s.message, MSG_FIELDS, false);
+    this.detailsTpl = template(d, 'details', s.details, DETAILS_FIELDS, true);
+    this.levelTag = s.levelTag ?? '';
+    this.idTag = s.idTag ?? '';
+    this.levelField = s.levelField ?? '';
+    this.messageField = s.messageField ?? '';
+    this.idField = s.idField ?? '';
+    this.durationField = s.durationField ?? '';
     const si = ctx.services.serverInfo;
     this.serverInfo = new GoStruct({
       Hostname: si?.hostname ?? 'localhost', ClusterID: si?.clusterId ?? '', ServerID: si?.serverId ?? '',
     });
-    this.topic = prop(d, 'topic', '');
-    this.category = prop(d, 'category', '');
-    for (const c of d.calls) {
-      if (c.method !== 'inhibit') continue;
-      const [cat, ...tags] = c.args.map((a) => (a.type === 'string' ? a.value : undefined));
-      if (cat === undefined || tags.some((t) => t === undefined)) throw new Error(`${d.name}: .inhibit() expects a category and tag names (strings)`);
-      this.inhibits.push({ category: cat, tags: tags as string[] });
-    }
-    const dropped = hasCall(d, 'post') ? this.counter('posts_dropped') : undefined;
+    this.topic = s.topic ?? '';
+    this.category = s.category ?? '';
+    for (const [category, ...tags] of s.inhibit) this.inhibits.push({ category, tags });
+    const dropped = s.post.length > 0 ? this.counter('posts_dropped') : undefined;
     this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc(), {
       guard: ctx.services.outboundGuard, disabled: ctx.services.disabledHandlers,
       onError: (message, err) => this.reportError(message, '', err),
@@ -428,9 +412,8 @@ export class AlertNode extends Node {
   }
 }
 
-function template(d: PipelineNode, method: string, dflt: string, fields: string[], html: boolean): AlertTemplate {
-  const src = prop(d, method, dflt);
-  if (typeof src !== 'string') throw new Error(`${d.name}: .${method}() expects a string template`);
+/** `method` names the property in errors and in the template's name */
+function template(d: PipelineNode, method: string, src: string, fields: string[], html: boolean): AlertTemplate {
   try {
     return AlertTemplate.compile(method, src, new Set(fields), html);
   } catch (err) {
@@ -438,12 +421,11 @@ function template(d: PipelineNode, method: string, dflt: string, fields: string[
   }
 }
 
-function flapThresholds(d: PipelineNode, args: readonly { type: string; value?: unknown }[]): [number, number] {
-  const [lo, hi] = args.map((v) => (v.type === 'float' ? (v.value as number) : NaN));
-  if (!(lo! >= 0 && lo! <= 1)) throw new Error(`${d.name}: alert flap low threshold must be between 0 and 1, got ${lo}`);
-  if (!(hi! >= 0 && hi! <= 1)) throw new Error(`${d.name}: alert flap high threshold must be between 0 and 1, got ${hi}`);
-  if (lo! > hi!) throw new Error(`${d.name}: alert flap low threshold must be less than high threshold, got low ${lo} high ${hi}`);
-  return [lo!, hi!];
+function flapThresholds(d: PipelineNode, [lo, hi]: readonly [number, number]): [number, number] {
+  if (!(lo >= 0 && lo <= 1)) throw new Error(`${d.name}: alert flap low threshold must be between 0 and 1, got ${lo}`);
+  if (!(hi >= 0 && hi <= 1)) throw new Error(`${d.name}: alert flap high threshold must be between 0 and 1, got ${hi}`);
+  if (lo > hi) throw new Error(`${d.name}: alert flap low threshold must be less than high threshold, got low ${lo} high ${hi}`);
+  return [lo, hi];
 }
 
 /**

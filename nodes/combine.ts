@@ -11,7 +11,7 @@ import { compileLambdaArg } from '../runtime/lambda.ts';
 import { groupId, type Batch, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
-import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 interface Item { readonly time: bigint; readonly fields: Fields; readonly tags: Tags }
@@ -38,13 +38,14 @@ export class CombineNode extends Node {
     super(ctx);
     const d = ctx.def;
     this.lambdas = d.args.map((a, i) => compileLambdaArg(d.name, `combine argument ${i + 1}`, a));
-    this.names = (allCalls(d, 'as').at(-1) ?? []).map((v) => String(plain(v)));
+    const s = settingsOf('combine', d); // the catalog's defaults: delimiter '.', tolerance 0, max 1000000
+    this.names = [...(s.as.at(-1) ?? [])];
     if (this.names.length !== this.lambdas.length) {
       throw new Error('number of prefixes specified by combine.as() must match the number of combine expressions');
     }
-    this.delimiter = prop(d, 'delimiter', '.');
-    this.tolerance = prop<bigint>(d, 'tolerance', 0n);
-    this.max = prop<bigint>(d, 'max', 1_000_000n);
+    this.delimiter = s.delimiter;
+    this.tolerance = s.tolerance;
+    this.max = s.max;
   }
 
   private buffer(group: string, name: string, time: bigint | undefined, dims: Dimensions): Buffer {

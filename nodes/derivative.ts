@@ -5,9 +5,9 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { setField, withFields, withPoints, makeBatchPoint } from '../model/build.ts';
 import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
-import { NS_PER_S } from '../model/time.ts';
 import { goTypeName, numToFloat } from '../model/values.ts';
-import { hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -34,18 +34,13 @@ export class DerivativeNode extends Node implements Snapshottable {
     const f = d.args[0] ? plain(d.args[0]) : undefined;
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: derivative needs a field name`);
     this.field = f;
-    this.as = prop(d, 'as', f);
+    const s = settingsOf('derivative', d);
+    this.as = s.as ?? f;
     if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
-    const u = lastCall(d, 'unit');
-    let unit = NS_PER_S;
-    if (u && u.length > 0) {
-      const v = u[0]!;
-      if (v.type !== 'duration') throw new Error(`${d.name}: .unit() expects a duration, got ${v.type}`);
-      unit = v.value;
-    }
+    const unit = s.unit; // the catalog's default: 1s
     if (unit <= 0n) throw new Error(`${d.name}: .unit() must be a positive duration`);
     this.unit = Number(unit);
-    this.nonNegative = hasCall(d, 'nonNegative');
+    this.nonNegative = s.nonNegative;
   }
 
   /** Per group, the previous point's time and value (the elapsed-time memo is a cache). */

@@ -10,7 +10,7 @@ import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, Fields, FieldValue, Point, Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
 import { Duration, type CompiledLambda, type LambdaEvaluator, type LambdaValue } from '../tickscript/lambda-contract.ts';
-import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { referenceNames } from '../tickscript/lambda/references.ts';
 import { registerNode } from './registry.ts';
 import { SnapshotUnsupported, as, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
@@ -29,15 +29,16 @@ export class EvalNode extends Node implements Snapshottable {
     super(ctx);
     const d = ctx.def;
     this.lambdas = d.args.map((a, i) => compileLambdaArg(d.name, `eval argument ${i + 1}`, a));
-    const names = (method: string): string[] => allCalls(d, method).flatMap((args) => args.flatMap((a) => flat(plain(a))));
-    this.as = names('as');
+    const s = settingsOf('eval', d);
+    // .as(), .tags() and .keep() may be called more than once: their names add up
+    this.as = s.as.flat();
     if (this.as.length !== this.lambdas.length) {
       throw new Error(`must specify same number of expressions and .as() names: got ${this.as.length} as names, and ${this.lambdas.length} expressions.`);
     }
-    const tags = names('tags');
+    const tags = s.tags.flat();
     for (const t of tags) if (!this.as.includes(t)) throw new Error(`${d.name}: .tags() name "${t}" is not one of the .as() names`);
     this.tagNames = new Set(tags);
-    this.keep = hasCall(d, 'keep') ? names('keep') : undefined;
+    this.keep = s.keep.length > 0 ? s.keep.flat() : undefined;
     this.referenced = new Set(d.args.flatMap((a) => (a.type === 'lambda' ? referenceNames(a.value) : [])));
     this.stateful = d.args.some((a) => lambdaIsStateful(a));
   }
@@ -124,11 +125,6 @@ export class EvalNode extends Node implements Snapshottable {
     }
     this.emitBatch(withPoints(b, out));
   }
-}
-
-function flat(v: unknown): string[] {
-  if (Array.isArray(v)) return v.flatMap(flat);
-  return [String(v)];
 }
 
 /** A lambda result as a field value: durations become int nanoseconds; times and regexes are not field types. */

@@ -8,7 +8,7 @@ import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts'
 import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
-import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 interface Item { readonly fields: Fields; readonly tags: Tags }
@@ -32,12 +32,13 @@ export class FlattenNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    this.on = (allCalls(d, 'on').at(-1) ?? []).map((v) => String(plain(v)));
-    this.delimiter = prop(d, 'delimiter', '.');
-    this.tolerance = prop<bigint>(d, 'tolerance', 0n);
+    const s = settingsOf('flatten', d); // the catalog's defaults: delimiter '.', tolerance 0
+    this.on = [...(s.on.at(-1) ?? [])];
+    this.delimiter = s.delimiter;
+    this.tolerance = s.tolerance;
     // .dropOriginalFieldName() = true, .dropOriginalFieldName(b) = b (flatten.go DropOriginalFieldName)
-    const drop = allCalls(d, 'dropOriginalFieldName').at(-1);
-    this.dropOriginal = drop === undefined ? false : drop.length === 1 ? plain(drop[0]!) === true : true;
+    const drop = s.dropOriginalFieldName.at(-1);
+    this.dropOriginal = drop === undefined ? false : drop.length === 1 ? drop[0] === true : true;
   }
 
   private buffer(group: string, name: string, tags: Tags, dims: Dimensions, time: bigint | undefined): Buffer {

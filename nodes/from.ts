@@ -7,7 +7,7 @@ import { makePoint } from '../model/build.ts';
 import { FixedGrouper, StarGrouper, parseGroupByArgs, type Grouper } from '../runtime/grouping.ts';
 import { NO_DIMENSIONS, type Dimensions, type Point } from '../model/point.ts';
 import { GO_ZERO_TIME, roundTime, truncateTime } from '../model/time.ts';
-import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf, STAR } from '../tickscript/catalog/index.ts';
 import { WhereChain } from './where-chain.ts';
 import { registerNode } from './registry.ts';
 import { SnapshotUnsupported, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
@@ -31,21 +31,22 @@ export class FromNode extends Node implements Snapshottable {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    this.database = prop(d, 'database', '');
-    this.retentionPolicy = prop(d, 'retentionPolicy', '');
-    this.measurement = prop(d, 'measurement', '');
-    this.truncate = durationProp(d.name, 'truncate', lastCall(d, 'truncate'));
-    this.round = durationProp(d.name, 'round', lastCall(d, 'round'));
+    const s = settingsOf('from', d); // the catalog's defaults: '' and 0
+    this.database = s.database;
+    this.retentionPolicy = s.retentionPolicy;
+    this.measurement = s.measurement;
+    this.truncate = nonNegative(d.name, 'truncate', s.truncate);
+    this.round = nonNegative(d.name, 'round', s.round);
     this.truncateEpochAligned = this.truncate > 0n && GO_ZERO_TIME % this.truncate === 0n;
-    const byName = hasCall(d, 'groupByMeasurement');
-    const gb = lastCall(d, 'groupBy'); // groupBy replaces, it does not append (SPEC 3.3)
-    const { star, names } = parseGroupByArgs((gb ?? []).map(plain));
+    const byName = s.groupByMeasurement;
+    const gb = s.groupBy.at(-1); // groupBy replaces, it does not append (SPEC 3.3)
+    const { star, names } = parseGroupByArgs((gb ?? []).map((v) => (v === STAR ? '*' : v)));
     if (star) this.grouper = new StarGrouper([], byName);
     else if (names.length > 0) this.grouper = new FixedGrouper(names, byName);
     this.plainDims = byName ? Object.freeze({ tagNames: NO_DIMENSIONS.tagNames, byName: true }) : NO_DIMENSIONS;
-    const wheres = allCalls(d, 'where');
+    const wheres = s.where.map(([expr]) => expr);
     if (wheres.length > 0) this.where = new WhereChain(wheres, d.name);
-    this.statefulWhere = wheres.some((args) => lambdaIsStateful(args[0]));
+    this.statefulWhere = wheres.some((value) => lambdaIsStateful({ type: 'lambda', value }));
   }
 
   private readonly statefulWhere: boolean;
@@ -112,14 +113,9 @@ function sameDims(a: Dimensions, b: Dimensions): boolean {
   return true;
 }
 
-function durationProp(node: string, method: string, args: readonly { type: string; value?: unknown }[] | undefined): bigint {
-  if (!args || args.length === 0) return 0n;
-  const v = args[0]!;
-  if (v.type !== 'duration' || typeof v.value !== 'bigint') {
-    throw new Error(`${node}: .${method}() expects a duration, got ${v.type}`);
-  }
-  if (v.value < 0n) throw new Error(`${node}: .${method}() must not be negative`);
-  return v.value;
+function nonNegative(node: string, method: string, v: bigint): bigint {
+  if (v < 0n) throw new Error(`${node}: .${method}() must not be negative`);
+  return v;
 }
 
 registerNode('from', (ctx) => new FromNode(ctx));

@@ -7,7 +7,8 @@ import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts'
 import { makeBatch, makePoint } from '../model/build.ts';
 import { FixedGrouper, StarGrouper, groupKey, parseGroupByArgs, type GroupKey, type Grouper } from '../runtime/grouping.ts';
 import { groupTags, type Batch, type BatchPoint, type Point, type Tags } from '../model/point.ts';
-import { allCalls, hasCall, plain } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 import { as, batchPointFrom, batchPointState, headerFrom, headerState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -33,9 +34,10 @@ export class GroupByNode extends Node implements Snapshottable {
     const { star, names } = parseGroupByArgs(d.args.map(plain));
     this.star = star;
     this.names = names;
-    this.exclude = allCalls(d, 'exclude').flatMap((a) => a.map((v) => String(plain(v))));
+    const s = settingsOf('groupBy', d);
+    this.exclude = s.exclude.flat();
     if (this.exclude.length > 0 && !star) throw new Error("exclude requires '*'");
-    this.byMeasurement = hasCall(d, 'byMeasurement');
+    this.byMeasurement = s.byMeasurement;
     const mk = (byName: boolean): Grouper =>
       star ? new StarGrouper(this.exclude, byName) : new FixedGrouper(names, byName);
     this.groupers = [mk(this.byMeasurement), mk(true)];

@@ -11,7 +11,8 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, setField, withFields, withPoints } from '../model/build.ts';
 import type { Batch, Point } from '../model/point.ts';
-import { allCalls, hasCall, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { batchRow, pointRow } from './http-out.ts';
 import { PostQueue, type PostResult, type PostTarget } from './post-queue.ts';
 import { registerNode } from './registry.ts';
@@ -26,38 +27,34 @@ export class HttpPostNode extends Node {
     super(ctx);
     const d = ctx.def;
     const urls = d.args.map(plain);
-    const endpoints = allCalls(d, 'endpoint');
+    const s = settingsOf('httpPost', d);
+    const endpoint = s.endpoint; // the catalog validates: at most one .endpoint()
     if (urls.length > 1) throw new Error(`${d.name}: httpPost expects 0 or 1 arguments, got ${urls.length}`);
-    if (urls.length === 0 && endpoints.length === 0) throw new Error(`${d.name}: must provide url or endpoint`);
-    if (urls.length > 0 && endpoints.length > 0) throw new Error(`${d.name}: only one endpoint and url may be specified`);
+    if (urls.length === 0 && endpoint === undefined) throw new Error(`${d.name}: must provide url or endpoint`);
+    if (urls.length > 0 && endpoint !== undefined) throw new Error(`${d.name}: only one endpoint and url may be specified`);
     let url: string;
     let headers: Record<string, string> = {};
     if (urls.length === 1) {
       if (typeof urls[0] !== 'string' || urls[0] === '') throw new Error(`${d.name}: httpPost URL must be a non-empty string`);
       url = urls[0];
     } else {
-      const name = prop(d, 'endpoint', '');
+      const name = endpoint ?? '';
       const ep = ctx.services.httpPost?.get(name);
       if (!ep) throw new Error(`${d.name}: no [[httppost]] endpoint named "${name}" is configured`);
       url = ep.url;
       headers = { ...ep.headers };
     }
     try { new URL(url); } catch { throw new Error(`${d.name}: invalid httpPost URL "${url}"`); }
-    for (const [k, v] of allCalls(d, 'header')) {
-      if (!k || k.type !== 'string' || !v || v.type !== 'string') throw new Error(`${d.name}: .header() expects two strings`);
-      if (k.value.toLowerCase() === 'authenticate') throw new Error(`${d.name}: cannot set 'authenticate' header`);
-      headers[k.value] = v.value;
+    for (const [k, v] of s.header) {
+      if (k.toLowerCase() === 'authenticate') throw new Error(`${d.name}: cannot set 'authenticate' header`);
+      headers[k] = v;
     }
-    this.codeField = prop(d, 'codeField', '');
-    const to = lastCall(d, 'timeout');
-    let timeoutMs = 0;
-    if (to && to.length > 0) {
-      const v = to[0]!;
-      if (v.type !== 'duration' || v.value < 0n) throw new Error(`${d.name}: .timeout() expects a non-negative duration`);
-      timeoutMs = Number(v.value / 1_000_000n) || (v.value > 0n ? 1 : 0);
-    }
-    if (hasCall(d, 'skipSSLVerification')) this.log.warn('httpPost: .skipSSLVerification() is ignored; TLS certificates are verified');
-    const target: PostTarget = { url, headers, timeoutMs, captureResponse: hasCall(d, 'captureResponse'), guard: ctx.services.outboundGuard };
+    this.codeField = s.codeField; // the catalog's default: ''
+    const to = s.timeout; // the catalog's default: 0 (no timeout)
+    if (to < 0n) throw new Error(`${d.name}: .timeout() expects a non-negative duration`);
+    const timeoutMs = Number(to / 1_000_000n) || (to > 0n ? 1 : 0);
+    if (s.skipSSLVerification) this.log.warn('httpPost: .skipSSLVerification() is ignored; TLS certificates are verified');
+    const target: PostTarget = { url, headers, timeoutMs, captureResponse: s.captureResponse, guard: ctx.services.outboundGuard };
     this.queue = new PostQueue(target, (r, m) => this.finished(r, m));
   }
 

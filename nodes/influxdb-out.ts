@@ -11,7 +11,7 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { systemClock, type ClockTimer } from '../runtime/clock.ts';
 import type { Batch, Point, Tags } from '../model/point.ts';
 import type { InfluxWriteTarget } from '../influxdb/ports.ts';
-import { allCalls, hasCall, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { encodeLine, precisionDivisor } from '../lineprotocol/writer.ts';
 import { quoteIdent } from '../influxdb/influxql.ts';
 import { InfluxWriteQueue, type QueuedOp } from './influxdb-write-queue.ts';
@@ -45,32 +45,30 @@ export class InfluxDBOutNode extends Node {
     const clusters = ctx.services.influxdb;
     if (!clusters) throw new Error(`${d.name}: no InfluxDB cluster configured cannot use the InfluxDBOutNode (add an enabled [[influxdb]] section)`);
     this.clusters = clusters;
-    const cluster = prop(d, 'cluster', '');
+    const s = settingsOf('influxDBOut', d);
+    const cluster = s.cluster ?? '';
     let client;
     try { client = clusters.client(cluster); } catch (err) {
       throw new Error(`${d.name}: failed to get InfluxDB client: ${(err as Error).message}`);
     }
-    this.database = prop(d, 'database', '');
-    this.retentionPolicy = prop(d, 'retentionPolicy', '');
-    this.measurement = prop(d, 'measurement', '');
-    this.precision = prop(d, 'precision', '');
+    this.database = s.database ?? '';
+    this.retentionPolicy = s.retentionPolicy ?? '';
+    this.measurement = s.measurement ?? '';
+    this.precision = s.precision ?? '';
     const divisor = precisionDivisor(this.precision);
     if (divisor === undefined) throw new Error(`${d.name}: invalid precision ${this.precision}`);
     this.divisor = divisor;
-    this.consistency = prop(d, 'writeConsistency', '');
+    this.consistency = s.writeConsistency ?? '';
     if (!CONSISTENCIES.includes(this.consistency)) {
       throw new Error(`${d.name}: invalid writeConsistency ${JSON.stringify(this.consistency)} (use any, one, quorum or all)`);
     }
-    const buffer = prop(d, 'buffer', 1000n);
+    const buffer = s.buffer; // the catalog's default: 1000
     if (buffer < 1n) throw new Error(`${d.name}: buffer must be >= 1, got ${buffer}`);
     this.bufferSize = Number(buffer);
-    const flush = prop(d, 'flushInterval', 10_000_000_000n);
+    const flush = s.flushInterval; // the catalog's default: 10s
     if (flush <= 0n) throw new Error(`${d.name}: flushInterval must be > 0`);
     const tags: Record<string, string> = {};
-    for (const [k, v] of allCalls(d, 'tag')) {
-      if (k?.type !== 'string' || v?.type !== 'string') throw new Error(`${d.name}: .tag() expects two strings`);
-      tags[k.value] = v.value;
-    }
+    for (const [k, v] of s.tag) tags[k] = v;
     this.staticTags = Object.keys(tags).length > 0 ? tags : undefined;
 
     this.queue = new InfluxWriteQueue(client, {
@@ -81,7 +79,7 @@ export class InfluxDBOutNode extends Node {
         this.log.warn({ points: n, dropped: this.pointsDropped.value, reason }, 'points not written to InfluxDB');
       },
     });
-    if (hasCall(d, 'create')) {
+    if (s.create) {
       if (this.database === '') this.reportError('failed to create database', '', new Error('.create() needs .database()'));
       else {
         const command = 'CREATE DATABASE ' + quoteIdent(this.database) + (this.retentionPolicy !== '' ? ' WITH NAME ' + quoteIdent(this.retentionPolicy) : '');

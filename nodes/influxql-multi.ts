@@ -16,7 +16,8 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
-import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { valueType, type ValueType } from './reducers.ts';
 import { HoltWinters } from './holt-winters.ts';
 import type { PipelineNode } from '../tickscript/pipeline.ts';
@@ -155,8 +156,9 @@ export class InfluxQLMultiNode extends Node {
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
     this.field = f;
     this.create = parsed.create;
-    this.as = prop(d, 'as', d.kind);
-    this.pointTimes = parsed.pointTimes === true || hasCall(d, 'usePointTimes');
+    const s = settingsOf('influxqlFunction', d);
+    this.as = s.as ?? d.kind;
+    this.pointTimes = parsed.pointTimes === true || s.usePointTimes;
   }
 
   /** A reducer for the type of the context's first value (influxql.go realizeReduceContext), or undefined. */

@@ -10,7 +10,8 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../model/build.ts';
 import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
-import { hasCall, plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { REDUCERS, valueType, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
 import { as, dimsFrom, dimsState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
@@ -42,9 +43,10 @@ export class InfluxQLNode extends Node implements Snapshottable {
     const f = d.args[0] ? plain(d.args[0]) : undefined;
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
     this.field = f;
-    this.as = prop(d, 'as', d.kind);
+    const s = settingsOf('influxqlFunction', d);
+    this.as = s.as ?? d.kind;
     if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
-    this.usePointTimes = hasCall(d, 'usePointTimes');
+    this.usePointTimes = s.usePointTimes;
     this.extraArgs = d.args.slice(1).map((a) => (a.type === 'int' ? Number(a.value) : plain(a)));
     if (d.kind === 'percentile') {
       const p = this.extraArgs[0];

@@ -21,7 +21,7 @@ import { BarrierMessage, type Counter, type DeleteGroupMessage, type NodeContext
 import { makeBatch, makeBatchPoint, makePoint } from '../model/build.ts';
 import { groupId, groupTags, makeDimensions, type Batch, type BatchPoint, type Dimensions, type Fields, type Point, type Tags } from '../model/point.ts';
 import { roundTime } from '../model/time.ts';
-import { allCalls, lastCall, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { MultiParentNode } from './multi-parent.ts';
 import { registerNode } from './registry.ts';
 
@@ -183,19 +183,19 @@ export class JoinNode extends MultiParentNode {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    const prefixes = allCalls(d, 'as').at(-1)?.map((v) => String(plain(v))) ?? [];
+    const s = settingsOf('join', d); // the catalog's defaults: delimiter '.', tolerance 0
+    const prefixes = [...(s.as.at(-1) ?? [])];
     if (prefixes.length !== d.parents.length) {
       throw new Error('number of prefixes specified by join.as() must match the number of joined streams');
     }
     this.cfg = {
-      prefixes, delimiter: prop(d, 'delimiter', '.'), tolerance: prop<bigint>(d, 'tolerance', 0n),
-      ...fillOption(lastCall(d, 'fill')?.[0]), streamName: prop(d, 'streamName', ''),
+      prefixes, delimiter: s.delimiter, tolerance: s.tolerance, ...fillOption(s.fill), streamName: s.streamName ?? '',
     };
     if (this.cfg.tolerance < 0n) throw new Error(`${d.name}: tolerance must be >= 0, got ${this.cfg.tolerance}`);
-    this.on = (lastCall(d, 'on') ?? []).map((v) => String(plain(v)));
+    this.on = [...(s.on.at(-1) ?? [])];
     this.onDims = [makeDimensions(this.on, false), makeDimensions(this.on, true)];
     this.prefixed = prefixes.map(() => new Map());
-    this.deleteAll = prop<boolean>(d, 'deleteAll', false) === true;
+    this.deleteAll = s.deleteAll === true;
     const limits = ctx.services.joinLimits;
     this.maxGroups = limits?.maxGroups || DEFAULT_MAX_GROUPS;
     this.maxPending = limits?.maxPending || DEFAULT_MAX_PENDING;
@@ -538,16 +538,14 @@ function pushTo(m: Map<string, SrcMsg[]>, k: string, v: SrcMsg): void {
 }
 
 /** join.go newJoinNode: 'null' / 'none' / a number (int or float); anything else fails the task start. */
-function fillOption(v: { type: string; value?: unknown } | undefined): Pick<JoinConfig, 'fill' | 'fillValue'> {
+function fillOption(v: string | bigint | number | undefined): Pick<JoinConfig, 'fill' | 'fillValue'> {
   if (v === undefined) return { fill: 'none', fillValue: 0 };
-  if (v.type === 'string') {
-    if (v.value === 'null') return { fill: 'null', fillValue: 0 };
-    if (v.value === 'none') return { fill: 'none', fillValue: 0 };
-    throw new Error(`unexpected fill option ${String(v.value)}`);
+  if (typeof v === 'string') {
+    if (v === 'null') return { fill: 'null', fillValue: 0 };
+    if (v === 'none') return { fill: 'none', fillValue: 0 };
+    throw new Error(`unexpected fill option ${v}`);
   }
-  if (v.type === 'int') return { fill: 'number', fillValue: v.value as bigint };
-  if (v.type === 'float') return { fill: 'number', fillValue: v.value as number };
-  return { fill: 'none', fillValue: 0 };
+  return { fill: 'number', fillValue: v }; // an int (bigint) or a float (number)
 }
 
 registerNode('join', (ctx) => new JoinNode(ctx));

@@ -10,7 +10,7 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../model/build.ts';
 import { NO_DIMENSIONS, type Batch, type Fields, type Point, type Tags } from '../model/point.ts';
 import type { LoopbackSink } from '../runtime/services.ts';
-import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 export class KapacitorLoopbackNode extends Node {
@@ -24,13 +24,14 @@ export class KapacitorLoopbackNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    this.db = prop(d, 'database', '');
-    this.rp = prop(d, 'retentionPolicy', '');
+    const s = settingsOf('kapacitorLoopback', d);
+    this.db = s.database ?? '';
+    this.rp = s.retentionPolicy ?? '';
     if (this.db === '') throw new Error('must specify a database');
     if (this.rp === '') throw new Error('must specify a retention policy');
-    this.measurement = prop(d, 'measurement', '');
+    this.measurement = s.measurement ?? '';
     const tags = new Map<string, string>();
-    for (const [k, v] of allCalls(d, 'tag')) tags.set(String(plain(k!)), String(plain(v!)));
+    for (const [k, v] of s.tag) tags.set(k, v);
     this.tags = [...tags];
     for (const r of ctx.task.dbrps) {
       if (r.db === this.db && r.rp === this.rp) throw new Error(`loop detected on dbrp: {${r.db} ${r.rp}}`);

@@ -8,7 +8,8 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
-import { plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -85,7 +86,7 @@ export class MovingAverageNode extends Node implements Snapshottable {
     if (!w || w.type !== 'int') throw new Error(`${d.name}: movingAverage needs an int window size, got ${w ? w.type : 'nothing'}`);
     if (w.value < 1n || w.value > 10_000_000n) throw new Error(`${d.name}: movingAverage window size must be within [1, 10000000], got ${w.value}`);
     this.n = Number(w.value);
-    this.as = prop(d, 'as', 'movingAverage');
+    this.as = settingsOf('influxqlFunction', d).as ?? 'movingAverage';
     if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
   }
 

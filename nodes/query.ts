@@ -20,19 +20,17 @@ import { parseRFC3339 } from '../model/time.ts';
 import { CronExpression } from '../model/cron.ts';
 import { systemClock, type Clock, type ClockTimer } from '../runtime/clock.ts';
 import { cronTicker, everyTicker, type QueryTicker } from './support/query-ticker.ts';
-import { allCalls, hasCall, prop, type PipelineNode, type TickValue } from '../tickscript/pipeline.ts';
+import type { PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf, STAR } from '../tickscript/catalog/index.ts';
 import { SelectQuery, type Dimension } from '../influxdb/select-query.ts';
 import { registerNode } from './registry.ts';
 import { goQuote } from '../gocompat/format.ts';
 
-function dimension(v: TickValue, node: string): Dimension {
-  switch (v.type) {
-    case 'string': return { kind: 'tag', name: v.value };
-    case 'star': return { kind: 'star' };
-    case 'timeDimension': return { kind: 'time', every: v.value, offset: 0n };
-    case 'duration': return { kind: 'time', every: v.value, offset: 0n };
-    default: throw new Error(`${node}: invalid dimension type:${v.type}, must be string or time.Duration`);
-  }
+/** a `.groupBy()` argument: a tag name, `*`, or `time(d)` (its duration) */
+function dimension(v: string | typeof STAR | bigint): Dimension {
+  if (v === STAR) return { kind: 'star' };
+  if (typeof v === 'bigint') return { kind: 'time', every: v, offset: 0n };
+  return { kind: 'tag', name: v };
 }
 
 /** What a `query()` node runs (its statement and schedule), read from its definition: the live node and recordings share it. */
@@ -50,22 +48,22 @@ export interface QuerySpec {
 /** Kapacitor newQueryNode's checks; throws `<node>: <reason>`. */
 export function querySpec(d: PipelineNode): QuerySpec {
   const text = d.args[0]?.type === 'string' ? d.args[0].value : '';
+  const s = settingsOf('query', d);
   let query: SelectQuery;
   try {
     query = new SelectQuery(text);
-    query.setDimensions(allCalls(d, 'groupBy').flat().map((v) => dimension(v, d.name)));
+    query.setDimensions(s.groupBy.flat().map(dimension));
   } catch (err) {
     throw new Error(`${d.name}: ${(err as Error).message}`);
   }
-  if (hasCall(d, 'alignGroup')) query.setAlignGroup();
-  const fill = prop<string | number | bigint | undefined>(d, 'fill', undefined);
-  if (fill !== undefined) query.setFill(fill);
-  // Kapacitor newQueryNode's order of checks and texts
-  const every = prop(d, 'every', 0n);
-  const cron = prop(d, 'cron', '');
+  if (s.alignGroup) query.setAlignGroup();
+  if (s.fill !== undefined) query.setFill(s.fill);
+  // Kapacitor newQueryNode's order of checks and texts; the catalog's defaults: every 0, cron ''
+  const every = s.every;
+  const cron = s.cron;
   if (every !== 0n && cron !== '') throw new Error(`${d.name}: must not set both 'every' and 'cron' properties`);
   let ticker: QueryTicker;
-  if (every > 0n) ticker = everyTicker(every, hasCall(d, 'align'));
+  if (every > 0n) ticker = everyTicker(every, s.align);
   else if (cron !== '') {
     try { ticker = cronTicker(CronExpression.parse(cron)); } catch (err) {
       throw new Error(`${d.name}: invalid cron ${JSON.stringify(cron)}: ${(err as Error).message}`);
@@ -73,8 +71,7 @@ export function querySpec(d: PipelineNode): QuerySpec {
   } else if (every < 0n) throw new Error(`${d.name}: 'every' duration must must non-negative`);
   else throw new Error(`${d.name}: must define one of 'every' or 'cron'`);
   return {
-    query, ticker, period: prop(d, 'period', 0n), offset: prop(d, 'offset', 0n),
-    byName: hasCall(d, 'groupByMeasurement'), cluster: prop(d, 'cluster', ''),
+    query, ticker, period: s.period, offset: s.offset, byName: s.groupByMeasurement, cluster: s.cluster,
   };
 }
 

@@ -8,7 +8,7 @@
 import { Node, type BarrierMessage, type DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupId, type Batch, type BatchPoint, type Fields, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { allCalls, plain, prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { acquireFileSource, acquireSource, releaseSource, type SideloadSource, type SideloadValue } from './sideload-source.ts';
 import { HttpSource } from './sideload-http-source.ts';
 import { OutboundGuard } from '../outbound/guard.ts';
@@ -73,18 +73,18 @@ export class SideloadNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    this.order = (allCalls(d, 'order').at(-1) ?? []).map((a) => {
-      const raw = String(plain(a));
+    const s = settingsOf('sideload', d);
+    this.order = (s.order.at(-1) ?? []).map((raw) => {
       try { return parseOrderTemplate(raw); } catch (err) { throw new Error(`${d.name}: order template ${JSON.stringify(raw)}: ${(err as Error).message}`); }
     });
     // repeated keys: the last call wins (Kapacitor keeps them in a map)
     const fields = new Map<string, FieldValue>();
-    for (const [k, v] of allCalls(d, 'field')) fields.set(String(plain(k!)), plain(v!) as FieldValue);
+    for (const [k, v] of s.field) fields.set(k, v);
     this.fields = [...fields];
     const tags = new Map<string, string>();
-    for (const [k, v] of allCalls(d, 'tag')) tags.set(String(plain(k!)), String(plain(v!)));
+    for (const [k, v] of s.tag) tags.set(k, v);
     this.tagDefaults = [...tags];
-    this.source = openSource(d.name, prop(d, 'source', ''), ctx.services.httpPost, ctx.services.outboundGuard);
+    this.source = openSource(d.name, s.source ?? '', ctx.services.httpPost, ctx.services.outboundGuard);
     const loading = this.source.loading;
     if (loading !== undefined) {
       this.held = [];

@@ -12,7 +12,7 @@ import { makeBatchPoint, setField, withFields, withPoints } from '../model/build
 import { compileLambdaArg } from '../runtime/lambda.ts';
 import type { Batch, BatchPoint, FieldValue, Point } from '../model/point.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../tickscript/lambda-contract.ts';
-import { prop } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 /** One group's run state. */
@@ -37,8 +37,15 @@ export class StateTrackingNode extends Node {
     const d = ctx.def;
     this.duration = d.kind === 'stateDuration';
     this.lambda = compileLambdaArg(d.name, d.kind, d.args[0]);
-    this.as = prop(d, 'as', this.duration ? 'state_duration' : 'state_count');
-    this.unit = Number(prop<bigint>(d, 'unit', 1_000_000_000n));
+    // the catalog's defaults: as 'state_duration' / 'state_count', unit 1s (stateCount has no unit)
+    if (this.duration) {
+      const s = settingsOf('stateDuration', d);
+      this.as = s.as;
+      this.unit = Number(s.unit);
+    } else {
+      this.as = settingsOf('stateCount', d).as;
+      this.unit = 1_000_000_000;
+    }
   }
 
   private run(group: string): Run {

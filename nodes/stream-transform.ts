@@ -9,7 +9,8 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { goTypeName } from '../model/values.ts';
-import { plain, prop } from '../tickscript/pipeline.ts';
+import { plain } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 
 /** One group's reducer state. `add` returns the value to emit or undefined. */
 export interface Reducer {
@@ -37,7 +38,7 @@ export abstract class StreamTransformNode extends Node {
     const f = d.args[0] ? plain(d.args[0]) : undefined;
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
     this.field = f;
-    this.as = prop(d, 'as', defaultAs);
+    this.as = settingsOf('influxqlFunction', d).as ?? defaultAs;
     if (typeof this.as !== 'string' || this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
   }
 

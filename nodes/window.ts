@@ -7,7 +7,7 @@ import { Node, type BarrierMessage, type NodeContext } from '../runtime/node.ts'
 import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Point } from '../model/point.ts';
 import { truncateTime } from '../model/time.ts';
-import { hasCall, lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 import { as, batchPointFrom, batchPointState, headerFrom, headerState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -31,14 +31,6 @@ interface CountWindow extends Header {
   nextEmit: number;
 }
 
-function intProp(d: PipelineNode, method: string, type: 'duration' | 'int'): bigint {
-  const a = lastCall(d, method);
-  if (!a || a.length === 0) return 0n;
-  const v = a[0]!;
-  if (v.type !== type) throw new Error(`${d.name}: .${method}() expects ${type === 'int' ? 'an int' : 'a duration'}, got ${v.type}`);
-  return v.value;
-}
-
 export class WindowNode extends Node implements Snapshottable {
   private readonly period: bigint;
   private readonly every: bigint;
@@ -52,12 +44,13 @@ export class WindowNode extends Node implements Snapshottable {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    this.period = intProp(d, 'period', 'duration');
-    this.every = intProp(d, 'every', 'duration');
-    const pc = intProp(d, 'periodCount', 'int');
-    const ec = intProp(d, 'everyCount', 'int');
-    this.align = hasCall(d, 'align');
-    this.fillPeriod = hasCall(d, 'fillPeriod');
+    const s = settingsOf('window', d); // the catalog's defaults are 0 for period, every and the counts
+    this.period = s.period;
+    this.every = s.every;
+    const pc = s.periodCount;
+    const ec = s.everyCount;
+    this.align = s.align;
+    this.fillPeriod = s.fillPeriod;
     // pipeline/window.go validate (same texts as tickscript/catalog/transform.ts)
     if ((this.period !== 0n || this.every !== 0n) && (pc !== 0n || ec !== 0n)) throw new Error(`${d.name}: can only use one window type: time or count`);
     if (this.period === 0n && pc === 0n) throw new Error(`${d.name}: window node must have either a non zero period or non zero period count`);

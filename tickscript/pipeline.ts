@@ -4,8 +4,9 @@
  *
  * Kapacitor splits a node into its *definition* (pipeline/<node>.go: properties, defaults, validation) and
  * its *runtime* (<node>.go). Here the definition side is the node catalog (tickscript/catalog/) plus the
- * property calls recorded below; the runtime side lives in nodes/<kind>.ts and reads the calls through the
- * accessors at the bottom of this file.
+ * property calls recorded below; the runtime side lives in nodes/<kind>.ts and reads the calls as the typed
+ * settings of its catalog entry (tickscript/catalog/settings.ts). The accessors at the bottom of this file serve the
+ * catalog's validation and the runtimes not converted yet.
  */
 import type { LambdaExpression } from './lambda-contract.ts';
 

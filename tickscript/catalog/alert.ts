@@ -7,9 +7,10 @@ import { allCalls, lastCall, type PipelineNode } from '../pipeline.ts';
 import { field, flag, method, sig, varMethod, type HandlerSpec, type NodeSpec, type PropSpec } from './types.ts';
 
 const h = (goType: string, props: Record<string, PropSpec>): HandlerSpec => ({ goType: `*pipeline.${goType}`, props });
-const handler = (args: PropSpec['sig'], spec: HandlerSpec): PropSpec => ({ sig: args, handler: spec });
+const handler = (args: PropSpec['sig'], spec: HandlerSpec): PropSpec & { readonly handler: HandlerSpec } => ({ sig: args, handler: spec });
 
-const HANDLERS: Record<string, PropSpec> = {
+// `satisfies` keeps the handler names as keys of the alert's props (its settings type lists them)
+const HANDLERS = {
   log: handler(sig('string'), h('LogHandler', { mode: field('int') })),
   post: handler(varMethod('string').sig, h('AlertHTTPPostHandler', {
     header: method('string', 'string'), captureResponse: flag, timeout: field('duration'), endpoint: field('string'),
@@ -60,11 +61,11 @@ const HANDLERS: Record<string, PropSpec> = {
     eventClass: field('string'), message: field('string'), customField: method('string', ['string', 'int', 'float', 'bool']),
   })),
   pagerTree: handler(sig(), h('PagerTreeHandler', { integration: field('string') })),
-};
+} satisfies Record<string, PropSpec>;
 
 export const ALERT_HANDLERS = Object.keys(HANDLERS);
 
-export const alert: NodeSpec = {
+export const alert = {
   kind: 'alert', desc: 'alert', goType: '*pipeline.AlertNode', wants: 'parent', provides: 'parent', args: sig(),
   props: {
     id: field('string'), message: field('string'), details: field('string'), topic: field('string'),
@@ -94,4 +95,4 @@ export const alert: NodeSpec = {
     return undefined;
   },
   defaults: { id: '{{ .Name }}:{{ .Group }}', message: '{{ .ID }} is {{ .Level }}', details: '{{ json . }}', history: 21n },
-};
+} satisfies NodeSpec;

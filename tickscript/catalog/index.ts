@@ -4,14 +4,17 @@
  * documented defaults (SPEC 3.x, 4.1) for properties a script did not set.
  */
 import { flag, type NodeSpec } from './types.ts';
+import { buildSettings, type SettingsOf } from './settings.ts';
+import type { PipelineNode } from '../pipeline.ts';
 import { batch, from, query, stats, stream } from './sources.ts';
 import * as T from './transform.ts';
-import { aggregations, batchProducing, selectors, transformations } from './influxql.ts';
+import { aggregations, batchProducing, influxqlFunction, selectors, transformations } from './influxql.ts';
 import { httpOut, httpPost, influxDBOut, kapacitorLoopback } from './outputs.ts';
 import { alert } from './alert.ts';
 import { ec2Autoscale, k8sAutoscale, swarmAutoscale } from './autoscale.ts';
 
 export type { NodeSpec } from './types.ts';
+export { STAR, type SettingsOf } from './settings.ts';
 export { K8S_KINDS } from './autoscale.ts';
 export { ALERT_HANDLERS } from './alert.ts';
 
@@ -51,4 +54,26 @@ export function chainMethodsOf(spec: NodeSpec): readonly string[] {
 /** Documented defaults of a node kind's properties (plain values: bigint for int/duration). */
 export function nodeDefaults(kind: string): Readonly<Record<string, unknown>> {
   return CATALOG.get(kind)?.defaults ?? {};
+}
+
+/**
+ * The catalog entries node runtimes read their settings from, by kind (`influxqlFunction`: the properties every
+ * InfluxQL function shares). Each is declared `satisfies NodeSpec`, so its property types stay literal.
+ */
+const SETTINGS_SPECS = {
+  where: T.where, eval: T.evalNode, groupBy: T.groupBy, window: T.window, derivative: T.derivative,
+  influxqlFunction, stateDuration: T.stateDuration, stateCount: T.stateCount, flatten: T.flatten, join: T.join,
+  combine: T.combine, sideload: T.sideload,
+  from, query,
+  httpPost, influxDBOut, kapacitorLoopback, alert,
+};
+
+export type SettingsKind = keyof typeof SETTINGS_SPECS;
+
+/**
+ * A node's typed settings, read once at construction from its definition and checked against the catalog entry of
+ * `def.kind` (settings.ts says what each property's setting is). Node runtimes read properties only through this.
+ */
+export function settingsOf<K extends SettingsKind>(kind: K, def: PipelineNode): SettingsOf<(typeof SETTINGS_SPECS)[K]> {
+  return buildSettings(SETTINGS_SPECS[kind], def, CATALOG.get(def.kind)?.props);
 }

@@ -3,16 +3,25 @@
  * Every one is a *pipeline.InfluxQLNode whose desc is the method name; `.as()` defaults to the method name.
  */
 import { field, flag, sig, variadic, type EdgeRule, type NodeSpec, type Signature } from './types.ts';
+import type { SettingsSpec } from './settings.ts';
 
 /**
  * Every InfluxQL node is a *pipeline.InfluxQLNode, so every one accepts `.as()`, `.usePointTimes()` and `.quiet()`
  * (pipeline/influxql.go: As and PointTimes are fields of the shared type). `.usePointTimes()` changes the output only
  * where a function keeps point times (selectors, distinct, top, bottom); `selector` documents which those are.
  */
+const INFLUXQL_PROPS = { as: field('string'), usePointTimes: flag, quiet: flag };
+
+/**
+ * The properties every InfluxQL function shares, for the runtimes that serve them all (nodes/influxql.ts,
+ * influxql-multi.ts, stream-transform.ts, moving-average.ts …): `.as()` has no default here, it is the kind's name.
+ */
+export const influxqlFunction = { kind: 'influxqlFunction', props: INFLUXQL_PROPS } satisfies SettingsSpec;
+
 function influxql(kind: string, args: Signature, provides: EdgeRule, _selector: boolean): NodeSpec {
   return {
     kind, desc: kind, goType: '*pipeline.InfluxQLNode', wants: 'parent', provides, args,
-    props: { as: field('string'), usePointTimes: flag, quiet: flag },
+    props: INFLUXQL_PROPS,
     chains: 'all',
     defaults: { as: kind },
   };

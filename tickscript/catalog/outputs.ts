@@ -7,7 +7,7 @@ export const httpOut: NodeSpec = {
   args: sig('string'), props: {}, chains: 'all',
 };
 
-export const httpPost: NodeSpec = {
+export const httpPost = {
   kind: 'httpPost', desc: 'http_post', goType: '*pipeline.HTTPPostNode', wants: 'parent', provides: 'parent',
   args: variadic('string'),
   props: {
@@ -28,9 +28,9 @@ export const httpPost: NodeSpec = {
     return undefined;
   },
   defaults: { codeField: '', timeout: 0n },
-};
+} satisfies NodeSpec;
 
-export const influxDBOut: NodeSpec = {
+export const influxDBOut = {
   kind: 'influxDBOut', desc: 'influxdb_out', goType: '*pipeline.InfluxDBOutNode', wants: 'parent', provides: 'noedge',
   args: sig(),
   props: {
@@ -45,9 +45,9 @@ export const influxDBOut: NodeSpec = {
     return undefined;
   },
   defaults: { buffer: 1000n, flushInterval: 10000000000n },
-};
+} satisfies NodeSpec;
 
-export const kapacitorLoopback: NodeSpec = {
+export const kapacitorLoopback = {
   kind: 'kapacitorLoopback', desc: 'kapacitor_loopback', goType: '*pipeline.KapacitorLoopbackNode', wants: 'parent',
   provides: 'noedge', args: sig(),
   props: { database: field('string'), retentionPolicy: field('string'), measurement: field('string'), tag: method('string', 'string') },
@@ -57,4 +57,4 @@ export const kapacitorLoopback: NodeSpec = {
     if (prop(n, 'retentionPolicy', '') === '') return 'must specify a retention policy';
     return undefined;
   },
-};
+} satisfies NodeSpec;

@@ -1,6 +1,6 @@
 /** Source nodes and their selectors: stream, batch, from, query, stats (SPEC 3.3, 3.16; pipeline/stream.go, batch.go, query.go, stats.go). */
 import { prop, type PipelineNode } from '../pipeline.ts';
-import { field, flag, method, sig, varMethod, type NodeSpec } from './types.ts';
+import { appending, field, flag, method, sig, varMethod, type NodeSpec } from './types.ts';
 import { validateDimensions } from './dimensions.ts';
 
 export const stream: NodeSpec = {
@@ -13,19 +13,19 @@ export const batch: NodeSpec = {
   args: sig(), props: {}, chains: ['query', 'stats', 'deadman'],
 };
 
-export const from: NodeSpec = {
+export const from = {
   kind: 'from', desc: 'from', goType: '*pipeline.FromNode', wants: 'stream', provides: 'stream', args: sig(),
   props: {
     database: field('string'), retentionPolicy: field('string'), measurement: field('string'),
-    where: method('lambda'), groupBy: varMethod(['string', 'star']), groupByMeasurement: flag,
+    where: appending('lambda'), groupBy: varMethod(['string', 'star']), groupByMeasurement: flag,
     truncate: field('duration'), round: field('duration'), quiet: flag,
   },
   chains: 'all',
   validate: (n) => validateDimensions(n, 'groupBy'),
   defaults: { database: '', retentionPolicy: '', measurement: '', truncate: 0n, round: 0n },
-};
+} satisfies NodeSpec;
 
-export const query: NodeSpec = {
+export const query = {
   kind: 'query', desc: 'query', goType: '*pipeline.QueryNode', wants: 'batch', provides: 'batch', args: sig('string'),
   props: {
     period: field('duration'), every: field('duration'), align: flag, alignGroup: flag, offset: field('duration'),
@@ -42,7 +42,7 @@ export const query: NodeSpec = {
     return undefined;
   },
   defaults: { period: 0n, every: 0n, offset: 0n, cluster: '', cron: '' },
-};
+} satisfies NodeSpec;
 
 /** node|stats(interval): a source that emits the watched node's counters (SPEC 3.16) */
 export const stats: NodeSpec = {

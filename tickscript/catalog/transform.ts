@@ -10,12 +10,12 @@ import { excludes, validateDimensions } from './dimensions.ts';
 const base = (kind: string, desc: string, goType: string): Pick<NodeSpec, 'kind' | 'desc' | 'goType' | 'chains'> =>
   ({ kind, desc, goType, chains: 'all' });
 
-export const where: NodeSpec = {
+export const where = {
   ...base('where', 'where', '*pipeline.WhereNode'), wants: 'parent', provides: 'parent', args: sig('lambda'),
   props: { quiet: flag },
-};
+} satisfies NodeSpec;
 
-export const evalNode: NodeSpec = {
+export const evalNode = {
   ...base('eval', 'eval', '*pipeline.EvalNode'), wants: 'parent', provides: 'parent', args: variadic('lambda'),
   props: { as: varMethod('string'), tags: varMethod('string'), keep: varMethod('string'), quiet: flag },
   validate: (n) => {
@@ -29,16 +29,16 @@ export const evalNode: NodeSpec = {
     }
     return undefined;
   },
-};
+} satisfies NodeSpec;
 
-export const groupBy: NodeSpec = {
+export const groupBy = {
   ...base('groupBy', 'groupby', '*pipeline.GroupByNode'), wants: 'parent', provides: 'parent',
   args: variadic(['string', 'star', 'timeDimension']),
   props: { exclude: varMethod('string'), byMeasurement: flag },
   validate: (n) => validateDimensions(n, undefined, excludes(n)),
-};
+} satisfies NodeSpec;
 
-export const window: NodeSpec = {
+export const window = {
   ...base('window', 'window', '*pipeline.WindowNode'), wants: 'stream', provides: 'batch', args: sig(),
   props: {
     period: field('duration'), every: field('duration'), align: flag, fillPeriod: flag,
@@ -60,15 +60,15 @@ export const window: NodeSpec = {
     return undefined;
   },
   defaults: { period: 0n, every: 0n, periodCount: 0n, everyCount: 0n },
-};
+} satisfies NodeSpec;
 
-export const derivative: NodeSpec = {
+export const derivative = {
   ...base('derivative', 'derivative', '*pipeline.DerivativeNode'), wants: 'parent', provides: 'parent',
   args: sig('string'),
   props: { unit: field('duration'), nonNegative: flag, as: field('string'), quiet: flag },
   // SPEC 3.8: unit default 1s, as default = the field name
   defaults: { unit: 1000000000n },
-};
+} satisfies NodeSpec;
 
 export const defaultNode: NodeSpec = {
   ...base('default', 'default', '*pipeline.DefaultNode'), wants: 'parent', provides: 'parent', args: sig(),
@@ -135,30 +135,30 @@ export const changeDetect: NodeSpec = {
   args: variadic('string'), props: {},
 };
 
-export const stateDuration: NodeSpec = {
+export const stateDuration = {
   ...base('stateDuration', 'state_duration', '*pipeline.StateDurationNode'), wants: 'parent', provides: 'parent',
   args: sig('lambda'), props: { unit: field('duration'), as: field('string'), quiet: flag },
   defaults: { unit: 1000000000n, as: 'state_duration' },
-};
+} satisfies NodeSpec;
 
-export const stateCount: NodeSpec = {
+export const stateCount = {
   ...base('stateCount', 'state_count', '*pipeline.StateCountNode'), wants: 'parent', provides: 'parent',
   args: sig('lambda'), props: { as: field('string'), quiet: flag },
   defaults: { as: 'state_count' },
-};
+} satisfies NodeSpec;
 
-export const flatten: NodeSpec = {
+export const flatten = {
   ...base('flatten', 'flatten', '*pipeline.FlattenNode'), wants: 'parent', provides: 'parent', args: sig(),
   props: { on: varMethod('string'), delimiter: field('string'), tolerance: field('duration'), dropOriginalFieldName: varMethod('bool') },
   defaults: { delimiter: '.', tolerance: 0n },
-};
+} satisfies NodeSpec;
 
 export const union: NodeSpec = {
   ...base('union', 'union', '*pipeline.UnionNode'), wants: 'parent', provides: 'parent', args: variadic('node'),
   props: { rename: field('string') },
 };
 
-export const join: NodeSpec = {
+export const join = {
   ...base('join', 'join', '*pipeline.JoinNode'), wants: 'parent', provides: 'parent', args: variadic('node'),
   props: {
     as: varMethod('string'), on: varMethod('string'), delimiter: field('string'), tolerance: field('duration'),
@@ -184,9 +184,9 @@ export const join: NodeSpec = {
     return undefined;
   },
   defaults: { delimiter: '.', tolerance: 0n },
-};
+} satisfies NodeSpec;
 
-export const combine: NodeSpec = {
+export const combine = {
   // pipeline/combine.go: always provides a stream (batches are combined per time into points)
   ...base('combine', 'combine', '*pipeline.CombineNode'), wants: 'parent', provides: 'stream', args: variadic('lambda'),
   props: { as: varMethod('string'), delimiter: field('string'), tolerance: field('duration'), max: field('int') },
@@ -210,13 +210,13 @@ export const combine: NodeSpec = {
     return undefined;
   },
   defaults: { delimiter: '.', tolerance: 0n, max: 1000000n },
-};
+} satisfies NodeSpec;
 
-export const sideload: NodeSpec = {
+export const sideload = {
   ...base('sideload', 'sideload', '*pipeline.SideloadNode'), wants: 'parent', provides: 'parent', args: sig(),
   props: { source: field('string'), order: varMethod('string'), field: method('string', ANY_VALUE), tag: method('string', 'string') },
   validate: (n) => (prop(n, 'source', '') === '' ? 'must specify a source for the sideload node' : undefined),
-};
+} satisfies NodeSpec;
 
 export const trickle: NodeSpec = {
   ...base('trickle', 'trickle', '*pipeline.TrickleNode'), wants: 'batch', provides: 'stream', args: sig(), props: {},

@@ -10,20 +10,26 @@ export type ArgType = 'string' | 'int' | 'float' | 'bool' | 'duration' | 'lambda
 /** One parameter: the set of accepted types (e.g. sample accepts int or duration). */
 export type Param = ArgType | readonly ArgType[];
 
-export interface Signature {
+/** `P`/`R` keep the literal parameter types, so a node's settings type can be derived from its entry (settings.ts). */
+export interface Signature<P extends readonly Param[] = readonly Param[], R extends Param = Param> {
   /** fixed leading parameters */
-  readonly params: readonly Param[];
+  readonly params: P;
   /** variadic tail (Go `...T`) */
-  readonly rest?: Param;
+  readonly rest?: R;
 }
 
-export interface PropSpec {
-  readonly sig: Signature;
+export interface PropSpec<P extends readonly Param[] = readonly Param[], R extends Param = Param> {
+  readonly sig: Signature<P, R>;
   /**
    * Go struct field set by reflection (single value) rather than a method: decides which of Kapacitor's two
    * type-error texts applies (`reflect.Set: value of type … is not assignable to type …` vs `reflect: Call using …`).
    */
   readonly field?: boolean;
+  /**
+   * a single-parameter method whose every call counts (Go appends, e.g. from's `.where()` ANDs its lambdas): its
+   * setting is every call's arguments rather than the last value
+   */
+  readonly appends?: boolean;
   /** alert handlers: a property that switches the receiver to a handler with its own properties */
   readonly handler?: HandlerSpec;
 }
@@ -58,13 +64,20 @@ export interface NodeSpec {
 
 // ---- small helpers to keep the catalog files declarative ----
 
+// The property helpers keep their parameter types literal (`const` type parameters): settings.ts derives each node's
+// settings type from them.
 export const sig = (...params: Param[]): Signature => ({ params });
 export const variadic = (rest: Param, ...params: Param[]): Signature => ({ params, rest });
 /** a Go struct field of the given type */
-export const field = (t: Param): PropSpec => ({ sig: { params: [t] }, field: true });
+export const field = <const T extends Param>(t: T): PropSpec<readonly [T], never> & { readonly field: true } =>
+  ({ sig: { params: [t] }, field: true });
 /** a Go method with the given parameters */
-export const method = (...params: Param[]): PropSpec => ({ sig: { params } });
-export const varMethod = (rest: Param, ...params: Param[]): PropSpec => ({ sig: { params, rest } });
+export const method = <const P extends readonly Param[]>(...params: P): PropSpec<P, never> => ({ sig: { params } });
+/** a single-parameter Go method that appends: every call counts (see PropSpec.appends) */
+export const appending = <const T extends Param>(t: T): PropSpec<readonly [T], never> & { readonly appends: true } =>
+  ({ sig: { params: [t] }, appends: true });
+export const varMethod = <const R extends Param, const P extends readonly Param[]>(rest: R, ...params: P): PropSpec<P, R> & { readonly sig: { readonly rest: R } } =>
+  ({ sig: { params, rest } });
 /** a flag method without arguments, e.g. .nonNegative() */
-export const flag: PropSpec = { sig: { params: [] } };
-export const ANY_VALUE: readonly ArgType[] = ['float', 'int', 'string', 'bool'];
+export const flag: PropSpec<readonly [], never> = { sig: { params: [] } };
+export const ANY_VALUE = ['float', 'int', 'string', 'bool'] as const satisfies readonly ArgType[];
