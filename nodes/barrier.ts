@@ -14,7 +14,7 @@
 import { Node, BarrierMessage, DeleteGroupMessage, type NodeContext } from '../runtime/node.ts';
 import { groupTags, type Batch, type Dimensions, type Point, type Tags } from '../model/point.ts';
 import { systemClock, type Clock, type ClockTimer } from '../runtime/clock.ts';
-import { lastCall, type PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 interface Group {
@@ -32,14 +32,6 @@ interface Group {
   timer: ClockTimer | undefined;
 }
 
-function durationProp(d: PipelineNode, method: string): bigint {
-  const a = lastCall(d, method);
-  if (!a || a.length === 0) return 0n;
-  const v = a[0]!;
-  if (v.type !== 'duration') throw new Error(`${d.name}: .${method}() expects a duration, got ${v.type}`);
-  return v.value;
-}
-
 export class BarrierNode extends Node {
   private readonly idleMs: number;
   private readonly idleNs: bigint;
@@ -52,16 +44,14 @@ export class BarrierNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    const idle = durationProp(d, 'idle');
-    const period = durationProp(d, 'period');
+    const s = settingsOf('barrier', d);
+    const idle = s.idle ?? 0n;
+    const period = s.period ?? 0n;
     if (idle !== 0n && period !== 0n) throw new Error(`${d.name}: barrier node cannot have both idle and period`);
     if (idle === 0n && period === 0n) throw new Error(`${d.name}: barrier node must have either a non zero idle or a non zero period`);
     if (idle < 0n) throw new Error(`${d.name}: idle must be greater than zero, got ${idle}`);
     if (period < 0n) throw new Error(`${d.name}: period must be greater than zero, got ${period}`);
-    const del = lastCall(d, 'delete');
-    const dv = del?.[0];
-    if (dv !== undefined && dv.type !== 'bool') throw new Error(`${d.name}: .delete() expects a bool, got ${dv.type}`);
-    this.del = del !== undefined && (dv === undefined || dv.value);
+    this.del = s.delete === true;
     this.idleNs = idle;
     // timers have millisecond resolution; sub-millisecond durations fire after 1 ms
     this.idleMs = idle > 0n ? Math.max(1, Number(idle / 1_000_000n)) : 0;

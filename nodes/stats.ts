@@ -12,7 +12,7 @@ import type { GroupStat } from '../runtime/services.ts';
 import { systemClock, type Clock, type ClockTimer } from '../runtime/clock.ts';
 import { makePoint } from '../model/build.ts';
 import { roundTime, truncateTime } from '../model/time.ts';
-import { hasCall } from '../tickscript/pipeline.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 const NS_PER_MS = 1_000_000n;
@@ -33,7 +33,7 @@ export class StatsNode extends Node {
     if (a.value <= 0n) throw new Error(`${d.name}: stats interval must be positive, got ${a.value}`);
     if (d.watches === undefined) throw new Error(`${d.name}: stats has no node to watch`);
     this.interval = a.value;
-    this.align = hasCall(d, 'align');
+    this.align = settingsOf('stats', d).align;
     this.groups = ctx.task.watchGroups(d.watches);
     this.clock = ctx.services.clock ?? systemClock;
     this.intervalMs = Math.max(1, Number(a.value / NS_PER_MS));

@@ -63,8 +63,8 @@ export function nodeDefaults(kind: string): Readonly<Record<string, unknown>> {
 const SETTINGS_SPECS = {
   where: T.where, eval: T.evalNode, groupBy: T.groupBy, window: T.window, derivative: T.derivative,
   influxqlFunction, stateDuration: T.stateDuration, stateCount: T.stateCount, flatten: T.flatten, join: T.join,
-  combine: T.combine, sideload: T.sideload,
-  from, query,
+  combine: T.combine, sideload: T.sideload, barrier: T.barrier,
+  from, query, stats,
   httpPost, influxDBOut, kapacitorLoopback, alert,
 };
 

@@ -45,7 +45,7 @@ export const query = {
 } satisfies NodeSpec;
 
 /** node|stats(interval): a source that emits the watched node's counters (SPEC 3.16) */
-export const stats: NodeSpec = {
+export const stats = {
   kind: 'stats', desc: 'stats', goType: '*pipeline.StatsNode', wants: 'noedge', provides: 'stream',
   args: sig('duration'), props: { align: flag }, chains: 'all',
-};
+} satisfies NodeSpec;

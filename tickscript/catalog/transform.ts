@@ -115,7 +115,7 @@ export const sample: NodeSpec = {
   },
 };
 
-export const barrier: NodeSpec = {
+export const barrier = {
   ...base('barrier', 'barrier', '*pipeline.BarrierNode'), wants: 'parent', provides: 'parent', args: sig(),
   props: { idle: field('duration'), period: field('duration'), delete: field('bool') },
   validate: (n) => {
@@ -127,7 +127,7 @@ export const barrier: NodeSpec = {
     if (period < 0n) return `period must be greater than zero, got ${period}`;
     return undefined;
   },
-};
+} satisfies NodeSpec;
 
 export const changeDetect: NodeSpec = {
   ...base('changeDetect', 'changeDetect', '*pipeline.ChangeDetectNode'), wants: 'parent', provides: 'parent',
