@@ -259,3 +259,32 @@ export abstract class AutoscaleNode extends Node implements EngineHost<Point>, S
     this.emitPoint(makePoint(p.name, p.db, p.rp, tags, { old: BigInt(oldReplicas), new: BigInt(newReplicas) }, p.time, p.dims, p.group));
   }
 }
+
+/**
+ * swarmAutoscale and ec2Autoscale: a resource is one name, fixed (`serviceName`/`groupName`) or read from a tag
+ * (`serviceNameTag`/`groupNameTag`); the event point carries it in `outputTag`. Resolved ids are cached up to the
+ * engine's resource limit.
+ */
+export abstract class NamedResourceAutoscaleNode extends AutoscaleNode {
+  private readonly ids = new Map<string, ResourceId>();
+
+  constructor(ctx: NodeContext, private readonly resourceKind: string, private readonly fixedName: string,
+    private readonly nameTag: string, private readonly outputTag: string) {
+    super(ctx);
+  }
+
+  protected resourceOf(p: Point): ResourceId | string {
+    const name = this.fixedName !== '' ? this.fixedName : p.tags[this.nameTag] ?? '';
+    if (name === '') return 'could not determine the name of the resource';
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = { namespace: '', kind: this.resourceKind, name, key: name };
+      if (this.ids.size < this.resourceLimit) this.ids.set(name, id);
+    }
+    return id;
+  }
+
+  protected tagResource(res: ResourceId, tags: Tags): void {
+    if (this.outputTag !== '') tags[this.outputTag] = res.name;
+  }
+}
