@@ -256,6 +256,9 @@ export function scanFields(r: ScanResult, buf: Uint8Array, i: number, n: number)
     if (c === QUOTE && equals > commas) { quoted = !quoted; i++; continue; }
     if (c === EQ && !quoted) {
       equals++;
+      // an '=' first in the section is an empty key too; Go's check (the byte before is a space) misses it when
+      // skipWhitespace skipped a tab or NUL (`m \t=1`), and the point would have no field
+      if (i === start) return fail(r, 'missing field key');
       if (buf[i - 1] === SP && buf[i - 2] !== BS) return fail(r, 'missing field key');
       if (buf[i - 1] === COMMA && buf[i - 2] !== BS) return fail(r, 'missing field key');
       if (i + 1 >= n) return fail(r, 'missing field value');

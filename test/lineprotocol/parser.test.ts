@@ -82,6 +82,8 @@ describe('line protocol: structure (Appendix C)', () => {
     assert.equal(error('m f=,g=1'), "unable to parse 'm f=,g=1': missing field value");
     assert.equal(error('m =1'), "unable to parse 'm =1': missing field key");
     assert.equal(error('m f=1,=2'), "unable to parse 'm f=1,=2': missing field key");
+    // a tab (or NUL) skipped as whitespace before the '=' leaves the key empty too (found by test/fuzz)
+    assert.equal(error('m \t=1'), "unable to parse 'm \t=1': missing field key");
   });
 
   it('requires a measurement', () => {
