@@ -15,6 +15,7 @@ import { createHandler, handlerDeps } from '../../alerting/handlers/index.ts';
 import type { DeliveryOptions } from '../../alerting/delivery.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { testConfig } from '../server/helpers.ts';
+import { deliverOnce, fakeService } from '../helpers/alert-fake-service.ts';
 
 const T = 1478629267_500000000n; // 2016-11-08T18:21:07.5Z
 const ROW = '{"name":"cpu","tags":{"host":"a"},"columns":["time","value"],"values":[["2016-11-08T18:21:07.5Z",95]]}';
@@ -27,33 +28,8 @@ const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, ma
 const ALERT_DATA = '{"id":"cpu:host=a","message":"cpu:host=a is CRITICAL","details":"\\u003cb\\u003ed\\u003c/b\\u003e","time":"2016-11-08T18:21:07.5Z",' +
   `"duration":60000000000,"level":"CRITICAL","data":{"series":[${ROW}]},"previousLevel":"WARNING","recoverable":true}\n`;
 
-interface Req { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
-
-/** A fake service: records requests, answers with `answer(n)` (status, body) for the n-th request. */
-async function fake(t: { after(fn: () => unknown): void }, answer: (n: number) => [number, string] | 'hang' = () => [200, '']) {
-  const reqs: Req[] = [];
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      reqs.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      const a = answer(reqs.length);
-      if (a === 'hang') return;
-      res.writeHead(a[0]).end(a[1]);
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(() => { srv.closeAllConnections(); srv.close(); });
-  return { reqs, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}` };
-}
-
-async function deliver(kind: string, options: Record<string, unknown>, env: Record<string, string>, ev = event()) {
-  const h = createHandler(kind, options, handlerDeps(testConfig(env)), silentLogger(), FAST);
-  h.handle(ev);
-  await h.whenIdle!();
-  h.close();
-  return h.stats;
-}
+const fake = fakeService;
+const deliver = (kind: string, options: Record<string, unknown>, env: Record<string, string>, ev = event()) => deliverOnce(kind, options, env, ev, FAST);
 
 test('slack: body, channel/username/icon from options over config, bearer token, color per level', async (t) => {
   const f = await fake(t);

@@ -17,6 +17,7 @@ import { startTask } from '../helpers/runtime/replay.ts';
 import { nodeOf, T0 } from '../nodes/capture.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { testConfig } from '../server/helpers.ts';
+import { deliverOnce, fakeService } from '../helpers/alert-fake-service.ts';
 
 setLambdaCompiler(compileLambda);
 
@@ -28,27 +29,8 @@ const event = (level: 0 | 1 | 2 | 3 = 3, message = 'cpu:host=a is CRITICAL', det
   2);
 const FAST: DeliveryOptions = { bufferLength: 1000, retries: 1, backoffMs: 5, maxBackoffMs: 20, durableLength: 100 };
 
-interface Req { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
-
-async function fake(t: { after(fn: () => unknown): void }, status = 200) {
-  const reqs: Req[] = [];
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => { reqs.push({ method: req.method!, url: req.url!, headers: req.headers, body }); res.writeHead(status).end('{}'); });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(() => { srv.closeAllConnections(); srv.close(); });
-  return { reqs, url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}` };
-}
-
-async function deliver(kind: string, options: Record<string, unknown>, env: Record<string, string>, ev = event()) {
-  const h = createHandler(kind, options, handlerDeps(testConfig(env)), silentLogger(), FAST);
-  h.handle(ev);
-  await h.whenIdle!();
-  h.close();
-  return h.stats;
-}
+const fake = (t: { after(fn: () => unknown): void }, status = 200) => fakeService(t, () => [status, '{}']);
+const deliver = (kind: string, options: Record<string, unknown>, env: Record<string, string>, ev = event()) => deliverOnce(kind, options, env, ev, FAST);
 
 test('alerta: POST <url>/alert, token prefix + token, templated resource/attributes, defaults, timeout in seconds; 201 only', async (t) => {
   const f = await fake(t, 201);
