@@ -16,17 +16,13 @@ import type { DeliveryOptions } from '../../alerting/delivery.ts';
 import { silentLogger } from '../../server/logger.ts';
 import { testConfig } from '../server/helpers.ts';
 import { deliverOnce, fakeService } from '../helpers/alert-fake-service.ts';
+import { ALERT_DATA, ROW, T } from '../helpers/alert-event.ts';
 
-const T = 1478629267_500000000n; // 2016-11-08T18:21:07.5Z
-const ROW = '{"name":"cpu","tags":{"host":"a"},"columns":["time","value"],"values":[["2016-11-08T18:21:07.5Z",95]]}';
 const event = (level: 0 | 1 | 2 | 3 = 3, message = 'cpu:host=a is CRITICAL'): AlertEvent => new AlertEvent('ops',
   { id: 'cpu:host=a', message, details: '<b>d</b>', time: T, duration: 60_000_000_000n, level },
   { name: 'cpu', taskName: 'cpu_alert', category: '', group: 'host=a', tags: { host: 'a' }, fields: { value: 95 }, recoverable: true, rowJson: ROW },
   2);
 const FAST: DeliveryOptions = { bufferLength: 1000, retries: 2, backoffMs: 5, maxBackoffMs: 20, durableLength: 100 };
-// alert.Data as json.Encoder writes it (SPEC 3.15)
-const ALERT_DATA = '{"id":"cpu:host=a","message":"cpu:host=a is CRITICAL","details":"\\u003cb\\u003ed\\u003c/b\\u003e","time":"2016-11-08T18:21:07.5Z",' +
-  `"duration":60000000000,"level":"CRITICAL","data":{"series":[${ROW}]},"previousLevel":"WARNING","recoverable":true}\n`;
 
 const fake = fakeService;
 const deliver = (kind: string, options: Record<string, unknown>, env: Record<string, string>, ev = event()) => deliverOnce(kind, options, env, ev, FAST);
