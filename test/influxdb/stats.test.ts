@@ -37,7 +37,9 @@ test('statistics reach InfluxDB through a _kapacitor.autogen task with influxDBO
   let rows: unknown[][] = [];
   while (Date.now() < deadline) {
     const res = await influx.query('SELECT num_tasks, num_enabled_tasks, num_subscriptions FROM kapacitor', '_kapacitor').catch(() => undefined);
-    rows = (res?.results[0]?.series?.[0]?.values ?? []) as unknown[][];
+    // InfluxDB's write cache holds each field separately, so a query racing the write can see a point with only
+    // some of its fields: wait for rows whose three fields are all there.
+    rows = ((res?.results[0]?.series?.[0]?.values ?? []) as unknown[][]).filter((row) => row.slice(1).every((v) => v !== null));
     if (rows.length > 0) break;
     await new Promise((res2) => setTimeout(res2, 100));
   }
