@@ -1,4 +1,5 @@
-// Runs the lambda semantics table of lambda.test.ts against the closure compiler (the reference implementation);
-// lambda.test.ts itself runs against the production (generated-code) compiler.
-process.env.TICK_LAMBDA_COMPILER = 'closures';
-await import('./lambda.test.ts');
+// Lambda semantics (lambda-semantics.ts) against the closure compiler (the reference implementation).
+import { compileLambdaClosures } from '../../tickscript/lambda/compile.ts';
+import { lambdaSemantics } from './lambda-semantics.ts';
+
+lambdaSemantics(compileLambdaClosures);
