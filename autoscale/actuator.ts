@@ -24,9 +24,10 @@ export interface ScaleTarget {
   read(res: ResourceId): Promise<number>;
   /**
    * Set spec.replicas to `replicas`, unless the cluster holds a count that is neither `expected` (what we
-   * believe it holds) nor `replicas` — then write nothing and report the override.
+   * believe it holds) nor `replicas` — then write nothing and report the override. Once `signal` is aborted (the
+   * task stopped) nothing more is written: a call that has read but not yet written rejects instead.
    */
-  apply(res: ResourceId, replicas: number, expected: number | undefined): Promise<ApplyOutcome>;
+  apply(res: ResourceId, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome>;
 }
 
 export interface ActuatorHost {
@@ -68,6 +69,8 @@ export class Actuator {
   private readonly now: () => number;
   private busy = 0;
   private stopped = false;
+  /** aborted by stop(): calls in flight write nothing more (a stopped task must not scale) */
+  private readonly stopping = new AbortController();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly target: ScaleTarget, private readonly host: ActuatorHost, opts: ActuatorOptions = {}) {
@@ -126,6 +129,7 @@ export class Actuator {
   /** The task stops: cancel retries; answers of calls in flight are ignored. */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort(new Error('the task stopped'));
     for (const t of this.targets.values()) {
       if (t.timer !== undefined) { clearTimeout(t.timer); t.timer = undefined; }
     }
@@ -154,7 +158,7 @@ export class Actuator {
     if (rec?.actuation) rec.actuation.attempts++;
     let call: Promise<ApplyOutcome>;
     try {
-      call = this.target.apply(t.res, want, t.applied);
+      call = this.target.apply(t.res, want, t.applied, this.stopping.signal);
     } catch (err) {
       call = Promise.reject(err);
     }

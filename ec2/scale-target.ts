@@ -16,10 +16,11 @@ export function ec2ScaleTarget(client: Ec2AutoScalingClient): ScaleTarget {
     read(res: ResourceId): Promise<number> {
       return desired(res.name);
     },
-    async apply(res: ResourceId, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
+    async apply(res: ResourceId, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome> {
       const current = await desired(res.name);
       if (current === replicas) return { kind: 'already-applied' };
       if (expected !== undefined && current !== expected) return { kind: 'override', cluster: current };
+      signal?.throwIfAborted();
       try {
         await client.setDesiredCapacity(res.name, replicas);
       } catch (err) {

@@ -50,9 +50,10 @@ export interface ScaleClient {
   /**
    * Read the Scale; when spec.replicas is `replicas` already, write nothing (`already-applied`); when it is
    * neither `replicas` nor `expected` (and `expected` is known), someone else scaled it: write nothing
-   * (`override`); otherwise replace it with the read resourceVersion (409 → re-read and decide again).
+   * (`override`); otherwise replace it with the read resourceVersion (409 → re-read and decide again). Once
+   * `signal` is aborted nothing is written: the call rejects with the signal's reason before its write.
    */
-  applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined): Promise<ApplyOutcome>;
+  applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome>;
 }
 
 export interface ScaleClientOptions {
@@ -112,12 +113,12 @@ export class KubeScaleClient implements ScaleClient {
   }
 
   async setReplicas(namespace: string, kind: string, name: string, replicas: number): Promise<Scale> {
-    const r = await this.readAndReplace(namespace, kind, name, replicas, () => undefined);
+    const r = await this.readAndReplace(namespace, kind, name, replicas, undefined, () => undefined);
     return r.written!;
   }
 
-  async applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
-    const r = await this.readAndReplace(namespace, kind, name, replicas, (current) => {
+  async applyReplicas(namespace: string, kind: string, name: string, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome> {
+    const r = await this.readAndReplace(namespace, kind, name, replicas, signal, (current) => {
       if (current.replicas === replicas) return { kind: 'already-applied' };
       if (expected !== undefined && current.replicas !== expected) return { kind: 'override', cluster: current.replicas };
       return undefined;
@@ -130,8 +131,8 @@ export class KubeScaleClient implements ScaleClient {
    * with the read resourceVersion; on 409 read again (which also lets `check` see the concurrent change) and retry,
    * at most CONFLICT_RETRIES more times.
    */
-  private readAndReplace(namespace: string, kind: string, name: string, replicas: number, check: (current: Scale) => ApplyOutcome | undefined):
-    Promise<{ outcome?: ApplyOutcome; written?: Scale }> {
+  private readAndReplace(namespace: string, kind: string, name: string, replicas: number, signal: AbortSignal | undefined,
+    check: (current: Scale) => ApplyOutcome | undefined): Promise<{ outcome?: ApplyOutcome; written?: Scale }> {
     const k = requireKind(kind);
     if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`replicas must be an integer >= 0, got ${replicas}`);
     return this.limiter.run(async () => {
@@ -139,6 +140,7 @@ export class KubeScaleClient implements ScaleClient {
         const current = await this.read(namespace, k, name);
         const outcome = check(current);
         if (outcome) return { outcome };
+        signal?.throwIfAborted();
         const ep = this.next();
         const body: V1Scale = {
           apiVersion: 'autoscaling/v1', kind: 'Scale',

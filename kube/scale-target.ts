@@ -8,8 +8,8 @@ export function kubeScaleTarget(client: ScaleClient): ScaleTarget {
     async read(res: ResourceId): Promise<number> {
       return (await client.getScale(res.namespace, res.kind, res.name)).replicas;
     },
-    apply(res: ResourceId, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
-      return client.applyReplicas(res.namespace, res.kind, res.name, replicas, expected);
+    apply(res: ResourceId, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome> {
+      return client.applyReplicas(res.namespace, res.kind, res.name, replicas, expected, signal);
     },
   };
 }

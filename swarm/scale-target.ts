@@ -15,11 +15,12 @@ export function swarmScaleTarget(client: SwarmClient): ScaleTarget {
     async read(res: ResourceId): Promise<number> {
       return (await get(res.name)).replicas;
     },
-    async apply(res: ResourceId, replicas: number, expected: number | undefined): Promise<ApplyOutcome> {
+    async apply(res: ResourceId, replicas: number, expected: number | undefined, signal?: AbortSignal): Promise<ApplyOutcome> {
       for (let attempt = 0; ; attempt++) {
         const svc = await get(res.name);
         if (svc.replicas === replicas) return { kind: 'already-applied' };
         if (expected !== undefined && svc.replicas !== expected) return { kind: 'override', cluster: svc.replicas };
+        signal?.throwIfAborted();
         try {
           await client.updateReplicas(svc, replicas);
           return { kind: 'applied' };

@@ -92,7 +92,7 @@ export class ActuationGate implements AutoscaleObserver {
   wrapTarget(system: 'swarm', clusterId: string, target: ScaleTarget): ScaleTarget {
     return {
       read: (res) => this.firstRead(`${system}\n${clusterId}\n${res.key}`, res.key, () => target.read(res)),
-      apply: (res, replicas, expected) => this.apply(res.key, replicas, expected, (exp) => target.apply(res, replicas, exp)),
+      apply: (res, replicas, expected, signal) => this.apply(res.key, replicas, expected, (exp) => target.apply(res, replicas, exp, signal)),
     };
   }
 
@@ -113,8 +113,8 @@ export class ActuationGate implements AutoscaleObserver {
         this.writes++;
         return real.setReplicas(namespace, kind, name, replicas);
       },
-      applyReplicas: (namespace, kind, name, replicas, expected) =>
-        this.apply(`${namespace}/${kind}/${name}`, replicas, expected, (exp) => real.applyReplicas(namespace, kind, name, replicas, exp)),
+      applyReplicas: (namespace, kind, name, replicas, expected, signal) =>
+        this.apply(`${namespace}/${kind}/${name}`, replicas, expected, (exp) => real.applyReplicas(namespace, kind, name, replicas, exp, signal)),
     };
   }
 

@@ -137,6 +137,16 @@ describe('KubeScaleClient against the kube-api fixture', () => {
     }
   });
 
+  it('applyReplicas whose signal is aborted during its read writes nothing and rejects with the reason', async () => {
+    const stopping = new AbortController();
+    api.state.onRequest((r) => { if (r.method === 'GET') stopping.abort(new Error('the task stopped')); });
+    await assert.rejects(c.applyReplicas('default', 'deployments', 'web', 5, 2, stopping.signal), /^Error: the task stopped$/);
+    assert.deepEqual(api.state.requests.map((r) => r.method), ['GET']);
+    assert.equal(api.state.get('deployments', 'default', 'web')!.replicas, 2);
+    // an aborted signal before the call: still only the read (the outcome may be known without writing)
+    assert.deepEqual(await c.applyReplicas('default', 'deployments', 'web', 2, 2, stopping.signal), { kind: 'already-applied' });
+  });
+
   it('at most maxConcurrent operations are in flight', async () => {
     const lim = new KubeScaleClient({ mode: 'api-servers', servers: [api.url], token: 'tok', caPath: '' }, { maxConcurrent: 2 });
     api.delayMs = 60;
