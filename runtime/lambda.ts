@@ -10,9 +10,11 @@ export type LambdaCompiler = (expr: LambdaExpression) => CompiledLambda;
 
 let compiler: LambdaCompiler = compileLambda;
 
-/** Replace the lambda compiler (defaults to tickscript's compileLambda). */
-export function setLambdaCompiler(c: LambdaCompiler): void {
+/** Replace the lambda compiler (defaults to tickscript's compileLambda); returns the one it replaced. */
+export function setLambdaCompiler(c: LambdaCompiler): LambdaCompiler {
+  const previous = compiler;
   compiler = c;
+  return previous;
 }
 
 /** Compile a lambda argument of `node`'s `.method()`; throws a clear error for non-lambdas. */

@@ -2,7 +2,8 @@
  * Test helpers for the node tests: the `testCapture` node (test/helpers/runtime/capture.ts) appended to a script's
  * node, found again in the running task, plus time helpers.
  */
-import { TestCaptureNode } from '../helpers/runtime/capture.ts';
+import '../helpers/runtime/capture.ts'; // registers the testCapture kind
+import type { TestCaptureNode } from '../helpers/runtime/capture.ts';
 import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { appendChild } from '../helpers/runtime/splice.ts';
 import { evaluateScript } from '../../tickscript/index.ts';

@@ -32,8 +32,9 @@ function intOf(scope: LambdaScope, extra: Fields | undefined, name: string): big
   return v;
 }
 
-export function installTestLambdas(): void {
-  setLambdaCompiler((expr): CompiledLambda => {
+/** Compiles the test lambdas above instead of TICKscript's; returns the function that puts the previous compiler back. */
+export function installTestLambdas(): () => void {
+  const previous = setLambdaCompiler((expr): CompiledLambda => {
     const e = expr as TestLambda;
     if (e.kind !== 'test-int-field' && e.kind !== 'test-current-plus') throw new Error(`test lambda compiler: unknown ${e.kind}`);
     const evalInt = (scope: LambdaScope, extra?: Fields): bigint =>
@@ -45,6 +46,7 @@ export function installTestLambdas(): void {
     };
     return { newEvaluator: () => ev, source: e.kind };
   });
+  return () => { setLambdaCompiler(previous); };
 }
 
 export function registryFor(api: KubeApiServer, timeoutMs = 1000): KubernetesClients {

@@ -11,7 +11,6 @@ import { startTask, type Harness } from '../helpers/runtime/replay.ts';
 import { KubernetesClients } from '../../kube/index.ts';
 import { autoscaleNode, currentPlus, decided, installTestLambdas, intField, registryFor, scaleWrites } from './k8s-autoscale-helpers.ts';
 
-installTestLambdas();
 const S = 1_000_000_000n;
 
 /** Kapacitor's TestStream_Autoscale shape: from().groupBy('deployment') |k8sAutoscale() |httpOut('out') */
@@ -31,8 +30,10 @@ function line(deployment: string, replicas: bigint | string, sec: number): strin
 describe('k8sAutoscale node', () => {
   let api: KubeApiServer;
   let h: Harness | undefined;
-  before(async () => { api = await startKubeApi(); });
-  after(() => api.close());
+  // the test lambda compiler is process-wide: installed for this file's tests only (files may share a process)
+  let restoreLambdas: () => void;
+  before(async () => { restoreLambdas = installTestLambdas(); api = await startKubeApi(); });
+  after(() => { restoreLambdas(); return api.close(); });
   beforeEach(() => {
     h?.stop();
     h = undefined;
