@@ -39,7 +39,8 @@ describe('autoscale actuation, faults and bounds', () => {
   });
   afterEach(() => { h?.stop(); h = undefined; });
 
-  const start = (extra = '', services: Partial<RuntimeServices> = {}, timeoutMs = 1000): Harness =>
+  // 10 s per API request: only the timeout test needs a short one; on a loaded machine a plain GET can take over 1 s
+  const start = (extra = '', services: Partial<RuntimeServices> = {}, timeoutMs = 10_000): Harness =>
     (h = startTask(evaluateScript(script(extra)), { services: { kubernetes: registryFor(api, timeoutMs), autoscaleLimits: { baseBackoffMs: 10, maxBackoffMs: 40 }, ...services } }));
 
   it('a failed first read fails the held points with Kapacitor\'s message; the next point reads again', async () => {

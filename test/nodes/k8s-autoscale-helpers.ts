@@ -49,7 +49,8 @@ export function installTestLambdas(): () => void {
   return () => { setLambdaCompiler(previous); };
 }
 
-export function registryFor(api: KubeApiServer, timeoutMs = 1000): KubernetesClients {
+/** a Kubernetes registry for the API test server; 10 s per request by default (a loaded machine can take over 1 s) */
+export function registryFor(api: KubeApiServer, timeoutMs = 10_000): KubernetesClients {
   return new KubernetesClients([{ ...defaultKubernetesSection(), enabled: true, 'api-servers': [api.url] }], { env: {}, timeoutMs });
 }
 
