@@ -69,9 +69,7 @@ test('a misspelled property is a compile error (checked by npm run typecheck)', 
  * walk the alert's calls in script order (a handler's own properties follow it); default.ts and delete.ts check argument types with their own messages; udf.ts passes every
  * call to the UDF agent as options; the autoscale nodes share support/autoscale-node.ts.
  */
-const NOT_CONVERTED = new Set([
-  'alert-script-handlers.ts', 'alert-handlers.ts', 'default.ts', 'delete.ts', 'udf.ts', 'support/autoscale-node.ts',
-]);
+const NOT_CONVERTED = new Set(['alert-script-handlers.ts', 'alert-handlers.ts']);
 
 /** the old accessors called with a property name, reads of a spec's props by name, and walks over the raw calls */
 const STRING_READ = /\b(?:prop|hasCall|lastCall|allCalls)(?:<[^>]*>)?\(\s*\w+\s*,\s*(?:['"`]|\w)|\.props\[|\.calls\b/;
