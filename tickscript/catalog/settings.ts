@@ -62,7 +62,11 @@ type DefaultsOf<S> = S extends { readonly defaults: infer D } ? D : object;
 /** the settings of properties P, defaults D (keys of D are never undefined) */
 type PropsSettings<P, D> = { readonly [K in keyof P]: SettingOf<P[K], K extends keyof D ? true : false> };
 
-type HandlerPropsOf<S> = S extends { readonly handler: HandlerSpec<infer P> } ? P : never;
+/**
+ * a handler's own properties: PropSpec's optional `handler` (any HandlerSpec) intersects with the literal one, so
+ * the string index signature it brings is dropped, leaving the literal properties
+ */
+type HandlerPropsOf<S> = S extends { readonly handler: HandlerSpec<infer P> } ? { [K in keyof P as string extends K ? never : K]: P[K] } : never;
 
 /**
  * One handler call of an alert node (`.post('http://x').header('a', 'b')`): its own arguments, its properties'
