@@ -1,7 +1,8 @@
 /**
  * The node catalog: every Kapacitor 1.8 node type reachable from TICKscript, by chaining-method name.
- * Runtimes read property values through tickscript/pipeline.ts accessors; `nodeDefaults(kind)` gives the
- * documented defaults (SPEC 3.x, 4.1) for properties a script did not set.
+ * Runtimes read their properties as typed settings (`settingsOf(kind, def)`, settings.ts; a UDF's options through
+ * `udfOptionsOf(def)`); `nodeDefaults(kind)` gives the documented defaults (SPEC 3.x, 4.1) for properties a script
+ * did not set.
  */
 import { flag, type NodeSpec } from './types.ts';
 import { buildSettings, type SettingsOf } from './settings.ts';
