@@ -2,13 +2,15 @@
  * Alert handlers (SPEC 3.15): `.log(path)` appends one alert JSON per line to a file (mode `.mode()`, default
  * 0600; the file is opened per event like Kapacitor's log handler, so external log rotation works), and
  * `.post([url])` POSTs the same JSON + newline through a bounded queue (nodes/post-queue.ts) so a slow receiver
- * never stalls the write path. Handler properties arrive as `<handler>.<prop>` calls after their handler call.
+ * never stalls the write path. Each handler call comes with its own properties' typed settings (`.header(k, v)`,
+ * `.mode(0644)`; tickscript/catalog/settings.ts HandlerSettings).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Logger } from 'pino';
 import type { HttpPostEndpoint } from '../config/httppost.ts';
-import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
+import type { Position } from '../tickscript/pipeline.ts';
+import { ALERT_HANDLERS, type Settings } from '../tickscript/catalog/index.ts';
 import type { AlertEvent } from '../alerting/event.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 import type { OutboundGuard } from '../outbound/guard.ts';
@@ -71,11 +73,9 @@ export class PostHandler implements AlertHandler {
   whenIdle(): Promise<void> { return this.queue ? this.queue.whenIdle() : Promise.resolve(); }
 }
 
-/** What the alert node hands its handlers from the server: the SSRF guard, disabled kinds, error counting. */
+/** What the alert node hands its handlers from the server: the SSRF guard, error counting. */
 export interface HandlerOptions {
   readonly guard?: OutboundGuard;
-  /** handler kinds refused at task start (`kapacitord -disable-handlers`) */
-  readonly disabled?: ReadonlySet<string>;
   readonly onError?: (message: string, err: Error) => void;
 }
 
@@ -84,92 +84,111 @@ export const HANDLER_KINDS: ReadonlySet<string> = new Set(['alerta', 'bigpanda',
   'mqtt', 'opsGenie', 'opsGenie2', 'pagerDuty', 'pagerDuty2', 'post', 'pushover', 'sensu', 'serviceNow', 'slack', 'snmpTrap',
   'talk', 'tcp', 'teams', 'telegram', 'victorOps', 'zenoss']);
 
-/** Handler property methods this runtime implements (everything else is rejected at task start). */
-export const HANDLER_PROPS = new Set(['log', 'log.mode', 'post', 'post.header', 'post.captureResponse', 'post.timeout',
-  'post.endpoint', 'post.skipSSLVerification']);
+type AlertSettings = Settings<'alert'>;
+/** an alert handler property (`log`, `post`, `slack`, …): a key of the alert's settings */
+export type HandlerKind = (typeof ALERT_HANDLERS)[number];
+/** the settings of one call of handler H */
+export type HandlerCall<H extends HandlerKind> = AlertSettings[H] extends readonly (infer C)[] ? C : never;
 
-/** Rejects, naming it and its line, a property (or handler property) of `d` that this runtime does not implement. */
-export function rejectUnsupportedProps(d: PipelineNode, supported: ReadonlySet<string>): void {
-  for (const c of d.calls) {
-    if (!supported.has(c.method)) {
-      throw new Error(`${d.name}: alert property "${c.method.replace(/^\w+\./, '')}" (line ${c.pos.line}) is not supported yet`);
-    }
-  }
+/** Per handler kind a runtime implements: the handler properties it implements (typed: a misspelling does not compile). */
+export type HandlerSupport = { readonly [H in HandlerKind]?: readonly HandlerPropName<H>[] };
+/** a handler property of handler H (`header` of `post`) */
+export type HandlerPropName<H extends HandlerKind> = HandlerCall<H> extends { readonly props: infer P } ? keyof P & string : never;
+
+/** The handler properties this file implements (everything else is rejected at task start). */
+export const LOG_POST_SUPPORT = {
+  log: ['mode'], post: ['header', 'captureResponse', 'timeout', 'endpoint', 'skipSSLVerification'],
+} as const satisfies HandlerSupport;
+
+/** what every handler call's settings have, whatever its kind */
+interface AnyHandlerCall {
+  readonly order: number;
+  readonly pos: Position;
+  readonly called: { readonly [prop: string]: Position | undefined };
 }
 
-/** Build the handlers from the alert node's calls, in script order. */
+const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.column < b.column);
+
+/**
+ * Rejects, naming it and its line, the first handler (in script order) of a kind no runtime implements, or handler
+ * property that its runtime does not implement, and the first handler disabled on this server.
+ */
+export function rejectUnsupportedHandlers(
+  s: AlertSettings, name: string, supported: HandlerSupport,
+  /** handler kinds refused at task start (`kapacitord -disable-handlers`) */
+  disabled: ReadonlySet<string> | undefined,
+): void {
+  let first: { what: string; pos: Position } | undefined;
+  let off: { kind: string; order: number } | undefined;
+  for (const kind of ALERT_HANDLERS) {
+    const props: readonly string[] | undefined = supported[kind];
+    for (const h of s[kind] as readonly AnyHandlerCall[]) {
+      if (HANDLER_KINDS.has(kind) && disabled?.has(kind) && (off === undefined || h.order < off.order)) off = { kind, order: h.order };
+      if (props === undefined) {
+        if (first === undefined || before(h.pos, first.pos)) first = { what: kind, pos: h.pos };
+        continue;
+      }
+      for (const [prop, pos] of Object.entries(h.called)) {
+        if (pos !== undefined && !props.includes(prop) && (first === undefined || before(pos, first.pos))) first = { what: prop, pos };
+      }
+    }
+  }
+  if (first !== undefined) throw new Error(`${name}: alert property "${first.what}" (line ${first.pos.line}) is not supported yet`);
+  if (off !== undefined) throw new Error(`${name}: alert handler "${off.kind}" is disabled on this server (kapacitord -disable-handlers)`);
+}
+
+/** Build the `.log()` and `.post()` handlers from the alert's settings, in script order. */
 export function buildHandlers(
-  d: PipelineNode, log: Logger, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined, onDrop: () => void,
+  s: AlertSettings, name: string, log: Logger, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined, onDrop: () => void,
   opts: HandlerOptions = {},
 ): AlertHandler[] {
-  for (const c of d.calls) {
-    if (HANDLER_KINDS.has(c.method) && opts.disabled?.has(c.method)) {
-      throw new Error(`${d.name}: alert handler "${c.method}" is disabled on this server (kapacitord -disable-handlers)`);
-    }
+  const calls: ({ readonly log: HandlerCall<'log'> } | { readonly post: HandlerCall<'post'> })[] = [
+    ...s.log.map((h) => ({ log: h })), ...s.post.map((h) => ({ post: h })),
+  ];
+  calls.sort((a, b) => ('log' in a ? a.log.order : a.post.order) - ('log' in b ? b.log.order : b.post.order));
+  return calls.map((c) => ('log' in c ? logHandler(c.log, name, log) : postHandler(c.post, name, log, endpoints, onDrop, opts)));
+}
+
+function logHandler(h: HandlerCall<'log'>, name: string, log: Logger): LogFileHandler {
+  const [path] = h.args;
+  if (!isAbsolute(path)) throw new Error(`${name}: alert log path must be absolute: ${path} is not absolute`);
+  const out = new LogFileHandler(path, log);
+  const mode = h.props.mode;
+  if (mode !== undefined) {
+    if (mode < 0n || mode > 0o777n) throw new Error(`${name}: .mode() expects a file mode such as 0644`);
+    out.mode = Number(mode);
   }
-  const out: AlertHandler[] = [];
-  let lastLog: LogFileHandler | undefined;
-  let lastPost: PostHandler | undefined;
-  let endpointName: string | undefined;
-  const str = (m: string, v: TickValue | undefined): string => {
-    if (!v || v.type !== 'string') throw new Error(`${d.name}: .${m}() expects a string, got ${v ? v.type : 'nothing'}`);
-    return v.value;
-  };
-  const finishPost = (): void => {
-    if (!lastPost) return;
-    if (endpointName !== undefined) {
-      if (lastPost.url !== '') throw new Error(`${d.name}: .post() takes a URL or .endpoint(), not both`);
-      const ep = endpoints?.get(endpointName);
-      if (!ep) throw new Error(`${d.name}: no [[httppost]] endpoint named "${endpointName}" is configured`);
-      lastPost.url = ep.url;
-      lastPost.headers = { ...ep.headers, ...lastPost.headers };
-    }
-    if (lastPost.url === '') throw new Error(`${d.name}: .post() needs a URL or .endpoint(name)`);
-    try { new URL(lastPost.url); } catch { throw new Error(`${d.name}: invalid alert post URL "${lastPost.url}"`); }
-    lastPost.start();
-  };
-  for (const c of d.calls) {
-    switch (c.method) {
-      case 'log': {
-        const path = str('log', c.args[0]);
-        if (!isAbsolute(path)) throw new Error(`${d.name}: alert log path must be absolute: ${path} is not absolute`);
-        lastLog = new LogFileHandler(path, log);
-        out.push(lastLog);
-        break;
-      }
-      case 'log.mode': {
-        const v = c.args[0];
-        if (!v || v.type !== 'int' || v.value < 0n || v.value > 0o777n) throw new Error(`${d.name}: .mode() expects a file mode such as 0644`);
-        lastLog!.mode = Number(v.value);
-        break;
-      }
-      case 'post': {
-        finishPost();
-        if (c.args.length > 1) throw new Error(`${d.name}: .post() takes at most one URL, got ${c.args.length}`);
-        lastPost = new PostHandler(log, onDrop, opts);
-        endpointName = undefined;
-        if (c.args.length === 1) lastPost.url = str('post', c.args[0]);
-        out.push(lastPost);
-        break;
-      }
-      case 'post.header': {
-        const k = str('header', c.args[0]);
-        if (k.toLowerCase() === 'authenticate') throw new Error(`${d.name}: cannot set 'authenticate' header`);
-        lastPost!.headers[k] = str('header', c.args[1]);
-        break;
-      }
-      case 'post.captureResponse': lastPost!.captureResponse = true; break;
-      case 'post.timeout': {
-        const v = c.args[0];
-        if (!v || v.type !== 'duration' || v.value < 0n) throw new Error(`${d.name}: .timeout() expects a non-negative duration`);
-        lastPost!.timeoutMs = Math.max(Number(v.value / 1_000_000n), v.value > 0n ? 1 : 0);
-        break;
-      }
-      case 'post.endpoint': endpointName = str('endpoint', c.args[0]); break;
-      case 'post.skipSSLVerification': log.warn('alert post: .skipSSLVerification() is ignored; TLS certificates are verified'); break;
-      default: break;
-    }
+  return out;
+}
+
+function postHandler(
+  h: HandlerCall<'post'>, name: string, log: Logger, endpoints: ReadonlyMap<string, HttpPostEndpoint> | undefined,
+  onDrop: () => void, opts: HandlerOptions,
+): PostHandler {
+  if (h.args.length > 1) throw new Error(`${name}: .post() takes at most one URL, got ${h.args.length}`);
+  const out = new PostHandler(log, onDrop, opts);
+  out.url = h.args[0] ?? '';
+  for (const [k, v] of h.props.header) {
+    if (k.toLowerCase() === 'authenticate') throw new Error(`${name}: cannot set 'authenticate' header`);
+    out.headers[k] = v;
   }
-  finishPost();
+  if (h.props.captureResponse) out.captureResponse = true;
+  const timeout = h.props.timeout;
+  if (timeout !== undefined) {
+    if (timeout < 0n) throw new Error(`${name}: .timeout() expects a non-negative duration`);
+    out.timeoutMs = Math.max(Number(timeout / 1_000_000n), timeout > 0n ? 1 : 0);
+  }
+  if (h.props.skipSSLVerification) log.warn('alert post: .skipSSLVerification() is ignored; TLS certificates are verified');
+  const endpointName = h.props.endpoint;
+  if (endpointName !== undefined) {
+    if (out.url !== '') throw new Error(`${name}: .post() takes a URL or .endpoint(), not both`);
+    const ep = endpoints?.get(endpointName);
+    if (!ep) throw new Error(`${name}: no [[httppost]] endpoint named "${endpointName}" is configured`);
+    out.url = ep.url;
+    out.headers = { ...ep.headers, ...out.headers };
+  }
+  if (out.url === '') throw new Error(`${name}: .post() needs a URL or .endpoint(name)`);
+  try { new URL(out.url); } catch { throw new Error(`${name}: invalid alert post URL "${out.url}"`); }
+  out.start();
   return out;
 }

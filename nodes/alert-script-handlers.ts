@@ -5,148 +5,169 @@
  * each with its properties. They become the same option sets a topic handler spec uses and are built by the
  * server's handler factory (alerting/handlers), so both paths send identical requests.
  */
-import type { PipelineNode, TickValue } from '../tickscript/pipeline.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
+import type { Settings } from '../tickscript/catalog/index.ts';
+import type { HandlerCall, HandlerKind, HandlerSupport } from './alert-handlers.ts';
 
-/** script method → handler kind, and property method → option name (value kinds: string, flag, list, link) */
-type PropKind = 'string' | 'flag' | 'link' | 'list' | 'entry' | 'int' | 'bool' | 'snmp-data' | 'duration';
-const KINDS: Record<string, { kind: string; props: Record<string, [string, PropKind]> }> = {
-  tcp: { kind: 'tcp', props: {} },
-  exec: { kind: 'exec', props: {} },
-  slack: { kind: 'slack', props: { workspace: ['workspace', 'string'], channel: ['channel', 'string'], username: ['username', 'string'], iconEmoji: ['icon-emoji', 'string'] } },
-  teams: { kind: 'teams', props: { channelURL: ['channel-url', 'string'] } },
-  discord: { kind: 'discord', props: { workspace: ['workspace', 'string'], username: ['username', 'string'], avatarURL: ['avatar-url', 'string'], embedTitle: ['embed-title', 'string'] } },
-  victorOps: { kind: 'victorops', props: { routingKey: ['routing-key', 'string'] } },
-  pagerDuty2: { kind: 'pagerduty2', props: { routingKey: ['routing-key', 'string'], link: ['links', 'link'] } },
-  opsGenie2: { kind: 'opsgenie2', props: { teams: ['teams-list', 'list'], recipients: ['recipients-list', 'list'] } },
+// ---- conversions of a handler property's typed setting to its option value (undefined: the option is not set) ----
+
+const str = (v: string | undefined): string | undefined => v;
+const int = (v: bigint | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+const bool = (v: boolean | undefined): boolean | undefined => v;
+/** a flag sets its option only when called */
+const flag = (v: boolean): true | undefined => (v ? true : undefined);
+/** options carry durations as ns, as JSON handler specs do */
+const duration = (v: bigint | undefined): string | undefined => (v === undefined ? undefined : `${v}ns`);
+/** `.services('a', 'b').services('c')`: every call's values, in order */
+const list = (calls: readonly (readonly string[])[]): string[] | undefined => (calls.length === 0 ? undefined : calls.flat());
+/** `.metadata(key, value)`: string, int, float or bool values, the last call per key winning */
+const entries = (calls: readonly (readonly [string, string | bigint | number | boolean])[]): Record<string, unknown> | undefined =>
+  (calls.length === 0 ? undefined : Object.fromEntries(calls.map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+/** pagerDuty2 `.link(href[, text])` */
+const links = (calls: readonly (readonly [string, ...string[]])[]): { href: string; text?: string }[] | undefined =>
+  (calls.length === 0 ? undefined : calls.map(([href, text]) => (text === undefined ? { href } : { href, text })));
+/** snmpTrap `.data(oid, type, value)` */
+const snmpData = (calls: readonly (readonly [string, string, string])[]): { oid: string; type: string; value: string }[] | undefined =>
+  (calls.length === 0 ? undefined : calls.map(([oid, type, value]) => ({ oid, type, value })));
+
+type PropsOf<H extends HandlerKind> = HandlerCall<H> extends { readonly props: infer P } ? P : never;
+type ArgsOf<H extends HandlerKind> = HandlerCall<H> extends { readonly args: infer A } ? A : never;
+
+/**
+ * How a script handler becomes a topic handler spec: the handler factory's kind, the options its own arguments
+ * give, and per implemented property its option name and conversion (typed by the property's setting; a property
+ * left out is not implemented and is rejected at task start).
+ */
+interface ScriptHandler<H extends HandlerKind> {
+  readonly kind: string;
+  readonly args?: (args: ArgsOf<H>, node: string) => Record<string, unknown>;
+  readonly props: { readonly [P in keyof PropsOf<H>]?: readonly [option: string, convert: (v: PropsOf<H>[P]) => unknown] };
+}
+
+type ScriptKind = 'tcp' | 'exec' | 'slack' | 'teams' | 'discord' | 'victorOps' | 'pagerDuty2' | 'opsGenie2' | 'pushover' | 'email'
+  | 'mqtt' | 'kafka' | 'snmpTrap' | 'sensu' | 'alerta' | 'bigPanda' | 'serviceNow' | 'zenoss' | 'telegram';
+
+const KINDS: { readonly [H in ScriptKind]: ScriptHandler<H> } = {
+  tcp: { kind: 'tcp', args: ([address]) => ({ address }), props: {} },
+  exec: {
+    kind: 'exec',
+    args: ([prog, ...args], node) => {
+      if (prog === undefined) throw new Error(`${node}: .exec() expects a string, got nothing`);
+      return { prog, args };
+    },
+    props: {},
+  },
+  slack: { kind: 'slack', props: { workspace: ['workspace', str], channel: ['channel', str], username: ['username', str], iconEmoji: ['icon-emoji', str] } },
+  teams: { kind: 'teams', props: { channelURL: ['channel-url', str] } },
+  discord: { kind: 'discord', props: { workspace: ['workspace', str], username: ['username', str], avatarURL: ['avatar-url', str], embedTitle: ['embed-title', str] } },
+  victorOps: { kind: 'victorops', props: { routingKey: ['routing-key', str] } },
+  pagerDuty2: { kind: 'pagerduty2', props: { routingKey: ['routing-key', str], link: ['links', links] } },
+  opsGenie2: { kind: 'opsgenie2', props: { teams: ['teams-list', list], recipients: ['recipients-list', list] } },
   pushover: {
     kind: 'pushover',
-    props: { userKey: ['user-key', 'string'], device: ['device', 'string'], title: ['title', 'string'], uRL: ['url', 'string'], uRLTitle: ['url-title', 'string'], sound: ['sound', 'string'] },
+    props: { userKey: ['user-key', str], device: ['device', str], title: ['title', str], uRL: ['url', str], uRLTitle: ['url-title', str], sound: ['sound', str] },
   },
-  email: { kind: 'smtp', props: { to: ['to', 'list'], toTemplates: ['to-field', 'list'] } },
-  mqtt: { kind: 'mqtt', props: { brokerName: ['broker-name', 'string'], qos: ['qos', 'int'], retained: ['retained', 'bool'] } },
+  email: { kind: 'smtp', args: (to) => ({ to: [...to] }), props: { to: ['to', list], toTemplates: ['to-field', list] } },
+  mqtt: { kind: 'mqtt', args: ([topic]) => ({ topic }), props: { brokerName: ['broker-name', str], qos: ['qos', int], retained: ['retained', bool] } },
   kafka: {
     kind: 'kafka',
     props: {
-      cluster: ['cluster', 'string'], kafkaTopic: ['topic', 'string'], template: ['template', 'string'],
-      disablePartitionById: ['disablePartitionById', 'flag'], partitionHashAlgorithm: ['partitionAlgorithm', 'string'],
+      cluster: ['cluster', str], kafkaTopic: ['topic', str], template: ['template', str],
+      disablePartitionById: ['disablePartitionById', flag], partitionHashAlgorithm: ['partitionAlgorithm', str],
     },
   },
-  snmpTrap: { kind: 'snmptrap', props: { data: ['data-list', 'snmp-data'] } },
-  sensu: { kind: 'sensu', props: { source: ['source', 'string'], handlers: ['handlers', 'list'], metadata: ['metadata', 'entry'] } },
+  snmpTrap: { kind: 'snmptrap', args: ([oid]) => ({ 'trap-oid': oid }), props: { data: ['data-list', snmpData] } },
+  sensu: { kind: 'sensu', props: { source: ['source', str], handlers: ['handlers', list], metadata: ['metadata', entries] } },
   alerta: {
     kind: 'alerta',
     props: {
-      token: ['token', 'string'], resource: ['resource', 'string'], event: ['event', 'string'], environment: ['environment', 'string'],
-      group: ['group', 'string'], value: ['value', 'string'], origin: ['origin', 'string'], services: ['service', 'list'],
-      correlated: ['correlate', 'list'], attribute: ['attributes', 'entry'], timeout: ['timeout', 'duration'],
+      token: ['token', str], resource: ['resource', str], event: ['event', str], environment: ['environment', str],
+      group: ['group', str], value: ['value', str], origin: ['origin', str], services: ['service', list],
+      correlated: ['correlate', list], attribute: ['attributes', entries], timeout: ['timeout', duration],
     },
   },
   bigPanda: {
     kind: 'bigpanda',
-    props: { appKey: ['app-key', 'string'], host: ['host', 'string'], primaryProperty: ['primary-property', 'string'], secondaryProperty: ['secondary-property', 'string'], attribute: ['attributes', 'entry'] },
+    props: { appKey: ['app-key', str], host: ['host', str], primaryProperty: ['primary-property', str], secondaryProperty: ['secondary-property', str], attribute: ['attributes', entries] },
   },
   // Kapacitor passes neither username nor password of the script's handler to the service (config's are used)
   serviceNow: {
     kind: 'servicenow',
     props: {
-      uRL: ['url', 'string'], source: ['source', 'string'], node: ['node', 'string'], type: ['type', 'string'], resource: ['resource', 'string'],
-      metricName: ['MetricName', 'string'], messageKey: ['MessageKey', 'string'], additionalInfo: ['additional_info', 'entry'],
-      username: ['username', 'string'], password: ['password', 'string'],
+      uRL: ['url', str], source: ['source', str], node: ['node', str], type: ['type', str], resource: ['resource', str],
+      metricName: ['MetricName', str], messageKey: ['MessageKey', str], additionalInfo: ['additional_info', entries],
+      username: ['username', str], password: ['password', str],
     },
   },
   // summary defaults to {{ .Message }} in the script (pipeline/alert.go), which renders what an empty summary falls back to
   zenoss: {
     kind: 'zenoss',
     props: {
-      action: ['action', 'string'], method: ['method', 'string'], type: ['type', 'string'], tid: ['tid', 'int'], collector: ['collector', 'string'],
-      summary: ['summary', 'string'], device: ['device', 'string'], component: ['component', 'string'], eventClassKey: ['EventClassKey', 'string'],
-      eventClass: ['EventClass', 'string'], message: ['message', 'string'], customField: ['customField', 'entry'],
+      action: ['action', str], method: ['method', str], type: ['type', str], tid: ['tid', int], collector: ['collector', str],
+      summary: ['summary', str], device: ['device', str], component: ['component', str], eventClassKey: ['EventClassKey', str],
+      eventClass: ['EventClass', str], message: ['message', str], customField: ['customField', entries],
     },
   },
   telegram: {
     kind: 'telegram',
-    props: { chatId: ['chat-id', 'string'], parseMode: ['parse-mode', 'string'], disableWebPagePreview: ['disable-web-page-preview', 'flag'], disableNotification: ['disable-notification', 'flag'] },
+    props: { chatId: ['chat-id', str], parseMode: ['parse-mode', str], disableWebPagePreview: ['disable-web-page-preview', flag], disableNotification: ['disable-notification', flag] },
   },
 };
 
-/** The property methods this file handles (alert.ts accepts them). */
-export const SCRIPT_HANDLER_PROPS: ReadonlySet<string> = new Set(Object.entries(KINDS).flatMap(([m, k]) => [m, ...Object.keys(k.props).map((p) => `${m}.${p}`)]));
+const SCRIPT_KINDS = Object.keys(KINDS) as ScriptKind[];
+
+/** the conversions of each kind, by property: the table above is typed per property; this walks a call's settings */
+const CONVERSIONS: ReadonlyMap<ScriptKind, ReadonlyMap<string, readonly [option: string, convert: (v: unknown) => unknown]>> = new Map(
+  SCRIPT_KINDS.map((k) => [k, new Map(Object.entries(KINDS[k].props) as [string, readonly [string, (v: unknown) => unknown]][])]));
+
+/** The handlers and handler properties this file implements (alert.ts rejects the rest at task start). */
+export const SCRIPT_HANDLER_SUPPORT: HandlerSupport = Object.fromEntries(SCRIPT_KINDS.map((k) => [k, Object.keys(KINDS[k].props)]));
 
 export type HandlerFactory = (kind: string, options: Record<string, unknown>) => TopicHandler;
 
+interface Spec {
+  readonly method: ScriptKind;
+  readonly kind: string;
+  readonly order: number;
+  readonly options: Record<string, unknown>;
+}
+
+/**
+ * handler call `h` of kind `method` as a factory spec: its arguments' options, then its properties'. A list property
+ * extends the list its handler's arguments started (`.email('a@x').to('b@x')` mails both).
+ */
+function specOf<H extends ScriptKind>(method: H, h: HandlerCall<H>, node: string): Spec {
+  const k: ScriptHandler<H> = KINDS[method];
+  const call = h as unknown as { readonly args: ArgsOf<H>; readonly props: object; readonly order: number };
+  const options: Record<string, unknown> = k.args !== undefined ? k.args(call.args, node) : {};
+  const conversions = CONVERSIONS.get(method)!;
+  for (const [prop, setting] of Object.entries(call.props)) {
+    const c = conversions.get(prop);
+    if (c === undefined) continue; // not implemented: alert.ts rejected it if the script set it
+    const v = c[1](setting);
+    if (v === undefined) continue;
+    const cur = options[c[0]];
+    options[c[0]] = Array.isArray(cur) && Array.isArray(v) ? [...cur, ...v] : v;
+  }
+  return { method, kind: k.kind, order: call.order, options };
+}
+
 /** Builds the script's handlers, in script order; throws a clear error for a bad value or a missing factory. */
-export function buildScriptHandlers(d: PipelineNode, factory: HandlerFactory | undefined): TopicHandler[] {
-  const specs: { method: string; kind: string; options: Record<string, unknown> }[] = [];
-  const str = (m: string, v: TickValue | undefined): string => {
-    if (!v || v.type !== 'string') throw new Error(`${d.name}: .${m}() expects a string, got ${v ? v.type : 'nothing'}`);
-    return v.value;
-  };
-  for (const c of d.calls) {
-    const top = KINDS[c.method];
-    if (top) {
-      const options: Record<string, unknown> = {};
-      if (c.method === 'tcp') options['address'] = str('tcp', c.args[0]);
-      if (c.method === 'exec') {
-        options['prog'] = str('exec', c.args[0]);
-        options['args'] = c.args.slice(1).map((a) => str('exec', a));
-      }
-      if (c.method === 'email') options['to'] = c.args.map((a) => str('email', a));
-      if (c.method === 'mqtt') options['topic'] = str('mqtt', c.args[0]);
-      if (c.method === 'snmpTrap') options['trap-oid'] = str('snmpTrap', c.args[0]);
-      specs.push({ method: c.method, kind: top.kind, options });
-      continue;
-    }
-    const dot = c.method.indexOf('.');
-    if (dot < 0) continue;
-    const owner = KINDS[c.method.slice(0, dot)];
-    const prop = owner?.props[c.method.slice(dot + 1)];
-    const cur = specs.at(-1);
-    if (!prop || !cur) continue;
-    const [name, type] = prop;
-    const m = c.method.slice(dot + 1);
-    if (type === 'flag') cur.options[name] = true;
-    else if (type === 'int') {
-      const v = c.args[0];
-      if (!v || v.type !== 'int') throw new Error(`${d.name}: .${m}() expects an integer, got ${v ? v.type : 'nothing'}`);
-      cur.options[name] = Number(v.value);
-    } else if (type === 'bool') {
-      // a bool field (Kapacitor sets it by reflection): .retained(TRUE)
-      const v = c.args[0];
-      if (!v || v.type !== 'bool') throw new Error(`${d.name}: .${m}() expects TRUE or FALSE, got ${v ? v.type : 'nothing'}`);
-      cur.options[name] = v.value;
-    } else if (type === 'snmp-data') {
-      ((cur.options[name] ??= []) as unknown[]).push({ oid: str(m, c.args[0]), type: str(m, c.args[1]), value: str(m, c.args[2]) });
-    }
-    else if (type === 'duration') {
-      const v = c.args[0];
-      if (!v || v.type !== 'duration') throw new Error(`${d.name}: .${m}() expects a duration, got ${v ? v.type : 'nothing'}`);
-      // options carry durations as ns, as JSON handler specs do
-      cur.options[name] = (v.value as bigint).toString() + 'ns';
-    }
-    else if (type === 'list') ((cur.options[name] ??= []) as string[]).push(...c.args.map((a) => str(c.method.slice(dot + 1), a)));
-    else if (type === 'entry') {
-      // .metadata(key, value): string, int, float or bool values
-      const v = c.args[1];
-      const val = v === undefined ? undefined : v.type === 'int' ? Number(v.value) : 'value' in v ? v.value : undefined;
-      ((cur.options[name] ??= {}) as Record<string, unknown>)[str(c.method.slice(dot + 1), c.args[0])] = val;
-    }
-    else if (type === 'string') cur.options[name] = str(c.method.slice(dot + 1), c.args[0]);
-    else {
-      const link: Record<string, string> = { href: str('link', c.args[0]) };
-      if (c.args[1] !== undefined) link['text'] = str('link', c.args[1]);
-      ((cur.options[name] ??= []) as unknown[]).push(link);
-    }
+export function buildScriptHandlers(s: Settings<'alert'>, name: string, factory: HandlerFactory | undefined): TopicHandler[] {
+  const specs: Spec[] = [];
+  for (const method of SCRIPT_KINDS) {
+    for (const h of s[method] as readonly HandlerCall<typeof method>[]) specs.push(specOf(method, h, name));
   }
   if (specs.length === 0) return [];
-  if (!factory) throw new Error(`${d.name}: .${specs[0]!.method}() needs the server's handler configuration`);
+  specs.sort((a, b) => a.order - b.order);
+  if (!factory) throw new Error(`${name}: .${specs[0]!.method}() needs the server's handler configuration`);
   const out: TopicHandler[] = [];
   try {
-    for (const s of specs) {
+    for (const sp of specs) {
       try {
-        out.push(factory(s.kind, s.options));
+        out.push(factory(sp.kind, sp.options));
       } catch (err) {
-        throw new Error(`${d.name}: .${s.method}(): ${(err as Error).message}`);
+        throw new Error(`${name}: .${sp.method}(): ${(err as Error).message}`);
       }
     }
   } catch (err) {

@@ -19,8 +19,8 @@ import type { CompiledLambda, LambdaEvaluator, LambdaExpression, LambdaScope } f
 import type { PipelineNode } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { AlertTemplate, GoDuration, GoStruct, GoTime, type TemplateValue } from '../alerting/template.ts';
-import { buildHandlers, HANDLER_PROPS, rejectUnsupportedProps, type AlertHandler } from './alert-handlers.ts';
-import { buildScriptHandlers, SCRIPT_HANDLER_PROPS } from './alert-script-handlers.ts';
+import { buildHandlers, LOG_POST_SUPPORT, rejectUnsupportedHandlers, type AlertHandler } from './alert-handlers.ts';
+import { buildScriptHandlers, SCRIPT_HANDLER_SUPPORT } from './alert-script-handlers.ts';
 import type { TopicHandler } from '../alerting/topic.ts';
 import { AlertEvent, type EventData, type EventState } from '../alerting/event.ts';
 import { Inhibitor } from '../alerting/inhibit.ts';
@@ -41,9 +41,8 @@ const ID_FIELDS = ['Name', 'TaskName', 'Group', 'Tags', 'ServerInfo'];
 const MSG_FIELDS = [...ID_FIELDS, 'ID', 'Fields', 'Level', 'Time', 'Duration'];
 const DETAILS_FIELDS = [...MSG_FIELDS, 'Message'];
 
-const ALERT_PROPS = new Set(['id', 'message', 'details', 'info', 'warn', 'crit', 'infoReset', 'warnReset', 'critReset',
-  'history', 'levelTag', 'levelField', 'messageField', 'durationField', 'idTag', 'idField', 'all', 'noRecoveries',
-  'stateChangesOnly', 'flapping', 'quiet', 'category', 'topic', 'inhibit', ...HANDLER_PROPS, ...SCRIPT_HANDLER_PROPS]);
+/** the handlers and handler properties implemented here (the catalog lists more: those are rejected at task start) */
+const HANDLER_SUPPORT = { ...LOG_POST_SUPPORT, ...SCRIPT_HANDLER_SUPPORT };
 
 /** Nagios-style flap weights (alert.go percentChange): older changes weigh 0.8, the newest 1.2. */
 const MAX_WEIGHT = 1.2;
@@ -117,8 +116,8 @@ export class AlertNode extends Node {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    rejectUnsupportedProps(d, ALERT_PROPS);
     const s = settingsOf('alert', d);
+    rejectUnsupportedHandlers(s, d.name, HANDLER_SUPPORT, ctx.services.disabledHandlers);
     const lambda = (method: string, value: LambdaExpression | undefined): CompiledLambda | undefined =>
       (value === undefined ? undefined : compileLambdaArg(d.name, method, { type: 'lambda', value }));
     [this.levels[INFO], this.levels[WARNING], this.levels[CRITICAL]] = [lambda('info', s.info), lambda('warn', s.warn), lambda('crit', s.crit)];
@@ -157,11 +156,11 @@ export class AlertNode extends Node {
     this.category = s.category ?? '';
     for (const [category, ...tags] of s.inhibit) this.inhibits.push({ category, tags });
     const dropped = s.post.length > 0 ? this.counter('posts_dropped') : undefined;
-    this.handlers = [...buildHandlers(d, this.log, ctx.services.httpPost, () => dropped?.inc(), {
-      guard: ctx.services.outboundGuard, disabled: ctx.services.disabledHandlers,
+    this.handlers = [...buildHandlers(s, d.name, this.log, ctx.services.httpPost, () => dropped?.inc(), {
+      guard: ctx.services.outboundGuard,
       onError: (message, err) => this.reportError(message, '', err),
     }),
-      ...buildScriptHandlers(d, ctx.services.alertHandlers)];
+      ...buildScriptHandlers(s, d.name, ctx.services.alertHandlers)];
     // without a server (unit harnesses) the node keeps a private, memory-only service
     this.alerts = ctx.services.alerts ?? new AlertService({ logger: this.log });
     this.anonTopic = anonTopicPrefix(this.taskId) + this.name;

@@ -6,35 +6,30 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { Fields, FieldValue, Tags } from '../model/point.ts';
-import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf, type Settings } from '../tickscript/catalog/index.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';
 import type { Snapshottable, SnapshotValue } from '../runtime/snapshot.ts';
 
-function fieldDefaults(d: PipelineNode): [string, FieldValue][] {
+/** `.field(name, value)` calls, in script order: names must be non-empty and distinct (default.go) */
+function fieldDefaults(name: string, calls: Settings<'default'>['field']): [string, FieldValue][] {
   const out: [string, FieldValue][] = [];
   const seen = new Set<string>();
-  for (const args of allCalls(d, 'field')) {
-    const [k, v] = args;
-    if (!k || k.type !== 'string' || k.value === '') throw new Error(`${d.name}: .field() expects a field name as first argument`);
-    if (seen.has(k.value)) throw new Error(`${d.name}: duplicate field ${k.value}`);
-    seen.add(k.value);
-    if (!v) throw new Error(`${d.name}: .field('${k.value}') needs a default value`);
-    switch (v.type) {
-      case 'float': case 'int': case 'string': case 'bool': out.push([k.value, v.value]); break;
-      default: throw new Error(`${d.name}: unsupported type ${v.type} for default field ${k.value}: must be float, int, string or bool`);
-    }
+  for (const [k, v] of calls) {
+    if (k === '') throw new Error(`${name}: .field() expects a field name as first argument`);
+    if (seen.has(k)) throw new Error(`${name}: duplicate field ${k}`);
+    seen.add(k);
+    out.push([k, v]); // the catalog types the value: float, int, string or bool
   }
   return out;
 }
 
-function tagDefaults(d: PipelineNode): [string, string][] {
+/** `.tag(name, value)` calls, in script order */
+function tagDefaults(name: string, calls: Settings<'default'>['tag']): [string, string][] {
   const out: [string, string][] = [];
-  for (const args of allCalls(d, 'tag')) {
-    const [k, v] = args;
-    if (!k || k.type !== 'string' || k.value === '') throw new Error(`${d.name}: .tag() expects a tag name as first argument`);
-    if (!v || v.type !== 'string') throw new Error(`${d.name}: .tag('${k.value}') expects a string value, got ${v ? v.type : 'nothing'}`);
-    out.push([k.value, v.value]);
+  for (const [k, v] of calls) {
+    if (k === '') throw new Error(`${name}: .tag() expects a tag name as first argument`);
+    out.push([k, v]);
   }
   return out;
 }
@@ -50,8 +45,9 @@ export class DefaultNode extends FieldTagRewriteNode implements Snapshottable {
 
   constructor(ctx: NodeContext) {
     super(ctx);
-    this.fields = fieldDefaults(ctx.def);
-    this.tagRules = tagDefaults(ctx.def);
+    const s = settingsOf('default', ctx.def);
+    this.fields = fieldDefaults(ctx.def.name, s.field);
+    this.tagRules = tagDefaults(ctx.def.name, s.tag);
     this.useTagRules(this.counter('tags_defaulted'), this.tagRules.length > 0);
   }
 

@@ -4,17 +4,16 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import { makeDimensions, type Dimensions, type Fields, type Tags } from '../model/point.ts';
-import { allCalls, type PipelineNode } from '../tickscript/pipeline.ts';
+import { settingsOf, type Settings } from '../tickscript/catalog/index.ts';
 import { FieldTagRewriteNode, type TagRewrite } from './field-tag-rewrite.ts';
 import { registerNode } from './registry.ts';
 
-function names(d: PipelineNode, method: 'field' | 'tag'): string[] {
+/** every `.field(name)` / `.tag(name)` call's name, in script order */
+function names(node: string, method: 'field' | 'tag', calls: Settings<'delete'>['field']): string[] {
   const out: string[] = [];
-  for (const args of allCalls(d, method)) {
-    for (const a of args) {
-      if (a.type !== 'string' || a.value === '') throw new Error(`${d.name}: .${method}() expects a non-empty ${method} name, got ${a.type}`);
-      out.push(a.value);
-    }
+  for (const [name] of calls) {
+    if (name === '') throw new Error(`${node}: .${method}() expects a non-empty ${method} name, got string`);
+    out.push(name);
   }
   return out;
 }
@@ -31,8 +30,9 @@ export class DeleteNode extends FieldTagRewriteNode {
 
   constructor(ctx: NodeContext) {
     super(ctx);
-    this.fields = names(ctx.def, 'field');
-    this.tagNames = names(ctx.def, 'tag');
+    const s = settingsOf('delete', ctx.def);
+    this.fields = names(ctx.def.name, 'field', s.field);
+    this.tagNames = names(ctx.def.name, 'tag', s.tag);
     this.fieldSet = new Set(this.fields);
     this.tagSet = new Set(this.tagNames);
     this.useTagRules(this.counter('tags_deleted'), this.tagNames.length > 0);

@@ -6,18 +6,19 @@
 import type { NodeContext } from '../runtime/node.ts';
 import { ec2ScaleTarget } from '../ec2/scale-target.ts';
 import { EC2_PREFIX } from '../ec2/clients.ts';
-import { NamedResourceAutoscaleNode, strProp } from './support/autoscale-node.ts';
+import { NamedResourceAutoscaleNode } from './support/autoscale-node.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 class Ec2AutoscaleNode extends NamedResourceAutoscaleNode {
   constructor(ctx: NodeContext) {
-    const def = ctx.def;
-    const groupName = strProp(def, 'groupName', '');
-    const groupNameTag = strProp(def, 'groupNameTag', '');
+    const s = settingsOf('ec2Autoscale', ctx.def);
+    const groupName = s.groupName ?? '';
+    const groupNameTag = s.groupNameTag ?? '';
     if ((groupName === '') === (groupNameTag === '')) throw new Error('must specify exactly one of GroupName or GroupNameTag');
-    super(ctx, 'autoscalinggroup', groupName, groupNameTag, strProp(def, 'outputGroupNameTag', '') || groupNameTag);
+    super(ctx, s, 'autoscalinggroup', groupName, groupNameTag, s.outputGroupNameTag || groupNameTag);
     const registry = ctx.services.ec2;
-    const cluster = strProp(def, 'cluster', '');
+    const cluster = s.cluster ?? '';
     if (registry === undefined) throw new Error(EC2_PREFIX + `unknown ec2 region ${JSON.stringify(cluster)}, cannot get client (hint: add an [[ec2]] section with this id and enabled = true)`);
     this.start(ctx, ec2ScaleTarget(registry.get(cluster)), false);
   }

@@ -15,7 +15,8 @@ import type { ResourceId } from '../autoscale/types.ts';
 import { kubeScaleTarget } from '../kube/scale-target.ts';
 import { isKubernetesService } from '../kube/service.ts';
 import { KIND_LIST_TEXT, lookupKind } from '../kube/kinds.ts';
-import { AutoscaleNode, strProp } from './support/autoscale-node.ts';
+import { AutoscaleNode } from './support/autoscale-node.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 const NOT_ENABLED = 'cannot use the k8sAutoscale node, could not create kubernetes client: service is not enabled';
@@ -32,25 +33,25 @@ class K8sAutoscaleNode extends AutoscaleNode {
   private readonly ids = new Map<string, ResourceId>();
 
   constructor(ctx: NodeContext) {
-    const def = ctx.def;
+    const s = settingsOf('k8sAutoscale', ctx.def);
     // Kapacitor's validation order (pipeline/k8s_autoscale.go): resource name, kind, then the shared properties
-    const resourceName = strProp(def, 'resourceName', '');
-    const resourceNameTag = strProp(def, 'resourceNameTag', '');
+    const resourceName = s.resourceName;
+    const resourceNameTag = s.resourceNameTag;
     if ((resourceName === '') === (resourceNameTag === '')) throw new Error('must specify exactly one of ResourceName or ResourceNameTag');
-    const kind = strProp(def, 'kind', 'deployments');
+    const kind = s.kind; // the catalog's default: deployments
     if (!lookupKind(kind)) throw new Error(`invalid Kind, must be ${KIND_LIST_TEXT}, got ${kind}`);
-    super(ctx);
+    super(ctx, s);
     this.resourceName = resourceName;
     this.resourceNameTag = resourceNameTag;
     this.kind = kind;
-    this.namespace = strProp(def, 'namespace', '') || 'default';
-    this.namespaceTag = strProp(def, 'namespaceTag', 'namespace');
-    this.kindTag = strProp(def, 'kindTag', 'kind');
-    this.resourceTag = strProp(def, 'resourceTag', 'resource');
+    this.namespace = s.namespace || 'default';
+    this.namespaceTag = s.namespaceTag;
+    this.kindTag = s.kindTag;
+    this.resourceTag = s.resourceTag;
     const registry = ctx.services.kubernetes;
     if (registry === undefined) throw new Error(NOT_ENABLED);
     if (!isKubernetesService(registry)) throw new Error('k8sAutoscale: services.kubernetes is not a kubernetes client registry');
-    const cluster = strProp(def, 'cluster', '');
+    const cluster = s.cluster;
     this.start(ctx, kubeScaleTarget(registry.get(cluster)), registry.dryRun?.(cluster) === true);
   }
 

@@ -6,19 +6,20 @@
 import type { NodeContext } from '../runtime/node.ts';
 import { swarmScaleTarget } from '../swarm/scale-target.ts';
 import { SWARM_NOT_ENABLED } from '../swarm/clients.ts';
-import { NamedResourceAutoscaleNode, strProp } from './support/autoscale-node.ts';
+import { NamedResourceAutoscaleNode } from './support/autoscale-node.ts';
+import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 class SwarmAutoscaleNode extends NamedResourceAutoscaleNode {
   constructor(ctx: NodeContext) {
-    const def = ctx.def;
-    const serviceName = strProp(def, 'serviceName', '');
-    const serviceNameTag = strProp(def, 'serviceNameTag', '');
+    const s = settingsOf('swarmAutoscale', ctx.def);
+    const serviceName = s.serviceName ?? '';
+    const serviceNameTag = s.serviceNameTag ?? '';
     if ((serviceName === '') === (serviceNameTag === '')) throw new Error('must specify exactly one of ServiceName or ServiceNameTag');
-    super(ctx, 'service', serviceName, serviceNameTag, strProp(def, 'outputServiceNameTag', '') || serviceNameTag);
+    super(ctx, s, 'service', serviceName, serviceNameTag, s.outputServiceNameTag || serviceNameTag);
     const registry = ctx.services.swarm;
     if (registry === undefined) throw new Error(SWARM_NOT_ENABLED);
-    const cluster = strProp(def, 'cluster', '');
+    const cluster = s.cluster ?? '';
     const target = swarmScaleTarget(registry.get(cluster));
     // in a cluster: one writer per service, fenced per partition (server/cluster/gate.ts)
     this.start(ctx, ctx.services.scaleTargetGate?.('swarm', cluster, target) ?? target, false);

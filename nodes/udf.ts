@@ -14,6 +14,7 @@ import type { Batch, Point } from '../model/point.ts';
 import type { TaskHooks } from '../runtime/services.ts';
 import { MAX_BACKLOG_BYTES, type UdfConnection } from '../udf/connection.ts';
 import { initOptions } from '../udf/options.ts';
+import { udfOptionsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
 
 export class UdfNode extends Node {
@@ -32,7 +33,8 @@ export class UdfNode extends Node {
     this.udfName = arg?.type === 'string' ? arg.value : ctx.def.name;
     const service = ctx.services.udf;
     if (!service) throw new Error(`no such UDF ${this.udfName}: no [udf.functions] are configured`);
-    const options = initOptions(ctx.def.calls);
+    // a UDF's option names come from its agent's Info, not the static catalog: its settings are that typed list
+    const options = initOptions(udfOptionsOf(ctx.def));
     this.conn = service.create(this.udfName, ctx.taskId, ctx.def.name, {
       output: (msgs) => this.onOutput(msgs),
       failed: (err) => this.onFailed(err),

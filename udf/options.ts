@@ -5,7 +5,7 @@
  */
 import type { ArgType } from '../tickscript/catalog/types.ts';
 import type { UdfInfo } from '../tickscript/evaluate.ts';
-import type { PropertyCall } from '../tickscript/pipeline.ts';
+import type { UdfOptionSetting } from '../tickscript/catalog/udf.ts';
 import type { InfoResponse, Option, OptionValue, ValueTypeName } from './messages.ts';
 
 const ARG_TYPES: Readonly<Record<ValueTypeName, ArgType>> = {
@@ -18,18 +18,17 @@ export function udfInfoOf(info: InfoResponse): UdfInfo {
   return { wants: info.wants, provides: info.provides, options };
 }
 
-/** The Init options of a UDF node: its property calls (the evaluator already checked them against Info). */
-export function initOptions(calls: readonly PropertyCall[]): Option[] {
-  return calls.map((c) => ({
-    name: c.method,
-    values: c.args.map((a): OptionValue => {
+/** The Init options of a UDF node: its option settings (tickscript/catalog/udf.ts), one agent Option per call. */
+export function initOptions(options: readonly UdfOptionSetting[]): Option[] {
+  return options.map((o) => ({
+    name: o.name,
+    values: o.values.map((a): OptionValue => {
       switch (a.type) {
         case 'bool': return { type: 'BOOL', value: a.value };
         case 'int': return { type: 'INT', value: a.value };
         case 'float': return { type: 'DOUBLE', value: a.value };
         case 'string': return { type: 'STRING', value: a.value };
         case 'duration': return { type: 'DURATION', value: a.value };
-        default: throw new Error(`option ${c.method}: a ${a.type} value cannot be sent to a UDF`);
       }
     }),
   }));

@@ -9,10 +9,11 @@ import { Node, type NodeContext } from '../../runtime/node.ts';
 import { makePoint } from '../../model/build.ts';
 import { compileLambdaArg } from '../../runtime/lambda.ts';
 import type { Batch, Fields, Point, Tags } from '../../model/point.ts';
+import type { TickValue } from '../../tickscript/pipeline.ts';
 import type { AutoscaleObserver } from '../../runtime/services.ts';
 import type { CompiledLambda, LambdaEvaluator } from '../../tickscript/lambda-contract.ts';
-import { hasCall, lastCall, type TickValue } from '../../tickscript/pipeline.ts';
-import { parseRateLimit } from '../../tickscript/catalog/autoscale.ts';
+import type { AutoscaleSettings } from '../../tickscript/catalog/index.ts';
+import { rateLimitOf } from '../../tickscript/catalog/autoscale.ts';
 import { AutoscaleEngine, type EngineHost } from '../../autoscale/engine.ts';
 import type { ScaleTarget } from '../../autoscale/actuator.ts';
 import type { RecordQuery } from '../../autoscale/records.ts';
@@ -20,51 +21,39 @@ import type { AutoscalePolicy, DecisionRecord, RateLimit, ResourceId } from '../
 import type { EngineSnapshot } from '../../autoscale/engine.ts';
 import { SnapshotUnsupported, as, lambdaIsStateful, type Snapshottable, type SnapshotValue } from '../../runtime/snapshot.ts';
 
-/** The first argument of the last `.method()` call, checked against the expected type. */
-export function propOf<T extends TickValue['type']>(node: NodeContext['def'], method: string, type: T): Extract<TickValue, { type: T }> | undefined {
-  const args = lastCall(node, method);
-  if (!args || args.length === 0) return undefined;
-  const v = args[0]!;
-  if (v.type !== type) throw new Error(`${node.name}: .${method}() expects ${type}, got ${v.type}`);
-  return v as Extract<TickValue, { type: T }>;
-}
-
-export const strProp = (node: NodeContext['def'], method: string, dflt: string): string => propOf(node, method, 'string')?.value ?? dflt;
-const intProp = (node: NodeContext['def'], method: string, dflt: bigint): bigint => propOf(node, method, 'int')?.value ?? dflt;
-const durationProp = (node: NodeContext['def'], method: string): bigint => propOf(node, method, 'duration')?.value ?? 0n;
-
 function nonNegative(what: string, d: bigint): bigint {
   if (d < 0n) throw new Error(`${what} must be >= 0s, got ${d}ns`);
   return d;
 }
 
-function rateLimit(node: NodeContext['def'], method: string): RateLimit | undefined {
-  const args = lastCall(node, method);
-  if (!args) return undefined;
-  const r = parseRateLimit(method, args);
+/** `.scaleUpLimit(4, 1m)`: the last call's policy, checked as the catalog checks it at define time */
+function rateLimit(method: 'scaleUpLimit' | 'scaleDownLimit', calls: AutoscaleSettings['scaleUpLimit']): RateLimit | undefined {
+  const last = calls.at(-1);
+  if (last === undefined) return undefined;
+  const r = rateLimitOf(method, last[0], last[1]);
   if (typeof r === 'string') throw new Error(r);
   return r;
 }
 
 /** SPEC 4.1's shared properties plus tickstream's policies, validated in Kapacitor's order and words. */
-export function readPolicy(def: NodeContext['def']): AutoscalePolicy {
-  const min = intProp(def, 'min', 1n);
+export function readPolicy(s: AutoscaleSettings): AutoscalePolicy {
+  const min = s.min;
   if (min < 0n) throw new Error(`min must be >= 0 (0 scales to zero), got ${min}`);
-  const max = intProp(def, 'max', 0n);
+  const max = s.max;
   if (max < 0n) throw new Error(`max must be >= 0 (0 = no maximum), got ${max}`);
-  const tolerance = propOf(def, 'tolerance', 'float')?.value ?? 0;
+  const tolerance = s.tolerance ?? 0;
   if (!(tolerance >= 0 && tolerance < 1)) throw new Error(`tolerance must be >= 0 and < 1, got ${tolerance}`);
-  const activation = hasCall(def, 'activation');
+  const activation = s.activation !== undefined;
   if (activation && min !== 0n) throw new Error('activation decides between 0 and 1+ replicas: it needs .min(0)');
   return {
     min: Number(min), max: Number(max),
-    increaseCooldown: nonNegative('increaseCooldown', durationProp(def, 'increaseCooldown')),
-    decreaseCooldown: nonNegative('decreaseCooldown', durationProp(def, 'decreaseCooldown')),
+    increaseCooldown: nonNegative('increaseCooldown', s.increaseCooldown),
+    decreaseCooldown: nonNegative('decreaseCooldown', s.decreaseCooldown),
     tolerance,
-    scaleUpStabilization: nonNegative('scaleUpStabilization', durationProp(def, 'scaleUpStabilization')),
-    scaleDownStabilization: nonNegative('scaleDownStabilization', durationProp(def, 'scaleDownStabilization')),
-    scaleUpLimit: rateLimit(def, 'scaleUpLimit'),
-    scaleDownLimit: rateLimit(def, 'scaleDownLimit'),
+    scaleUpStabilization: nonNegative('scaleUpStabilization', s.scaleUpStabilization ?? 0n),
+    scaleDownStabilization: nonNegative('scaleDownStabilization', s.scaleDownStabilization ?? 0n),
+    scaleUpLimit: rateLimit('scaleUpLimit', s.scaleUpLimit),
+    scaleDownLimit: rateLimit('scaleDownLimit', s.scaleDownLimit),
     activation,
   };
 }
@@ -84,21 +73,24 @@ export abstract class AutoscaleNode extends Node implements EngineHost<Point>, S
   private engine!: AutoscaleEngine<Point>;
   private readonly policy: AutoscalePolicy;
 
-  /** Validates the shared properties; the subclass validates its own first, then calls `start`. */
-  constructor(ctx: NodeContext) {
+  /** Validates the shared settings `s` (the subclass's own settings include them); the subclass validates its own first, then calls `start`. */
+  constructor(ctx: NodeContext, s: AutoscaleSettings) {
     super(ctx);
     const def = ctx.def;
-    this.policy = readPolicy(def);
-    const replicasArgs = lastCall(def, 'replicas');
-    if (!replicasArgs) throw new Error('must provide a replicas lambda expression');
-    this.currentField = strProp(def, 'currentField', '');
-    this.replicas = compileLambdaArg(def.name, 'replicas', replicasArgs[0]);
-    const act = lastCall(def, 'activation');
-    this.activation = act ? compileLambdaArg(def.name, 'activation', act[0]) : undefined;
+    this.policy = readPolicy(s);
+    if (s.replicas === undefined) throw new Error('must provide a replicas lambda expression');
+    this.currentField = s.currentField ?? '';
+    const replicas: TickValue = { type: 'lambda', value: s.replicas };
+    this.replicas = compileLambdaArg(def.name, 'replicas', replicas);
+    const act: TickValue | undefined = s.activation !== undefined ? { type: 'lambda', value: s.activation } : undefined;
+    this.activation = act ? compileLambdaArg(def.name, 'activation', act) : undefined;
     this.observer = ctx.services.autoscaleObserver;
-    this.statefulLambda = lambdaIsStateful(replicasArgs[0]) || (act !== undefined && lambdaIsStateful(act[0]));
+    this.statefulLambda = lambdaIsStateful(replicas) || (act !== undefined && lambdaIsStateful(act));
+    this.dryRun = s.dryRun;
   }
 
+  /** `.dryRun()`: decide and record, never actuate */
+  private readonly dryRun: boolean;
   private readonly statefulLambda: boolean;
 
   /** The groups with evaluators (stateless lambdas: rebuilt fresh) and the engine's state. */
@@ -119,7 +111,7 @@ export abstract class AutoscaleNode extends Node implements EngineHost<Point>, S
   /** Create the engine once the subclass has its target (and knows whether its service is in dry-run mode). */
   protected start(ctx: NodeContext, target: ScaleTarget, serviceDryRun: boolean): void {
     this.engine = new AutoscaleEngine<Point>(target, this.policy, this, {
-      dryRun: hasCall(ctx.def, 'dryRun') || serviceDryRun,
+      dryRun: this.dryRun || serviceDryRun,
       store: ctx.services.autoscaleState?.scope(ctx.taskId, ctx.def.name),
       ...ctx.services.autoscaleLimits,
     });
@@ -268,9 +260,9 @@ export abstract class AutoscaleNode extends Node implements EngineHost<Point>, S
 export abstract class NamedResourceAutoscaleNode extends AutoscaleNode {
   private readonly ids = new Map<string, ResourceId>();
 
-  constructor(ctx: NodeContext, private readonly resourceKind: string, private readonly fixedName: string,
+  constructor(ctx: NodeContext, s: AutoscaleSettings, private readonly resourceKind: string, private readonly fixedName: string,
     private readonly nameTag: string, private readonly outputTag: string) {
-    super(ctx);
+    super(ctx, s);
   }
 
   protected resourceOf(p: Point): ResourceId | string {

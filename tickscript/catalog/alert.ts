@@ -6,64 +6,67 @@
 import { allCalls, lastCall, type PipelineNode } from '../pipeline.ts';
 import { field, flag, method, sig, varMethod, type HandlerSpec, type NodeSpec, type PropSpec } from './types.ts';
 
-const h = (goType: string, props: Record<string, PropSpec>): HandlerSpec => ({ goType: `*pipeline.${goType}`, props });
-const handler = (args: PropSpec['sig'], spec: HandlerSpec): PropSpec & { readonly handler: HandlerSpec } => ({ sig: args, handler: spec });
+// both keep their parameter and property types literal: settings.ts derives each handler's settings type from them
+const h = <const P extends Record<string, PropSpec>>(goType: string, props: P): HandlerSpec<P> => ({ goType: `*pipeline.${goType}`, props });
+/** a property that switches to a handler: `args` are the handler call's own parameters (e.g. `.post(url)`) */
+const handler = <const A extends PropSpec, const H extends HandlerSpec>(args: A, spec: H): A & { readonly handler: H } => ({ ...args, handler: spec });
 
 // `satisfies` keeps the handler names as keys of the alert's props (its settings type lists them)
 const HANDLERS = {
-  log: handler(sig('string'), h('LogHandler', { mode: field('int') })),
-  post: handler(varMethod('string').sig, h('AlertHTTPPostHandler', {
+  log: handler(method('string'), h('LogHandler', { mode: field('int') })),
+  post: handler(varMethod('string'), h('AlertHTTPPostHandler', {
     header: method('string', 'string'), captureResponse: flag, timeout: field('duration'), endpoint: field('string'),
     skipSSLVerification: flag,
   })),
-  tcp: handler(sig('string'), h('TcpHandler', {})),
-  email: handler(varMethod('string').sig, h('EmailHandler', { to: varMethod('string'), toTemplates: varMethod('string') })),
-  exec: handler(varMethod('string').sig, h('ExecHandler', {})),
-  slack: handler(sig(), h('SlackHandler', { workspace: field('string'), channel: field('string'), username: field('string'), iconEmoji: field('string') })),
-  telegram: handler(sig(), h('TelegramHandler', {
+  tcp: handler(method('string'), h('TcpHandler', {})),
+  email: handler(varMethod('string'), h('EmailHandler', { to: varMethod('string'), toTemplates: varMethod('string') })),
+  exec: handler(varMethod('string'), h('ExecHandler', {})),
+  slack: handler(flag, h('SlackHandler', { workspace: field('string'), channel: field('string'), username: field('string'), iconEmoji: field('string') })),
+  telegram: handler(flag, h('TelegramHandler', {
     chatId: field('string'), parseMode: field('string'), disableWebPagePreview: flag, disableNotification: flag,
   })),
-  hipChat: handler(sig(), h('HipChatHandler', { room: field('string'), token: field('string') })),
-  alerta: handler(sig(), h('AlertaHandler', {
+  hipChat: handler(flag, h('HipChatHandler', { room: field('string'), token: field('string') })),
+  alerta: handler(flag, h('AlertaHandler', {
     token: field('string'), resource: field('string'), event: field('string'), environment: field('string'),
     group: field('string'), value: field('string'), origin: field('string'), services: varMethod('string'),
     correlated: varMethod('string'), attribute: method('string', ['string', 'int', 'float', 'bool']), timeout: field('duration'),
   })),
-  opsGenie: handler(sig(), h('OpsGenieHandler', { teams: varMethod('string'), recipients: varMethod('string') })),
-  opsGenie2: handler(sig(), h('OpsGenie2Handler', { teams: varMethod('string'), recipients: varMethod('string') })),
-  pagerDuty: handler(sig(), h('PagerDutyHandler', { serviceKey: field('string') })),
-  pagerDuty2: handler(sig(), h('PagerDuty2Handler', { routingKey: field('string'), link: varMethod('string', 'string') })),
-  pushover: handler(sig(), h('PushoverHandler', {
+  opsGenie: handler(flag, h('OpsGenieHandler', { teams: varMethod('string'), recipients: varMethod('string') })),
+  opsGenie2: handler(flag, h('OpsGenie2Handler', { teams: varMethod('string'), recipients: varMethod('string') })),
+  pagerDuty: handler(flag, h('PagerDutyHandler', { serviceKey: field('string') })),
+  pagerDuty2: handler(flag, h('PagerDuty2Handler', { routingKey: field('string'), link: varMethod('string', 'string') })),
+  pushover: handler(flag, h('PushoverHandler', {
     userKey: field('string'), device: field('string'), title: field('string'), uRL: field('string'),
     uRLTitle: field('string'), sound: field('string'),
   })),
-  sensu: handler(sig(), h('SensuHandler', { source: field('string'), handlers: varMethod('string'), metadata: method('string', ['string', 'int', 'float', 'bool']) })),
-  snmpTrap: handler(sig('string'), h('SNMPTrapHandler', { data: method('string', 'string', 'string') })),
-  talk: handler(sig(), h('TalkHandler', {})),
-  victorOps: handler(sig(), h('VictorOpsHandler', { routingKey: field('string') })),
-  mqtt: handler(sig('string'), h('MQTTHandler', { brokerName: field('string'), qos: field('int'), retained: field('bool') })),
-  kafka: handler(sig(), h('KafkaHandler', {
+  sensu: handler(flag, h('SensuHandler', { source: field('string'), handlers: varMethod('string'), metadata: method('string', ['string', 'int', 'float', 'bool']) })),
+  snmpTrap: handler(method('string'), h('SNMPTrapHandler', { data: method('string', 'string', 'string') })),
+  talk: handler(flag, h('TalkHandler', {})),
+  victorOps: handler(flag, h('VictorOpsHandler', { routingKey: field('string') })),
+  mqtt: handler(method('string'), h('MQTTHandler', { brokerName: field('string'), qos: field('int'), retained: field('bool') })),
+  kafka: handler(flag, h('KafkaHandler', {
     cluster: field('string'), kafkaTopic: field('string'), template: field('string'), disablePartitionById: flag,
     partitionHashAlgorithm: field('string'),
   })),
-  serviceNow: handler(sig(), h('ServiceNowHandler', {
+  serviceNow: handler(flag, h('ServiceNowHandler', {
     source: field('string'), node: field('string'), type: field('string'), resource: field('string'),
     metricName: field('string'), messageKey: field('string'), additionalInfo: method('string', ['string', 'int', 'float', 'bool']),
     uRL: field('string'), username: field('string'), password: field('string'),
   })),
-  bigPanda: handler(sig(), h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string'),
+  bigPanda: handler(flag, h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string'),
     host: field('string'), attribute: method('string', ['string', 'int', 'float', 'bool']) })),
-  teams: handler(sig(), h('TeamsHandler', { channelURL: field('string') })),
-  discord: handler(sig(), h('DiscordHandler', { workspace: field('string'), username: field('string'), avatarURL: field('string'), embedTitle: field('string') })),
-  zenoss: handler(sig(), h('ZenossHandler', {
+  teams: handler(flag, h('TeamsHandler', { channelURL: field('string') })),
+  discord: handler(flag, h('DiscordHandler', { workspace: field('string'), username: field('string'), avatarURL: field('string'), embedTitle: field('string') })),
+  zenoss: handler(flag, h('ZenossHandler', {
     action: field('string'), method: field('string'), type: field('string'), tid: field('int'), collector: field('string'),
     summary: field('string'), device: field('string'), component: field('string'), eventClassKey: field('string'),
     eventClass: field('string'), message: field('string'), customField: method('string', ['string', 'int', 'float', 'bool']),
   })),
-  pagerTree: handler(sig(), h('PagerTreeHandler', { integration: field('string') })),
+  pagerTree: handler(flag, h('PagerTreeHandler', { integration: field('string') })),
 } satisfies Record<string, PropSpec>;
 
-export const ALERT_HANDLERS = Object.keys(HANDLERS);
+/** the alert's handler properties, typed as keys of its settings (a node walks its handlers through them) */
+export const ALERT_HANDLERS = Object.keys(HANDLERS) as readonly (keyof typeof HANDLERS)[];
 
 export const alert = {
   kind: 'alert', desc: 'alert', goType: '*pipeline.AlertNode', wants: 'parent', provides: 'parent', args: sig(),

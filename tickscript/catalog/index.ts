@@ -1,7 +1,8 @@
 /**
  * The node catalog: every Kapacitor 1.8 node type reachable from TICKscript, by chaining-method name.
- * Runtimes read property values through tickscript/pipeline.ts accessors; `nodeDefaults(kind)` gives the
- * documented defaults (SPEC 3.x, 4.1) for properties a script did not set.
+ * Runtimes read their properties as typed settings (`settingsOf(kind, def)`, settings.ts; a UDF's options through
+ * `udfOptionsOf(def)`); `nodeDefaults(kind)` gives the documented defaults (SPEC 3.x, 4.1) for properties a script
+ * did not set.
  */
 import { flag, type NodeSpec } from './types.ts';
 import { buildSettings, type SettingsOf } from './settings.ts';
@@ -11,10 +12,11 @@ import * as T from './transform.ts';
 import { aggregations, batchProducing, influxqlFunction, selectors, transformations } from './influxql.ts';
 import { httpOut, httpPost, influxDBOut, kapacitorLoopback } from './outputs.ts';
 import { alert } from './alert.ts';
-import { ec2Autoscale, k8sAutoscale, swarmAutoscale } from './autoscale.ts';
+import { autoscaleShared, ec2Autoscale, k8sAutoscale, swarmAutoscale } from './autoscale.ts';
 
 export type { NodeSpec } from './types.ts';
-export { STAR, type SettingsOf } from './settings.ts';
+export { STAR, type HandlerSettings, type SettingsOf } from './settings.ts';
+export { udfOptionsOf, type UdfOptionSetting, type UdfOptionValue } from './udf.ts';
 export { K8S_KINDS } from './autoscale.ts';
 export { ALERT_HANDLERS } from './alert.ts';
 
@@ -62,18 +64,29 @@ export function nodeDefaults(kind: string): Readonly<Record<string, unknown>> {
  */
 const SETTINGS_SPECS = {
   where: T.where, eval: T.evalNode, groupBy: T.groupBy, window: T.window, derivative: T.derivative,
+  default: T.defaultNode, delete: T.deleteNode,
   influxqlFunction, stateDuration: T.stateDuration, stateCount: T.stateCount, flatten: T.flatten, join: T.join,
   combine: T.combine, sideload: T.sideload, barrier: T.barrier,
   from, query, stats,
   httpPost, influxDBOut, kapacitorLoopback, alert,
+  k8sAutoscale, swarmAutoscale, ec2Autoscale,
 };
 
 export type SettingsKind = keyof typeof SETTINGS_SPECS;
+
+/** The settings object of a node runtime reading kind K's settings (e.g. a helper taking `Settings<'alert'>`). */
+export type Settings<K extends SettingsKind> = SettingsOf<(typeof SETTINGS_SPECS)[K]>;
+
+/**
+ * The settings k8sAutoscale, swarmAutoscale and ec2Autoscale share (catalog/autoscale.ts `autoscaleShared`): the
+ * type their shared runtime (nodes/support/autoscale-node.ts) reads; each kind's own settings are assignable to it.
+ */
+export type AutoscaleSettings = SettingsOf<typeof autoscaleShared>;
 
 /**
  * A node's typed settings, read once at construction from its definition and checked against the catalog entry of
  * `def.kind` (settings.ts says what each property's setting is). Node runtimes read properties only through this.
  */
-export function settingsOf<K extends SettingsKind>(kind: K, def: PipelineNode): SettingsOf<(typeof SETTINGS_SPECS)[K]> {
+export function settingsOf<K extends SettingsKind>(kind: K, def: PipelineNode): Settings<K> {
   return buildSettings(SETTINGS_SPECS[kind], def, CATALOG.get(def.kind)?.props);
 }

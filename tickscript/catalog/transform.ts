@@ -4,7 +4,7 @@
  * (SPEC 3.4, 3.5, 3.8–3.11, 3.16; pipeline/*.go).
  */
 import { allCalls, hasCall, lastCall, prop, type PipelineNode } from '../pipeline.ts';
-import { ANY_VALUE, field, flag, method, sig, variadic, varMethod, type NodeSpec } from './types.ts';
+import { ANY_VALUE, appending, field, flag, method, sig, variadic, varMethod, type NodeSpec } from './types.ts';
 import { excludes, validateDimensions } from './dimensions.ts';
 
 const base = (kind: string, desc: string, goType: string): Pick<NodeSpec, 'kind' | 'desc' | 'goType' | 'chains'> =>
@@ -70,9 +70,15 @@ export const derivative = {
   defaults: { unit: 1000000000n },
 } satisfies NodeSpec;
 
-export const defaultNode: NodeSpec = {
+export const defaultNode = {
   ...base('default', 'default', '*pipeline.DefaultNode'), wants: 'parent', provides: 'parent', args: sig(),
-  props: { field: method('string', ANY_VALUE), tag: method('string', 'string') },
+  props: {
+    field: { ...method('string', ANY_VALUE), argError: ([k, v]) => (k?.type !== 'string' ? '.field() expects a field name as first argument'
+      : v === undefined ? `.field('${k.value}') needs a default value`
+        : `unsupported type ${v.type} for default field ${k.value}: must be float, int, string or bool`) },
+    tag: { ...method('string', 'string'), argError: ([k, v]) => (k?.type !== 'string' ? '.tag() expects a tag name as first argument'
+      : `.tag('${k.value}') expects a string value, got ${v ? v.type : 'nothing'}`) },
+  },
   validate: (n) => {
     const seen = new Set<string>();
     for (const [k] of allCalls(n, 'field')) {
@@ -82,12 +88,16 @@ export const defaultNode: NodeSpec = {
     }
     return undefined;
   },
-};
+} satisfies NodeSpec;
 
-export const deleteNode: NodeSpec = {
+export const deleteNode = {
   ...base('delete', 'delete', '*pipeline.DeleteNode'), wants: 'parent', provides: 'parent', args: sig(),
-  props: { field: method('string'), tag: method('string') },
-};
+  // delete.go Field/Tag append: every call names one more field or tag
+  props: {
+    field: { ...appending('string'), argError: ([a]) => `.field() expects a non-empty field name, got ${a?.type ?? 'nothing'}` },
+    tag: { ...appending('string'), argError: ([a]) => `.tag() expects a non-empty tag name, got ${a?.type ?? 'nothing'}` },
+  },
+} satisfies NodeSpec;
 
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 export const log: NodeSpec = {

@@ -2,7 +2,7 @@
  * Node catalog types: what Kapacitor's `pipeline/*.go` types expose to TICKscript through reflection
  * (chaining methods, property methods/fields, edge types, desc strings, validate()).
  */
-import type { PipelineNode } from '../pipeline.ts';
+import type { PipelineNode, TickValue } from '../pipeline.ts';
 
 /** Argument types, named after the TICKscript value types (SPEC 2.5). `node` = another pipeline node (union/join). */
 export type ArgType = 'string' | 'int' | 'float' | 'bool' | 'duration' | 'lambda' | 'regex' | 'star' | 'node' | 'timeDimension';
@@ -32,12 +32,19 @@ export interface PropSpec<P extends readonly Param[] = readonly Param[], R exten
   readonly appends?: boolean;
   /** alert handlers: a property that switches the receiver to a handler with its own properties */
   readonly handler?: HandlerSpec;
+  /**
+   * The text of an argument error found when a node's settings are read (settings.ts), for a property whose node
+   * words it better than the generic `.x() expects a string, got int`. Only a hand-built definition gets there: the
+   * evaluator reports Kapacitor's own text when a script is defined.
+   */
+  readonly argError?: (args: readonly TickValue[]) => string;
 }
 
-export interface HandlerSpec {
+/** `P` keeps the handler's property types literal, so its settings type can be derived too (settings.ts). */
+export interface HandlerSpec<P extends Readonly<Record<string, PropSpec>> = Readonly<Record<string, PropSpec>>> {
   /** Go type printed in errors, e.g. *pipeline.PostHandler */
   readonly goType: string;
-  readonly props: Readonly<Record<string, PropSpec>>;
+  readonly props: P;
 }
 
 export type EdgeRule = 'parent' | 'stream' | 'batch';
