@@ -6,7 +6,7 @@
  * its *runtime* (<node>.go). Here the definition side is the node catalog (tickscript/catalog/) plus the
  * property calls recorded below; the runtime side lives in nodes/<kind>.ts and reads the calls as the typed
  * settings of its catalog entry (tickscript/catalog/settings.ts). The accessors at the bottom of this file serve the
- * catalog's validation and the runtimes not converted yet.
+ * catalog's validation only (test/tickscript/catalog-settings.test.ts keeps nodes/ from reading properties by name).
  */
 import type { LambdaExpression } from './lambda-contract.ts';
 
