@@ -66,7 +66,7 @@ if (process.env.TEST_ISOLATION === 'process') {
 
 const cacheDir = join(root, 'node_modules', '.cache', 'tickstream-tests');
 const cacheFile = join(cacheDir, 'times.tsv');
-/** ms per file from earlier runs (the newest figure wins) */
+/** [wall ms, CPU ms] per file from earlier runs (the newest figures win); lines are `wall<TAB>cpu<TAB>file` */
 function readTimes(path) {
   const times = new Map();
   let text = '';
@@ -76,14 +76,14 @@ function readTimes(path) {
     if (err.code !== 'ENOENT') throw err;
   }
   for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab > 0) times.set(line.slice(tab + 1), Number(line.slice(0, tab)));
+    const [wall, cpu, file] = line.split('\t');
+    if (file !== undefined) times.set(file, [Number(wall), Number(cpu)]);
   }
   return times;
 }
 const before = readTimes(cacheFile);
 // never measured: most files take a second or two; the end-to-end ones tens of seconds
-const guess = (f) => before.get(f) ?? (f.endsWith(E2E) ? 30_000 : 2_000);
+const guess = (f) => before.get(f)?.[0] ?? (f.endsWith(E2E) ? 30_000 : 2_000);
 const ordered = [...files].sort((a, b) => guess(b) - guess(a) || (a < b ? -1 : 1));
 const queue = mkdtempSync(join(tmpdir(), 'tickstream-tests-'));
 try {
@@ -102,9 +102,9 @@ try {
   const r = nodeTest(entries, n);
   const measured = readTimes(join(queue, 'times.tsv'));
   if (measured.size > 0) {
-    for (const [f, ms] of measured) before.set(f, ms);
+    for (const [f, figures] of measured) before.set(f, figures);
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(cacheFile, [...before].map(([f, ms]) => `${ms}\t${f}\n`).join(''));
+    writeFileSync(cacheFile, [...before].map(([f, [wall, cpu]]) => `${wall}\t${cpu}\t${f}\n`).join(''));
   }
   process.exitCode = r.status ?? 1;
 } finally {

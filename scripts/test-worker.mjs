@@ -5,8 +5,8 @@
 // top-level before/after hooks run around its own tests only, while the cost of starting node, tsx and the product
 // modules is paid once per worker instead of once per file, and a slow file does not hold back a fixed batch.
 // End-to-end files (they start servers and node processes of their own) also need one of the queue's e2e slots, so
-// at most that many run at once. Every finished file's duration is appended to times.tsv: the runner orders the
-// next run longest first from it.
+// at most that many run at once. Every finished file's duration and the CPU time this process used meanwhile (ms)
+// are appended to times.tsv: the runner orders the next run longest first from it.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
@@ -68,12 +68,15 @@ function freeSlot() {
 
 for (let entry = await next(); entry !== undefined; entry = await next()) {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     await describe(entry.file, async () => {
       await import(pathToFileURL(join(plan.root, entry.file)).href);
     });
   } finally {
     if (entry.slot !== undefined) rmdirSync(entry.slot);
-    appendFileSync(join(queue, 'times.tsv'), `${Math.round(performance.now() - started)}\t${entry.file}\n`);
+    const used = process.cpuUsage(cpu);
+    appendFileSync(join(queue, 'times.tsv'),
+      `${Math.round(performance.now() - started)}\t${Math.round((used.user + used.system) / 1000)}\t${entry.file}\n`);
   }
 }
