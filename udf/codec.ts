@@ -42,20 +42,32 @@ function enumValue(w: ProtoWriter, field: number, v: number): void {
   w.uvarint(v);
 }
 
-/** map<string,string> entries: key = 1, value = 2 (both always written, as Go's encoder does) */
-function stringMap(w: ProtoWriter, field: number, m: Readonly<Record<string, string>>): void {
-  for (const k in m) {
-    w.tag(field, WIRE_LEN);
-    const at = w.beginLen();
-    w.tag(1, WIRE_LEN); w.string(k);
-    w.tag(2, WIRE_LEN); w.string(m[k]!);
-    w.endLen(at);
-  }
-}
-
 function beginMsg(w: ProtoWriter, field: number): number {
   w.tag(field, WIRE_LEN);
   return w.beginLen();
+}
+
+// One map<string, T> entry each (key = 1, value = 2, both always written, as Go's encoder does): Point's typed
+// field maps and the tags map are written by these whether the values come from a model Point or a UdfPoint.
+function stringEntry(w: ProtoWriter, field: number, k: string, v: string): void {
+  const at = beginMsg(w, field); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_LEN); w.string(v); w.endLen(at);
+}
+
+function doubleEntry(w: ProtoWriter, field: number, k: string, v: number): void {
+  const at = beginMsg(w, field); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_FIXED64); w.double(v); w.endLen(at);
+}
+
+function intEntry(w: ProtoWriter, field: number, k: string, v: bigint): void {
+  const at = beginMsg(w, field); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.int64(v); w.endLen(at);
+}
+
+function boolEntry(w: ProtoWriter, field: number, k: string, v: boolean): void {
+  const at = beginMsg(w, field); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.uvarint(v ? 1 : 0); w.endLen(at);
+}
+
+/** map<string,string> */
+function stringMap(w: ProtoWriter, field: number, m: Readonly<Record<string, string>>): void {
+  for (const k in m) stringEntry(w, field, k, m[k]!);
 }
 
 /**
@@ -65,18 +77,12 @@ function beginMsg(w: ProtoWriter, field: number): number {
 function modelFields(w: ProtoWriter, fields: Fields): void {
   for (const k in fields) {
     const v = fields[k]!;
-    let at: number;
     switch (typeof v) {
-      case 'number':
-        at = beginMsg(w, 8); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_FIXED64); w.double(v); break;
-      case 'bigint':
-        at = beginMsg(w, 9); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.int64(v); break;
-      case 'string':
-        at = beginMsg(w, 10); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_LEN); w.string(v); break;
-      default:
-        at = beginMsg(w, 12); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.uvarint(v ? 1 : 0); break;
+      case 'number': doubleEntry(w, 8, k, v); break;
+      case 'bigint': intEntry(w, 9, k, v); break;
+      case 'string': stringEntry(w, 10, k, v); break;
+      default: boolEntry(w, 12, k, v); break;
     }
-    w.endLen(at);
   }
 }
 
@@ -124,16 +130,10 @@ function udfPoint(w: ProtoWriter, p: UdfPoint): void {
   str(w, 5, p.group);
   for (const d of p.dimensions) { w.tag(6, WIRE_LEN); w.string(d); }
   stringMap(w, 7, p.tags);
-  for (const k in p.fieldsDouble) {
-    const at = beginMsg(w, 8); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_FIXED64); w.double(p.fieldsDouble[k]!); w.endLen(at);
-  }
-  for (const k in p.fieldsInt) {
-    const at = beginMsg(w, 9); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.int64(p.fieldsInt[k]!); w.endLen(at);
-  }
+  for (const k in p.fieldsDouble) doubleEntry(w, 8, k, p.fieldsDouble[k]!);
+  for (const k in p.fieldsInt) intEntry(w, 9, k, p.fieldsInt[k]!);
   stringMap(w, 10, p.fieldsString);
-  for (const k in p.fieldsBool) {
-    const at = beginMsg(w, 12); w.tag(1, WIRE_LEN); w.string(k); w.tag(2, WIRE_VARINT); w.uvarint(p.fieldsBool[k] ? 1 : 0); w.endLen(at);
-  }
+  for (const k in p.fieldsBool) boolEntry(w, 12, k, p.fieldsBool[k]!);
   bool(w, 11, p.byName);
 }
 
@@ -199,23 +199,34 @@ function status(w: ProtoWriter, success: boolean, error: string): void {
   str(w, 2, error);
 }
 
+/** The Request and Response members that are the same message both ways. */
+type StreamMember = Extract<Request | Response, { kind: 'keepalive' | 'begin' | 'point' | 'end' }>;
+
+/** A wrapper member holding only bytes at field 1 (Snapshot*, RestoreRequest); empty bytes are omitted. */
+function bytesMember(w: ProtoWriter, member: number, bytes: Uint8Array): void {
+  const at = beginMsg(w, member);
+  if (bytes.length > 0) { w.tag(1, WIRE_LEN); w.rawBytes(bytes); }
+  w.endLen(at);
+}
+
+function streamMember(w: ProtoWriter, r: StreamMember): void {
+  switch (r.kind) {
+    case 'keepalive': { const at = beginMsg(w, M_KEEPALIVE); int64(w, 1, r.time); w.endLen(at); break; }
+    case 'begin': { const at = beginMsg(w, M_BEGIN); beginBatch(w, r.begin); w.endLen(at); break; }
+    case 'point': { const at = beginMsg(w, M_POINT); udfPoint(w, r.point); w.endLen(at); break; }
+    case 'end': { const at = beginMsg(w, M_END); endBatch(w, r.end); w.endLen(at); break; }
+  }
+}
+
 /** One framed Request (what tickstream writes to an agent). */
 export function appendRequest(w: ProtoWriter, r: Request): void {
   const frame = w.beginLen();
   switch (r.kind) {
     case 'info': { const at = beginMsg(w, M_INFO); w.endLen(at); break; }
     case 'init': { const at = beginMsg(w, M_INIT); initRequest(w, r.init); w.endLen(at); break; }
-    case 'keepalive': { const at = beginMsg(w, M_KEEPALIVE); int64(w, 1, r.time); w.endLen(at); break; }
     case 'snapshot': { const at = beginMsg(w, M_SNAPSHOT); w.endLen(at); break; }
-    case 'restore': {
-      const at = beginMsg(w, M_RESTORE);
-      if (r.snapshot.length > 0) { w.tag(1, WIRE_LEN); w.rawBytes(r.snapshot); }
-      w.endLen(at);
-      break;
-    }
-    case 'begin': { const at = beginMsg(w, M_BEGIN); beginBatch(w, r.begin); w.endLen(at); break; }
-    case 'point': { const at = beginMsg(w, M_POINT); udfPoint(w, r.point); w.endLen(at); break; }
-    case 'end': { const at = beginMsg(w, M_END); endBatch(w, r.end); w.endLen(at); break; }
+    case 'restore': bytesMember(w, M_RESTORE, r.snapshot); break;
+    default: streamMember(w, r);
   }
   w.endLen(frame);
 }
@@ -226,18 +237,10 @@ export function appendResponse(w: ProtoWriter, r: Response): void {
   switch (r.kind) {
     case 'info': { const at = beginMsg(w, M_INFO); infoResponse(w, r.info); w.endLen(at); break; }
     case 'init': { const at = beginMsg(w, M_INIT); status(w, r.success, r.error); w.endLen(at); break; }
-    case 'keepalive': { const at = beginMsg(w, M_KEEPALIVE); int64(w, 1, r.time); w.endLen(at); break; }
-    case 'snapshot': {
-      const at = beginMsg(w, M_SNAPSHOT);
-      if (r.snapshot.length > 0) { w.tag(1, WIRE_LEN); w.rawBytes(r.snapshot); }
-      w.endLen(at);
-      break;
-    }
+    case 'snapshot': bytesMember(w, M_SNAPSHOT, r.snapshot); break;
     case 'restore': { const at = beginMsg(w, M_RESTORE); status(w, r.success, r.error); w.endLen(at); break; }
     case 'error': { const at = beginMsg(w, M_ERROR); str(w, 1, r.error); w.endLen(at); break; }
-    case 'begin': { const at = beginMsg(w, M_BEGIN); beginBatch(w, r.begin); w.endLen(at); break; }
-    case 'point': { const at = beginMsg(w, M_POINT); udfPoint(w, r.point); w.endLen(at); break; }
-    case 'end': { const at = beginMsg(w, M_END); endBatch(w, r.end); w.endLen(at); break; }
+    default: streamMember(w, r);
   }
   w.endLen(frame);
 }
@@ -507,20 +510,27 @@ function wrapper(bytes: Uint8Array, what: string): [number, ProtoReader] {
   return found;
 }
 
+/** keepalive, begin, point and end: the same messages in a Request and a Response; any other member is an error. */
+function decodeStreamMember(f: number, r: ProtoReader, what: 'Request' | 'Response'): StreamMember {
+  switch (f) {
+    case M_KEEPALIVE: return { kind: 'keepalive', time: decodeTime(r) };
+    case M_BEGIN: return { kind: 'begin', begin: decodeBegin(r) };
+    case M_POINT: return { kind: 'point', point: decodePoint(r) };
+    case M_END: return { kind: 'end', end: decodeEnd(r) };
+    default: throw new ProtoError(`${what} field ${f} is not a ${what.toLowerCase()} message`);
+  }
+}
+
 /** Decodes one Response (the bytes after the length prefix). Throws ProtoError on anything malformed. */
 export function decodeResponse(bytes: Uint8Array): Response {
   const [f, r] = wrapper(bytes, 'Response');
   switch (f) {
     case M_INFO: return { kind: 'info', info: decodeInfo(r) };
     case M_INIT: return { kind: 'init', ...decodeStatus(r, 'InitResponse') };
-    case M_KEEPALIVE: return { kind: 'keepalive', time: decodeTime(r) };
     case M_SNAPSHOT: return { kind: 'snapshot', snapshot: decodeField1Bytes(r, 'SnapshotResponse') };
     case M_RESTORE: return { kind: 'restore', ...decodeStatus(r, 'RestoreResponse') };
     case M_ERROR: return { kind: 'error', error: decodeField1String(r, 'ErrorResponse') };
-    case M_BEGIN: return { kind: 'begin', begin: decodeBegin(r) };
-    case M_POINT: return { kind: 'point', point: decodePoint(r) };
-    case M_END: return { kind: 'end', end: decodeEnd(r) };
-    default: throw new ProtoError(`Response field ${f} is not a response message`);
+    default: return decodeStreamMember(f, r, 'Response');
   }
 }
 
@@ -530,12 +540,8 @@ export function decodeRequest(bytes: Uint8Array): Request {
   switch (f) {
     case M_INFO: return { kind: 'info' };
     case M_INIT: return { kind: 'init', init: decodeInit(r) };
-    case M_KEEPALIVE: return { kind: 'keepalive', time: decodeTime(r) };
     case M_SNAPSHOT: return { kind: 'snapshot' };
     case M_RESTORE: return { kind: 'restore', snapshot: decodeField1Bytes(r, 'RestoreRequest') };
-    case M_BEGIN: return { kind: 'begin', begin: decodeBegin(r) };
-    case M_POINT: return { kind: 'point', point: decodePoint(r) };
-    case M_END: return { kind: 'end', end: decodeEnd(r) };
-    default: throw new ProtoError(`Request field ${f} is not a request message`);
+    default: return decodeStreamMember(f, r, 'Request');
   }
 }
