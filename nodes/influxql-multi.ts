@@ -15,13 +15,13 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatch, makeBatchPoint } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type Dimensions, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { goTypeName } from '../model/values.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
-import { valueType, type ValueType } from './reducers.ts';
+import type { ValueType } from './reducers.ts';
 import { HoltWinters } from './holt-winters.ts';
 import type { PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { contextType, contextValue, GO_TYPES, type CannotApply } from './support/reduce-context.ts';
 
 /** One aggregated value with the time and tags of its point. */
 interface Val { readonly value: FieldValue; readonly time: bigint; readonly tags: Tags }
@@ -87,8 +87,6 @@ class HoltWintersReducer implements MultiReducer {
 }
 const EMPTY: Tags = Object.freeze({});
 
-const GO_TYPES: Record<ValueType, string> = { float: 'float64', int: 'int64', string: 'string', bool: 'bool' };
-
 /** What a kind's chaining-method arguments say: the field, a reducer factory, forced point times. */
 interface Parsed { readonly field: unknown; readonly create: () => MultiReducer; readonly pointTimes?: boolean }
 
@@ -144,6 +142,8 @@ export class InfluxQLMultiNode extends Node {
   private readonly create: () => MultiReducer;
   private readonly as: string;
   private readonly pointTimes: boolean;
+  /** influxql-multi's wording names the function and the field before "cannot apply" */
+  private readonly cannotApply: CannotApply;
   private readonly groups = this.groupState<Ctx>();
 
   constructor(ctx: NodeContext) {
@@ -159,31 +159,23 @@ export class InfluxQLMultiNode extends Node {
     const s = settingsOf('influxqlFunction', d);
     this.as = s.as ?? d.kind;
     this.pointTimes = parsed.pointTimes === true || s.usePointTimes;
+    this.cannotApply = { prefix: `invalid influxql func ${d.kind} with field ${f}: `, typeNames: GO_TYPES };
   }
 
   /** A reducer for the type of the context's first value (influxql.go realizeReduceContext), or undefined. */
   private realize(v: FieldValue | undefined, group: string): { rc: MultiReducer; type: ValueType } | undefined {
-    if (v === undefined) {
-      this.reportError('failed to realize reduce context from fields', group, new Error(`field "${this.field}" missing from point`));
-      return undefined;
-    }
-    const t = valueType(v)!;
-    if (!this.spec.types.includes(t)) {
-      this.reportError('failed to realize reduce context from fields', group,
-        new Error(`invalid influxql func ${this.method} with field ${this.field}: cannot apply ${this.method} to ${GO_TYPES[t]} field`));
+    const t = contextType(v, this.field, this.method, this.spec.types, this.cannotApply);
+    if (t instanceof Error) {
+      this.reportError('failed to realize reduce context from fields', group, t);
       return undefined;
     }
     return { rc: this.create(), type: t };
   }
 
   private aggregate(rc: MultiReducer, type: ValueType, time: bigint, fields: Readonly<Record<string, FieldValue>>, tags: Tags, group: string, msg: string): void {
-    const v = fields[this.field];
-    if (v === undefined) {
-      this.reportError(msg, group, new Error(`field ${this.field} missing from point cannot aggregate`));
-      return;
-    }
-    if (valueType(v) !== type) {
-      this.reportError(msg, group, new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${GO_TYPES[type]}`));
+    const v = contextValue(fields[this.field], this.field, type);
+    if (v instanceof Error) {
+      this.reportError(msg, group, v);
       return;
     }
     rc.add({ value: v, time, tags });

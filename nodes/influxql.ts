@@ -9,11 +9,11 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makePoint } from '../model/build.ts';
 import { groupTags, type Batch, type Dimensions, type FieldValue, type Fields, type Point, type Tags } from '../model/point.ts';
-import { goTypeName } from '../model/values.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
-import { REDUCERS, valueType, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
+import { REDUCERS, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
+import { contextType, contextValue, type CannotApply } from './support/reduce-context.ts';
 import { as, dimsFrom, dimsState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** Per-group state on a stream edge. */
@@ -73,14 +73,9 @@ export class InfluxQLNode extends Node implements Snapshottable {
 
   /** Kapacitor's createReduceContext: the reducer for the type of the context's first value. */
   private realize(v: FieldValue | undefined, group: string): { rc: Reducer; type: ValueType } | undefined {
-    if (v === undefined) {
-      this.reportError('failed to realize reduce context from fields', group, new Error(`field "${this.field}" missing from point`));
-      return undefined;
-    }
-    const t = valueType(v)!;
-    if (!this.spec.types.includes(t)) {
-      this.reportError('failed to realize reduce context from fields', group,
-        new Error(`cannot apply ${this.method} to ${t === 'bool' ? 'boolean' : t} field`));
+    const t = contextType(v, this.field, this.method, this.spec.types, CANNOT_APPLY);
+    if (t instanceof Error) {
+      this.reportError('failed to realize reduce context from fields', group, t);
       return undefined;
     }
     return { rc: this.spec.create(t, this.extraArgs), type: t };
@@ -88,14 +83,9 @@ export class InfluxQLNode extends Node implements Snapshottable {
 
   /** Add one point's value (convertXPoint checks: present, same type as the context). */
   private aggregate(rc: Reducer, type: ValueType, p: Selected, group: string): void {
-    const v = p.fields[this.field];
-    if (v === undefined) {
-      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
-      return;
-    }
-    if (valueType(v) !== type) {
-      this.reportError('failed to aggregate point', group,
-        new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${GO_TYPES[type]}`));
+    const v = contextValue(p.fields[this.field], this.field, type);
+    if (v instanceof Error) {
+      this.reportError('failed to aggregate point', group, v);
       return;
     }
     rc.add(v, p);
@@ -163,6 +153,7 @@ export class InfluxQLNode extends Node implements Snapshottable {
   }
 }
 
-const GO_TYPES: Record<ValueType, string> = { float: 'float64', int: 'int64', string: 'string', bool: 'bool' };
+/** influxql.go's own wording here: Go's type names but for bool, no prefix. */
+const CANNOT_APPLY: CannotApply = { prefix: '', typeNames: { float: 'float', int: 'int', string: 'string', bool: 'boolean' } };
 
 for (const kind of Object.keys(REDUCERS)) registerNode(kind, (ctx) => new InfluxQLNode(ctx));
