@@ -8,15 +8,13 @@
  * the slow paths call the same helpers (ops.ts, functions.ts).
  */
 import type * as A from '../ast.ts';
-import type { Fields } from '../../model/point.ts';
-import { Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope, type LambdaValue } from '../lambda-contract.ts';
+import { Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaExpression } from '../lambda-contract.ts';
 import { formatExpr } from '../format.ts';
 import { suggest } from '../suggest.ts';
-import { FUNCTIONS, newCallState, type CallState } from './functions.ts';
+import { FUNCTIONS } from './functions.ts';
 import { arith, compare, logicalOperand, negate, not, regexMatch } from './ops.ts';
+import { compiledLambda, lambdaBody, type LambdaFn as Fn } from './evaluator.ts';
 import { MISSING, TYPE_BIT, typeBit, typeOf, type TypeName, type Val } from './values.ts';
-
-type Fn = (s: LambdaScope, x: Fields | undefined, st: CallState[]) => Val;
 
 const isFieldValue = (v: unknown): boolean => {
   const t = typeof v;
@@ -149,37 +147,12 @@ class Gen {
   }
 }
 
-class Evaluator implements LambdaEvaluator {
-  private readonly st: CallState[];
-  constructor(private readonly fn: Fn, slots: number, private readonly source: string) {
-    this.st = Array.from({ length: slots }, newCallState);
-  }
-  eval(scope: LambdaScope, extra?: Fields): LambdaValue {
-    const v = this.fn(scope, extra, this.st);
-    if (v === MISSING) throw new LambdaError(`expression ${this.source} evaluated to a missing value`);
-    return v;
-  }
-  evalBool(scope: LambdaScope, extra?: Fields): boolean {
-    const v = this.fn(scope, extra, this.st);
-    if (typeof v === 'boolean') return v;
-    throw new LambdaError(`TypeGuard: expression returned unexpected type ${typeOf(v)}, expected boolean`);
-  }
-  evalInt(scope: LambdaScope, extra?: Fields): bigint {
-    const v = this.fn(scope, extra, this.st);
-    if (typeof v === 'bigint') return v;
-    throw new LambdaError(`TypeGuard: expression returned unexpected type ${typeOf(v)}, expected int`);
-  }
-}
-
 export function compileLambdaCodegen(expr: LambdaExpression): CompiledLambda {
-  const node = expr as A.Expr;
-  const body = node.kind === 'lambda' ? (node as A.LambdaNode).expr : node;
+  const body = lambdaBody(expr);
   const g = new Gen();
   const result = g.expr(body);
   const src = `return function lambda(s, x, st) {\n${g.lines.join('\n')}\nreturn ${result};\n};`;
   // the source is built from the AST only (see the header): no user text reaches it
   const fn = new Function('rt', 'k', src)(RT, g.k) as Fn;
-  const source = `lambda: ${formatExpr(body)}`;
-  const slots = g.slots;
-  return { source, newEvaluator: () => new Evaluator(fn, slots, source) };
+  return compiledLambda(fn, g.slots, body);
 }

@@ -5,19 +5,14 @@
  * Per evaluation nothing is allocated except results (and a TimeValue when `"time"` is read).
  */
 import type * as A from '../ast.ts';
-import type { Fields } from '../../model/point.ts';
-import {
-  Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaEvaluator, type LambdaExpression, type LambdaScope,
-  type LambdaValue,
-} from '../lambda-contract.ts';
+import { Duration, LambdaError, TimeValue, type CompiledLambda, type LambdaExpression } from '../lambda-contract.ts';
 import { formatExpr } from '../format.ts';
 import { suggest } from '../suggest.ts';
-import { FUNCTIONS, newCallState, type CallState } from './functions.ts';
+import { FUNCTIONS, newCallState } from './functions.ts';
 import { arith, compare, logicalOperand, negate, not, regexMatch } from './ops.ts';
 import { compileLambdaCodegen } from './codegen.ts';
+import { compiledLambda, lambdaBody, type LambdaFn as Fn } from './evaluator.ts';
 import { MISSING, TYPE_BIT, typeBit, typeOf, type TypeName, type Val } from './values.ts';
-
-type Fn = (s: LambdaScope, x: Fields | undefined, st: CallState[]) => Val;
 
 interface Ctx { slots: number }
 
@@ -203,31 +198,6 @@ function compile(e: A.Expr, ctx: Ctx): Fn {
   }
 }
 
-function result(v: Val, source: string): LambdaValue {
-  if (v === MISSING) throw new LambdaError(`expression ${source} evaluated to a missing value`);
-  return v;
-}
-
-class Evaluator implements LambdaEvaluator {
-  private readonly st: CallState[];
-  constructor(private readonly fn: Fn, slots: number, private readonly source: string) {
-    this.st = Array.from({ length: slots }, newCallState);
-  }
-  eval(scope: LambdaScope, extra?: Fields): LambdaValue {
-    return result(this.fn(scope, extra, this.st), this.source);
-  }
-  evalBool(scope: LambdaScope, extra?: Fields): boolean {
-    const v = this.fn(scope, extra, this.st);
-    if (typeof v === 'boolean') return v;
-    throw new LambdaError(`TypeGuard: expression returned unexpected type ${typeOf(v)}, expected boolean`);
-  }
-  evalInt(scope: LambdaScope, extra?: Fields): bigint {
-    const v = this.fn(scope, extra, this.st);
-    if (typeof v === 'bigint') return v;
-    throw new LambdaError(`TypeGuard: expression returned unexpected type ${typeOf(v)}, expected int`);
-  }
-}
-
 /**
  * Compile a lambda (a LambdaNode, or its expression) once; create one evaluator per group.
  * Production uses the generated-code compiler (codegen.ts): 1.3–3× faster than closures in bench/lambda.ts, and
@@ -239,13 +209,10 @@ export function compileLambda(expr: LambdaExpression): CompiledLambda {
 
 /** The closure compiler: the reference implementation the generated code is checked against. */
 export function compileLambdaClosures(expr: LambdaExpression): CompiledLambda {
-  const node = expr as A.Expr;
-  const body = node.kind === 'lambda' ? (node as A.LambdaNode).expr : node;
+  const body = lambdaBody(expr);
   const ctx: Ctx = { slots: 0 };
   const fn = compile(body, ctx);
-  const source = `lambda: ${formatExpr(body)}`;
-  const slots = ctx.slots;
-  return { source, newEvaluator: () => new Evaluator(fn, slots, source) };
+  return compiledLambda(fn, ctx.slots, body);
 }
 
 /** Evaluate a constant expression (no references) at script level, e.g. `-5m` or `2 * 3`. */
