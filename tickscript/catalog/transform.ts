@@ -3,7 +3,7 @@
  * barrier, changeDetect, stateDuration, stateCount, flatten, union, join, combine, sideload, trickle, noOp
  * (SPEC 3.4, 3.5, 3.8–3.11, 3.16; pipeline/*.go).
  */
-import { allCalls, hasCall, lastCall, prop, type PipelineNode } from '../pipeline.ts';
+import { allCalls, hasCall, lastCall, prop, type PipelineNode, type TickValue } from '../pipeline.ts';
 import { ANY_VALUE, appending, field, flag, method, sig, variadic, varMethod, type NodeSpec } from './types.ts';
 import { excludes, validateDimensions } from './dimensions.ts';
 
@@ -163,6 +163,26 @@ export const flatten = {
   defaults: { delimiter: '.', tolerance: 0n },
 } satisfies NodeSpec;
 
+/**
+ * join's and combine's .as() prefixes, checked in Kapacitor's order: each one non-empty and without the delimiter
+ * (`delimiterError`: the two nodes word and test that differently), then no prefix given twice.
+ */
+function prefixesError(as: readonly TickValue[], kind: 'join' | 'combine', delimiterError: (name: string) => string | undefined): string | undefined {
+  for (const a of as) {
+    if (a.type !== 'string') continue;
+    if (a.value === '') return `must provide a prefix name for the ${kind} node, see .as() property method`;
+    const e = delimiterError(a.value);
+    if (e !== undefined) return e;
+  }
+  const seen = new Set<string>();
+  for (const a of as) {
+    if (a.type !== 'string') continue;
+    if (seen.has(a.value)) return 'cannot use the same prefix name see .as() property method';
+    seen.add(a.value);
+  }
+  return undefined;
+}
+
 export const union: NodeSpec = {
   ...base('union', 'union', '*pipeline.UnionNode'), wants: 'parent', provides: 'parent', args: variadic('node'),
   props: { rename: field('string') },
@@ -180,18 +200,8 @@ export const join = {
     if (as.length === 0) return 'a call to join.as() is required to specify the output stream prefixes.';
     if (as.length !== n.parents.length) return 'number of prefixes specified by join.as() must match the number of joined streams';
     const delimiter = prop<string>(n, 'delimiter', '.');
-    for (const a of as) {
-      if (a.type !== 'string') continue;
-      if (a.value === '') return 'must provide a prefix name for the join node, see .as() property method';
-      if (delimiter !== '' && a.value.includes(delimiter)) return `cannot use name ${a.value} as field prefix, it contains the delimiter ${JSON.stringify(delimiter)}\t`;
-    }
-    const seen = new Set<string>();
-    for (const a of as) {
-      if (a.type !== 'string') continue;
-      if (seen.has(a.value)) return 'cannot use the same prefix name see .as() property method';
-      seen.add(a.value);
-    }
-    return undefined;
+    return prefixesError(as, 'join', (name) => (delimiter !== '' && name.includes(delimiter)
+      ? `cannot use name ${name} as field prefix, it contains the delimiter ${JSON.stringify(delimiter)}\t` : undefined));
   },
   defaults: { delimiter: '.', tolerance: 0n },
 } satisfies NodeSpec;
@@ -206,18 +216,8 @@ export const combine = {
     if (as.length === 0) return 'a call to combine.as() is required to specify the output stream prefixes.';
     if (as.length !== n.args.length) return 'number of prefixes specified by combine.as() must match the number of combine expressions';
     const delimiter = prop<string>(n, 'delimiter', '.');
-    for (const a of as) {
-      if (a.type !== 'string') continue;
-      if (a.value === '') return 'must provide a prefix name for the combine node, see .as() property method';
-      if (a.value.includes(delimiter)) return `cannot use name ${a.value} as field prefix, it contains the delimiter character ${delimiter}`;
-    }
-    const seen = new Set<string>();
-    for (const a of as) {
-      if (a.type !== 'string') continue;
-      if (seen.has(a.value)) return 'cannot use the same prefix name see .as() property method';
-      seen.add(a.value);
-    }
-    return undefined;
+    return prefixesError(as, 'combine', (name) => (name.includes(delimiter)
+      ? `cannot use name ${name} as field prefix, it contains the delimiter character ${delimiter}` : undefined));
   },
   defaults: { delimiter: '.', tolerance: 0n, max: 1000000n },
 } satisfies NodeSpec;
