@@ -13,11 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { freePort } from '../test/helpers/influxd.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -69,18 +69,6 @@ function timeProcess(args: string[], processEnv: NodeJS.ProcessEnv, what: string
       if (code !== 0) reject(new Error(`${what} exited with ${code}:\n${stderr}`));
       else if (!cpu) reject(new Error(`${what} did not report its CPU time:\n${stderr}`));
       else resolve({ ms, cpuMs: Number(cpu[1]) / 1000, stderr });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
     });
   });
 }
