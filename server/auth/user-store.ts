@@ -1,5 +1,6 @@
 /** Local users in the task store's SQLite file (table `users`, migration 4). Each method is one statement. */
 import type Database from 'better-sqlite3';
+import { insertNew } from '../store/insert-new.ts';
 import { isPrivilegeName, type PrivilegeMap, type PrivilegeName } from './privileges.ts';
 
 export interface UserRecord {
@@ -59,13 +60,7 @@ export class UserStore {
 
   /** false when a user of that name exists (nothing changed). */
   create(u: UserRecord): boolean {
-    try {
-      this.stmts.insert.run(params(u));
-      return true;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
-      throw err;
-    }
+    return insertNew(this.stmts.insert, params(u));
   }
 
   /** false when no such user. */

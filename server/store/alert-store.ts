@@ -10,6 +10,7 @@ import type { Level } from '../../alerting/levels.ts';
 import type { DeliverySpool } from '../../alerting/delivery.ts';
 import { decodeEvent, encodeEvent } from '../../alerting/event-codec.ts';
 import { StoreError } from './store.ts';
+import { insertNew } from './insert-new.ts';
 
 interface EventRow { topic: string; event_id: string; level: bigint; message: string; details: string; time: bigint; duration: bigint }
 interface HandlerRow { topic: string; id: string; kind: string; options: string; match: string }
@@ -74,12 +75,7 @@ export class SqliteAlertStore implements AlertPersistence {
   }
 
   createHandlerSpec(spec: HandlerSpec): void {
-    try {
-      this.stmts.insertHandler.run(this.params(spec));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError('handler spec already exists');
-      throw err;
-    }
+    if (!insertNew(this.stmts.insertHandler, this.params(spec))) throw new StoreError('handler spec already exists');
   }
 
   replaceHandlerSpec(oldId: string, spec: HandlerSpec): void {

@@ -5,6 +5,7 @@
  * running are exactly the ones that were cut off (markRunningFailed at start-up).
  */
 import type Database from 'better-sqlite3';
+import { insertNew } from './insert-new.ts';
 
 export type RunStatus = 'running' | 'finished' | 'failed';
 export type ReplayClock = 'fast' | 'real';
@@ -113,12 +114,7 @@ export class SqliteRecordingStore {
 
   /** Throws Error(ERR_RECORDING_EXISTS) when the id is taken. */
   createRecording(r: RecordingRecord): void {
-    try {
-      this.stmts.insertRecording.run(recordingParams(r));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(ERR_RECORDING_EXISTS);
-      throw err;
-    }
+    if (!insertNew(this.stmts.insertRecording, recordingParams(r))) throw new Error(ERR_RECORDING_EXISTS);
   }
 
   /** Replaces a recording's row; false when it was deleted meanwhile. */
@@ -140,12 +136,7 @@ export class SqliteRecordingStore {
   }
 
   createReplay(r: ReplayRecord): void {
-    try {
-      this.stmts.insertReplay.run(replayParams(r));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(ERR_REPLAY_EXISTS);
-      throw err;
-    }
+    if (!insertNew(this.stmts.insertReplay, replayParams(r))) throw new Error(ERR_REPLAY_EXISTS);
   }
 
   replaceReplay(r: ReplayRecord): boolean {

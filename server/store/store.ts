@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { migrate } from './migrations.ts';
+import { insertNew } from './insert-new.ts';
 import type { DBRPRecord, TaskRecord, TemplateRecord, VarsRecord, TaskStatus, TaskType } from './types.ts';
 
 export const STORE_FILE = 'tickstream.db';
@@ -158,12 +159,7 @@ export class TaskStore {
   }
 
   createTask(t: TaskRecord): void {
-    try {
-      this.stmts.insertTask.run(taskParams(t));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError(`task ${t.id} already exists`);
-      throw err;
-    }
+    if (!insertNew(this.stmts.insertTask, taskParams(t))) throw new StoreError(`task ${t.id} already exists`);
   }
 
   /** Replaces the task stored under `oldId` by `t` (whose id may differ: a rename), atomically. */
@@ -212,12 +208,7 @@ export class TaskStore {
   }
 
   createTemplate(t: TemplateRecord): void {
-    try {
-      this.stmts.insertTemplate.run({ ...t });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError(`template ${t.id} already exists`);
-      throw err;
-    }
+    if (!insertNew(this.stmts.insertTemplate, { ...t })) throw new StoreError(`template ${t.id} already exists`);
   }
 
   /**
