@@ -60,26 +60,53 @@ function clockOf(body: Record<string, unknown>): 'fast' | 'real' {
   return clock;
 }
 
+/** What the list, get and delete routes need of recordings or of replays. */
+interface RunResource<T extends { readonly id: string; readonly status: string }> {
+  /** the path segment, also the key of the list in the list response */
+  readonly path: 'recordings' | 'replays';
+  list(): T[];
+  /** throws the API's 404 when there is no such id */
+  get(id: string): T;
+  delete(id: string): Promise<void>;
+  listEntry(r: T, fields: readonly string[]): Record<string, unknown>;
+  view(r: T): Record<string, unknown>;
+}
+
+/**
+ * GET <path> (offset, limit, pattern, fields), GET <path>/:id (202 while still running) and DELETE <path>/:id:
+ * Kapacitor handles recordings and replays alike here.
+ */
+function runRoutes<T extends { readonly id: string; readonly status: string }>(json: FastifyInstance, base: string, res: RunResource<T>): void {
+  json.get(`${base}/${res.path}`, async (req, reply) => {
+    const q = req.query as Q;
+    const fields = queryList(q['fields']);
+    const list = page(res.list(), q, (r) => r.id).map((r) => res.listEntry(r, fields));
+    return sendJson(reply, 200, { [res.path]: list });
+  });
+
+  json.get(`${base}/${res.path}/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const r = res.get(req.params.id);
+    return sendJson(reply, r.status === 'running' ? 202 : 200, res.view(r));
+  });
+
+  json.delete(`${base}/${res.path}/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    await res.delete(req.params.id);
+    return reply.code(204).send();
+  });
+}
+
 export async function replayRoutes(app: FastifyInstance, opts: ReplayRoutesOptions): Promise<void> {
   const { replays: svc, base } = opts;
   await app.register(async (json) => {
     useRawBodies(json);
 
-    json.get(`${base}/recordings`, async (req, reply) => {
-      const q = req.query as Q;
-      const fields = queryList(q['fields']);
-      const list = page(svc.listRecordings(), q, (r) => r.id).map((r) => recordingListEntry(r, fields));
-      return sendJson(reply, 200, { recordings: list });
+    runRoutes(json, base, {
+      path: 'recordings', list: () => svc.listRecordings(), get: (id) => svc.getRecording(id), delete: (id) => svc.deleteRecording(id),
+      listEntry: recordingListEntry, view: recordingView,
     });
-
-    json.get(`${base}/recordings/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const r = svc.getRecording(req.params.id);
-      return sendJson(reply, r.status === 'running' ? 202 : 200, recordingView(r));
-    });
-
-    json.delete(`${base}/recordings/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      await svc.deleteRecording(req.params.id);
-      return reply.code(204).send();
+    runRoutes(json, base, {
+      path: 'replays', list: () => svc.listReplays(), get: (id) => svc.getReplay(id), delete: (id) => svc.deleteReplay(id),
+      listEntry: replayListEntry, view: replayView,
     });
 
     json.post(`${base}/recordings/stream`, async (req, reply) => {
@@ -150,23 +177,6 @@ export async function replayRoutes(app: FastifyInstance, opts: ReplayRoutesOptio
         }
       };
       return reply.code(200).type('text/plain; charset=utf-8').send(Readable.from(lines()));
-    });
-
-    json.get(`${base}/replays`, async (req, reply) => {
-      const q = req.query as Q;
-      const fields = queryList(q['fields']);
-      const list = page(svc.listReplays(), q, (r) => r.id).map((r) => replayListEntry(r, fields));
-      return sendJson(reply, 200, { replays: list });
-    });
-
-    json.get(`${base}/replays/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const r = svc.getReplay(req.params.id);
-      return sendJson(reply, r.status === 'running' ? 202 : 200, replayView(r));
-    });
-
-    json.delete(`${base}/replays/:id`, async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      await svc.deleteReplay(req.params.id);
-      return reply.code(204).send();
     });
 
     json.post(`${base}/replays`, async (req, reply) => {
