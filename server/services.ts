@@ -28,8 +28,7 @@ import { TaskMaster } from '../runtime/task-master.ts';
 import { KubernetesClients } from '../kube/index.ts';
 import { SwarmClients } from '../swarm/clients.ts';
 import { Ec2Clients } from '../ec2/clients.ts';
-import { InfluxDBService } from '../influxdb/service.ts';
-import { LineProtocolParser } from '../lineprotocol/parser.ts';
+import { openInfluxDB } from './ingest/influxdb-subscriptions.ts';
 import { subscriptionsRoutes } from './api/subscriptions-route.ts';
 import { StatsStream } from './stats-stream.ts';
 import { collectStatistics, memstats } from './api/debug-vars.ts';
@@ -62,14 +61,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     // the store closes last at shutdown (lifecycle hooks run newest first)
     lifecycle.onClose(closeStore, 'task store');
     // enabled [[influxdb]] clusters (influxDBOut writes to them, subscriptions feed /write); none → no InfluxDB at all
-    let routeUdp = (_db: string, _rp: string, _data: Buffer): void => {};
-    const influxdb = config.influxdb.some((s) => s.enabled)
-      ? new InfluxDBService({
-        sections: config.influxdb, hostname: config.hostname, clusterId, serverId, userAgent: `tickstream/${VERSION}`,
-        logger: logger.child({ component: 'influxdb' }), onLines: (db, rp, data) => routeUdp(db, rp, data),
-      })
-      : undefined;
-    if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
+    const subscriptions = openInfluxDB({ config, logger, lifecycle, clusterId, serverId, ingress: ingressStats });
+    const influxdb = subscriptions.service;
     // topics, handler specs and persisted alert state (docs/alerting.md); loaded before tasks start
     const alertLogger = logger.child({ component: 'alert' });
     const alertStore = new SqliteAlertStore(store.database);
@@ -115,19 +108,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
       timingSampleRate: config.stats.timingSampleRate,
       timingMovAvgSize: config.stats.timingMovavgSize,
     });
-    if (influxdb) {
-      // UDP subscription datagrams: parsed and routed like a /write body (bad lines logged and dropped)
-      const parser = new LineProtocolParser();
-      const udpLog = logger.child({ component: 'udp' });
-      routeUdp = (db, rp, data) => {
-        const { points, errors } = parser.parse(data, { db, rp, precision: '', now: nowNs() });
-        if (errors.length > 0) udpLog.error({ db, rp, errors: errors.slice(0, 5) }, 'bad line protocol in UDP subscription datagram');
-        if (points.length > 0) {
-          ingressStats.record(db, rp, points);
-          taskMaster.writePoints(db, rp, points);
-        }
-      };
-    }
+    // UDP subscription datagrams: routed like a /write body
+    subscriptions.deliverUdpTo((db, rp, points) => taskMaster.writePoints(db, rp, points));
     // [limits]: script size and depth for every task and template, the number of tasks
     const script = createTickscriptPort({ maxBytes: config.limits.maxTickscriptSize, maxDepth: config.limits.maxTickscriptDepth }, udf);
     const tasks = new TaskService({

@@ -17,8 +17,7 @@ import type { Services, ServicesOptions } from '../services-contract.ts';
 import { VERSION } from '../version.ts';
 import { KubernetesClients } from '../../kube/index.ts';
 import { SwarmClients } from '../../swarm/clients.ts';
-import { InfluxDBService } from '../../influxdb/service.ts';
-import { LineProtocolParser } from '../../lineprotocol/parser.ts';
+import { openInfluxDB } from '../ingest/influxdb-subscriptions.ts';
 import { nowNs } from '../../model/time.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
 import type { RuntimeServices } from '../../runtime/services.ts';
@@ -53,14 +52,8 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     nats = await openClusterNats(cc, `tickstream ${instance}`);
     const n = nats;
     // [[influxdb]] subscriptions: HTTP ones arrive at /write; UDP datagrams go through the publisher below
-    let publishUdp = (_db: string, _rp: string, _data: Buffer): void => {};
-    const influxdb = config.influxdb.some((s) => s.enabled)
-      ? new InfluxDBService({
-        sections: config.influxdb, hostname: config.hostname, clusterId, serverId, userAgent: `tickstream/${VERSION}`,
-        logger: logger.child({ component: 'influxdb' }), onLines: (db, rp, data) => publishUdp(db, rp, data),
-      })
-      : undefined;
-    if (influxdb) lifecycle.onClose(() => influxdb.close(), 'influxdb');
+    const subscriptions = openInfluxDB({ config, logger, lifecycle, clusterId, serverId, ingress: ingressStats });
+    const influxdb = subscriptions.service;
     const base: RuntimeServices = {
       kubernetes,
       swarm: new SwarmClients(config.swarm),
@@ -125,21 +118,14 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
       };
     }
 
-    if (influxdb) {
-      // UDP subscription datagrams: parsed and published like a /write body (bad lines logged and dropped); the
-      // same datagram sent to several instances has the same record ids, so it is processed once (duplicate-window)
-      const parser = new LineProtocolParser();
-      const udpLog = logger.child({ component: 'udp' });
-      publishUdp = (db, rp, data) => {
-        const { points, errors } = parser.parse(data, { db, rp, precision: '', now: nowNs() });
-        if (errors.length > 0) udpLog.error({ db, rp, errors: errors.slice(0, 5) }, 'bad line protocol in UDP subscription datagram');
-        if (points.length === 0) return;
-        ingressStats.record(db, rp, points);
-        publisher.writePoints(db, rp, points).catch((err: unknown) => {
-          udpLog.error({ db, rp, points: points.length, err: (err as Error).message }, 'UDP subscription datagram not published: its points are lost (UDP has no retry)');
-        });
-      };
-    }
+    // UDP subscription datagrams: published like a /write body; the same datagram sent to several instances has
+    // the same record ids, so it is processed once (duplicate-window)
+    const udpLog = logger.child({ component: 'udp' });
+    subscriptions.deliverUdpTo((db, rp, points) => {
+      publisher.writePoints(db, rp, points).catch((err: unknown) => {
+        udpLog.error({ db, rp, points: points.length, err: (err as Error).message }, 'UDP subscription datagram not published: its points are lost (UDP has no retry)');
+      });
+    });
     lifecycle.onClose(closeStore, 'task store');
     lifecycle.onClose(() => n.close(), 'nats');
     lifecycle.onClose(() => replicator.stop(), 'task replication');
