@@ -8,9 +8,10 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { goTypeName } from '../model/values.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
+import { valueType, type ValueType } from './reducers.ts';
+import { contextValue } from './support/reduce-context.ts';
 
 /** One group's reducer state. `add` returns the value to emit or undefined. */
 export interface Reducer {
@@ -20,8 +21,8 @@ export interface Reducer {
 interface Group {
   readonly name: string;
   readonly tags: Tags;
-  /** the Go type name of the first value: later values must match (influxql reducers are typed) */
-  readonly type: string;
+  /** the type of the first value: later values must match (influxql reducers are typed) */
+  readonly type: ValueType;
   readonly r: Reducer;
 }
 
@@ -46,16 +47,13 @@ export abstract class StreamTransformNode extends Node {
   protected abstract newReducer(v: FieldValue): Reducer | string;
 
   /** The value to feed, or undefined after reporting why (missing, unsupported or changed type). */
-  private value(v: FieldValue | undefined, type: string | undefined, group: string): FieldValue | undefined {
-    if (v === undefined) {
-      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
+  private value(v: FieldValue | undefined, type: ValueType | undefined, group: string): FieldValue | undefined {
+    const c = contextValue(v, this.field, type);
+    if (c instanceof Error) {
+      this.reportError('failed to aggregate point', group, c);
       return undefined;
     }
-    if (type !== undefined && goTypeName(v) !== type) {
-      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${type}`));
-      return undefined;
-    }
-    return v;
+    return c;
   }
 
   private start(v: FieldValue, name: string, tags: Tags, group: string): Group | undefined {
@@ -64,7 +62,7 @@ export abstract class StreamTransformNode extends Node {
       this.reportError('failed to realize reduce context from fields', group, new Error(r));
       return undefined;
     }
-    return { name, tags, type: goTypeName(v), r };
+    return { name, tags, type: valueType(v)!, r };
   }
 
   protected override onPoint(p: Point): void {

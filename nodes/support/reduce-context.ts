@@ -1,7 +1,8 @@
 /**
  * The value checks every InfluxQL reduce context makes (Kapacitor influxql.go): which reducer type a context's
  * first value starts (realizeReduceContext) and whether a later value may join it (convertXPoint). Shared by the
- * single-value nodes (nodes/influxql.ts) and the multi-point ones (nodes/influxql-multi.ts); a failed check is
+ * single-value nodes (nodes/influxql.ts), the multi-point ones (nodes/influxql-multi.ts) and the stream
+ * transformations (nodes/stream-transform.ts); a failed check is
  * returned as the Error the node reports, so the point is counted and skipped there, never thrown.
  */
 import type { FieldValue } from '../../model/point.ts';
@@ -25,9 +26,12 @@ export function contextType(v: FieldValue | undefined, field: string, method: st
   return t;
 }
 
-/** The value a point adds to a context of type `type`, or why it cannot (missing, or another type). */
-export function contextValue(v: FieldValue | undefined, field: string, type: ValueType): FieldValue | Error {
+/**
+ * The value a point adds to a context of type `type` (undefined: a context not started yet takes any type), or why
+ * it cannot (missing, or another type).
+ */
+export function contextValue(v: FieldValue | undefined, field: string, type: ValueType | undefined): FieldValue | Error {
   if (v === undefined) return new Error(`field ${field} missing from point cannot aggregate`);
-  if (valueType(v) !== type) return new Error(`field ${field} has wrong type: got ${goTypeName(v)} exp ${GO_TYPES[type]}`);
+  if (type !== undefined && valueType(v) !== type) return new Error(`field ${field} has wrong type: got ${goTypeName(v)} exp ${GO_TYPES[type]}`);
   return v;
 }
