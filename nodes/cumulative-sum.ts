@@ -4,7 +4,8 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { FieldValue } from '../model/point.ts';
-import { StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { NUMERIC, StreamTransformNode, type Reducer } from './stream-transform.ts';
+import type { ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
 
 class FloatSum implements Reducer {
@@ -18,12 +19,10 @@ class IntSum implements Reducer {
 }
 
 export class CumulativeSumNode extends StreamTransformNode {
-  constructor(ctx: NodeContext) { super(ctx, 'cumulativeSum'); }
+  constructor(ctx: NodeContext) { super(ctx, 'cumulativeSum', NUMERIC); }
 
-  protected newReducer(v: FieldValue): Reducer | string {
-    if (typeof v === 'number') return new FloatSum();
-    if (typeof v === 'bigint') return new IntSum();
-    return `cannot apply cumulativeSum to ${typeof v === 'boolean' ? 'boolean' : 'string'} field`;
+  protected newReducer(type: ValueType): Reducer {
+    return type === 'float' ? new FloatSum() : new IntSum();
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { FieldValue } from '../model/point.ts';
-import { StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { NUMERIC, StreamTransformNode, type Reducer } from './stream-transform.ts';
+import type { ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
 
 class FloatDifference implements Reducer {
@@ -39,12 +40,10 @@ class IntDifference implements Reducer {
 }
 
 export class DifferenceNode extends StreamTransformNode {
-  constructor(ctx: NodeContext) { super(ctx, 'difference'); }
+  constructor(ctx: NodeContext) { super(ctx, 'difference', NUMERIC); }
 
-  protected newReducer(v: FieldValue): Reducer | string {
-    if (typeof v === 'number') return new FloatDifference();
-    if (typeof v === 'bigint') return new IntDifference();
-    return `cannot apply difference to ${typeof v === 'boolean' ? 'boolean' : 'string'} field`;
+  protected newReducer(type: ValueType): Reducer {
+    return type === 'float' ? new FloatDifference() : new IntDifference();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { FieldValue } from '../model/point.ts';
-import { StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { ANY_TYPE, StreamTransformNode, type Reducer } from './stream-transform.ts';
 import { registerNode } from './registry.ts';
 
 class Elapsed implements Reducer {
@@ -22,7 +22,7 @@ export class ElapsedNode extends StreamTransformNode {
   private readonly unit: bigint;
 
   constructor(ctx: NodeContext) {
-    super(ctx, 'elapsed');
+    super(ctx, 'elapsed', ANY_TYPE);
     const u = ctx.def.args[1];
     if (!u || u.type !== 'duration') throw new Error(`${ctx.def.name}: elapsed needs a duration unit as second argument, got ${u ? u.type : 'nothing'}`);
     if (u.value <= 0n) throw new Error(`${ctx.def.name}: elapsed unit must be a positive duration, got ${u.value}`);

@@ -13,7 +13,7 @@ import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { REDUCERS, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
-import { contextType, contextValue, type CannotApply } from './support/reduce-context.ts';
+import { contextType, contextValue, INFLUXQL_CANNOT_APPLY as CANNOT_APPLY } from './support/reduce-context.ts';
 import { as, dimsFrom, dimsState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** Per-group state on a stream edge. */
@@ -153,7 +153,5 @@ export class InfluxQLNode extends Node implements Snapshottable {
   }
 }
 
-/** influxql.go's own wording here: Go's type names but for bool, no prefix. */
-const CANNOT_APPLY: CannotApply = { prefix: '', typeNames: { float: 'float', int: 'int', string: 'string', bool: 'boolean' } };
 
 for (const kind of Object.keys(REDUCERS)) registerNode(kind, (ctx) => new InfluxQLNode(ctx));

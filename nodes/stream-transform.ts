@@ -10,8 +10,8 @@ import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
-import { valueType, type ValueType } from './reducers.ts';
-import { contextValue } from './support/reduce-context.ts';
+import type { ValueType } from './reducers.ts';
+import { contextType, contextValue, INFLUXQL_CANNOT_APPLY as CANNOT_APPLY } from './support/reduce-context.ts';
 
 /** One group's reducer state. `add` returns the value to emit or undefined. */
 export interface Reducer {
@@ -26,6 +26,12 @@ interface Group {
   readonly r: Reducer;
 }
 
+/** The numeric types, which difference and cumulativeSum take. */
+export const NUMERIC: readonly ValueType[] = ['float', 'int'];
+
+/** Every type, which elapsed takes (the field only selects the points). */
+export const ANY_TYPE: readonly ValueType[] = ['float', 'int', 'string', 'bool'];
+
 export abstract class StreamTransformNode extends Node {
   protected readonly field: string;
   private readonly as: string;
@@ -33,8 +39,14 @@ export abstract class StreamTransformNode extends Node {
    * from its first message, as with Kapacitor's grouped consumer (working_cardinality) */
   private readonly groups = this.groupState<Group | null>();
 
-  constructor(ctx: NodeContext, defaultAs: string) {
+  /** the node kind ("cannot apply <kind> …") and the value types its reducers take */
+  private readonly kind: string;
+  private readonly accepts: readonly ValueType[];
+
+  constructor(ctx: NodeContext, defaultAs: string, accepts: readonly ValueType[]) {
     super(ctx);
+    this.kind = ctx.def.kind;
+    this.accepts = accepts;
     const d = ctx.def;
     const f = d.args[0] ? plain(d.args[0]) : undefined;
     if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
@@ -43,8 +55,8 @@ export abstract class StreamTransformNode extends Node {
     if (typeof this.as !== 'string' || this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
   }
 
-  /** A new reducer for a series whose first value is `v`, or an error text when the type is not supported. */
-  protected abstract newReducer(v: FieldValue): Reducer | string;
+  /** A new reducer for a series whose first value is of type `type` (one of the accepted types). */
+  protected abstract newReducer(type: ValueType): Reducer;
 
   /** The value to feed, or undefined after reporting why (missing, unsupported or changed type). */
   private value(v: FieldValue | undefined, type: ValueType | undefined, group: string): FieldValue | undefined {
@@ -57,12 +69,12 @@ export abstract class StreamTransformNode extends Node {
   }
 
   private start(v: FieldValue, name: string, tags: Tags, group: string): Group | undefined {
-    const r = this.newReducer(v);
-    if (typeof r === 'string') {
-      this.reportError('failed to realize reduce context from fields', group, new Error(r));
+    const type = contextType(v, this.field, this.kind, this.accepts, CANNOT_APPLY);
+    if (type instanceof Error) {
+      this.reportError('failed to realize reduce context from fields', group, type);
       return undefined;
     }
-    return { name, tags, type: valueType(v)!, r };
+    return { name, tags, type, r: this.newReducer(type) };
   }
 
   protected override onPoint(p: Point): void {

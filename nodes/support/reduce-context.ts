@@ -18,6 +18,9 @@ export interface CannotApply {
   readonly typeNames: Readonly<Record<ValueType, string>>;
 }
 
+/** influxql.go's own wording: no prefix, Go's type names but "boolean" (influxql, stream transforms). */
+export const INFLUXQL_CANNOT_APPLY: CannotApply = { prefix: '', typeNames: { float: 'float', int: 'int', string: 'string', bool: 'boolean' } };
+
 /** The reducer type a context's first value starts, or why none can start (the field is missing or of a type the method refuses). */
 export function contextType(v: FieldValue | undefined, field: string, method: string, accepts: readonly ValueType[], wording: CannotApply): ValueType | Error {
   if (v === undefined) return new Error(`field "${field}" missing from point`);

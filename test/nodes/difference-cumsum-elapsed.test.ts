@@ -51,6 +51,26 @@ test('difference: wrong types and missing fields are counted errors', (t) => {
   assert.equal(h.task.stats()['node-stats']['difference2']!['errors'], 3);
 });
 
+test('difference and cumulativeSum refuse string and bool series; the texts are influxql.go\'s, per node kind', (t) => {
+  // Kapacitor: "cannot apply <method> to <type> field" (a failed reduce context); elapsed takes any type
+  const errs = (kind: string): string[] => {
+    const h = task(kind, ['value']);
+    t.after(() => h.stop());
+    h.write([`cpu,host=a value="s" ${T0}`, `cpu,host=b value=true ${T0}`, `cpu,host=c value=1i ${T0}`, `cpu,host=c value=2.5 ${T0 + 1}`], 's');
+    return h.logs.map((l) => `${String(l['msg'])}: ${(l['err'] as Error).message}`);
+  };
+  assert.deepEqual(errs('difference'), [
+    'failed to realize reduce context from fields: cannot apply difference to string field',
+    'failed to realize reduce context from fields: cannot apply difference to boolean field',
+    'failed to aggregate point: field value has wrong type: got float64 exp int64',
+  ]);
+  assert.deepEqual(errs('cumulativeSum'), [
+    'failed to realize reduce context from fields: cannot apply cumulativeSum to string field',
+    'failed to realize reduce context from fields: cannot apply cumulativeSum to boolean field',
+    'failed to aggregate point: field value has wrong type: got float64 exp int64',
+  ]);
+});
+
 test('cumulativeSum: running sum for every point, per group', (t) => {
   const h = task('cumulativeSum', ['value']);
   t.after(() => h.stop());
