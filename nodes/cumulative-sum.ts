@@ -4,7 +4,8 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { FieldValue } from '../model/point.ts';
-import { NUMERIC, StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { NUMERIC } from './support/reduce-context.ts';
 import type { ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
 

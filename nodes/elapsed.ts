@@ -5,7 +5,8 @@
  */
 import type { NodeContext } from '../runtime/node.ts';
 import type { FieldValue } from '../model/point.ts';
-import { ANY_TYPE, StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { StreamTransformNode, type Reducer } from './stream-transform.ts';
+import { ANY_TYPE } from './support/reduce-context.ts';
 import { registerNode } from './registry.ts';
 
 class Elapsed implements Reducer {

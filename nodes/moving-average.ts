@@ -7,10 +7,10 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { goTypeName } from '../model/values.ts';
 import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
+import { contextType, contextValue, INFLUXQL_CANNOT_APPLY, NUMERIC } from './support/reduce-context.ts';
 import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** One group's window. Ints are summed as int64 (bigint) and divided as floats, as influxdb does. */
@@ -103,21 +103,18 @@ export class MovingAverageNode extends Node implements Snapshottable {
 
   /** The value to add, or undefined after reporting why (missing field, wrong type for this window). */
   private value(v: FieldValue | undefined, isInt: boolean | undefined, group: string): number | bigint | undefined {
-    if (v === undefined) {
-      this.reportError('failed to aggregate point', group, new Error(`field ${this.field} missing from point cannot aggregate`));
+    // a string or bool is refused as a new context would be, even when the window exists (checked before the type)
+    const refused = v === undefined ? undefined : contextType(v, this.field, 'movingAverage', NUMERIC, INFLUXQL_CANNOT_APPLY);
+    if (refused instanceof Error) {
+      this.reportError('failed to realize reduce context from fields', group, refused);
       return undefined;
     }
-    if (typeof v !== 'number' && typeof v !== 'bigint') {
-      this.reportError('failed to realize reduce context from fields', group,
-        new Error(`cannot apply movingAverage to ${typeof v === 'boolean' ? 'boolean' : 'string'} field`));
+    const c = contextValue(v, this.field, isInt === undefined ? undefined : isInt ? 'int' : 'float');
+    if (c instanceof Error) {
+      this.reportError('failed to aggregate point', group, c);
       return undefined;
     }
-    if (isInt !== undefined && isInt !== (typeof v === 'bigint')) {
-      this.reportError('failed to aggregate point', group,
-        new Error(`field ${this.field} has wrong type: got ${goTypeName(v)} exp ${isInt ? 'int64' : 'float64'}`));
-      return undefined;
-    }
-    return v;
+    return c as number | bigint;
   }
 
   protected override onPoint(p: Point): void {

@@ -26,12 +26,6 @@ interface Group {
   readonly r: Reducer;
 }
 
-/** The numeric types, which difference and cumulativeSum take. */
-export const NUMERIC: readonly ValueType[] = ['float', 'int'];
-
-/** Every type, which elapsed takes (the field only selects the points). */
-export const ANY_TYPE: readonly ValueType[] = ['float', 'int', 'string', 'bool'];
-
 export abstract class StreamTransformNode extends Node {
   protected readonly field: string;
   private readonly as: string;

@@ -12,6 +12,12 @@ import { valueType, type ValueType } from '../reducers.ts';
 /** Go's names of the value types, as Kapacitor's messages print them. */
 export const GO_TYPES: Readonly<Record<ValueType, string>> = { float: 'float64', int: 'int64', string: 'string', bool: 'bool' };
 
+/** The numeric types (difference, cumulativeSum, movingAverage, most reducers). */
+export const NUMERIC: readonly ValueType[] = ['float', 'int'];
+
+/** Every type (elapsed: the field only selects the points). */
+export const ANY_TYPE: readonly ValueType[] = ['float', 'int', 'string', 'bool'];
+
 /** How a node words "cannot apply": its message prefix and its name for each value type (they differ by node). */
 export interface CannotApply {
   readonly prefix: string;

@@ -150,6 +150,18 @@ test('movingAverage: nothing for n-1 points, default name, int input gives float
     '{"series":[{"name":"m","columns":["time","movingAverage"],"values":[["1970-01-01T00:00:00.000000004Z",1001.5]]}]}');
 });
 
+test('movingAverage errors: missing field, a string/bool refused before the window type is compared, then wrong type (3.7)', (t) => {
+  // influxql.gen.go texts: a non-numeric value fails as a reduce context would ("cannot apply"), even on a started window
+  const h = run(t, `stream|from().measurement('m')|movingAverage('v', 2)`);
+  h.write(['m other=1 1', 'm v=1i 2', 'm v="s" 3', 'm v=true 4', 'm v=2.5 5']);
+  assert.deepEqual(h.logs.map((l) => `${String(l['msg'])}: ${(l['err'] as Error).message}`), [
+    'failed to aggregate point: field v missing from point cannot aggregate',
+    'failed to realize reduce context from fields: cannot apply movingAverage to string field',
+    'failed to realize reduce context from fields: cannot apply movingAverage to boolean field',
+    'failed to aggregate point: field v has wrong type: got float64 exp int64',
+  ]);
+});
+
 test('httpOut JSON: Go times, ints vs floats, escaping, sorted columns, group order, batches (3.12, 9.13)', (t) => {
   const h = run(t, `stream|from().measurement('m').groupBy('g')|httpOut('out')`);
   h.write(['m,g=b f=1.5,i=2i,s="a<b&\\"c",t=true,e=1e21,z=0.0000001 1478629267000000000']);
