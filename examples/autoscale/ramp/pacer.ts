@@ -10,17 +10,10 @@
  * the ramp itself runs on `realClock`.
  */
 
-export interface PacerClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { realClock, type Clock } from '../app/clock.ts';
 
-export const realClock: PacerClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+/** The app's clock interface (examples/autoscale/app/clock.ts): wall-clock ms plus timers. */
+export type PacerClock = Clock;
 
 export interface PacerOptions {
   levels: number[];
