@@ -6,9 +6,9 @@ import { Node, type NodeContext } from '../runtime/node.ts';
 import { setField, withFields, withPoints, makeBatchPoint } from '../model/build.ts';
 import type { Batch, BatchPoint, Fields, Point } from '../model/point.ts';
 import { goTypeName, numToFloat } from '../model/values.ts';
-import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
+import { fieldArgument, outputName } from './support/field-arguments.ts';
 import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
 /** Previous point of a group: only what the computation needs. `has` is false until a numeric value was seen. */
@@ -31,12 +31,9 @@ export class DerivativeNode extends Node implements Snapshottable {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    const f = d.args[0] ? plain(d.args[0]) : undefined;
-    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: derivative needs a field name`);
-    this.field = f;
+    this.field = fieldArgument(d);
     const s = settingsOf('derivative', d);
-    this.as = s.as ?? f;
-    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    this.as = outputName(d, s.as ?? this.field);
     const unit = s.unit; // the catalog's default: 1s
     if (unit <= 0n) throw new Error(`${d.name}: .unit() must be a positive duration`);
     this.unit = Number(unit);

@@ -21,6 +21,7 @@ import type { ValueType } from './reducers.ts';
 import { HoltWinters } from './holt-winters.ts';
 import type { PipelineNode } from '../tickscript/pipeline.ts';
 import { registerNode } from './registry.ts';
+import { fieldArgument } from './support/field-arguments.ts';
 import { contextType, contextValue, GO_TYPES, type CannotApply } from './support/reduce-context.ts';
 
 /** One aggregated value with the time and tags of its point. */
@@ -152,8 +153,7 @@ export class InfluxQLMultiNode extends Node {
     this.method = d.kind;
     this.spec = SPECS[d.kind]!;
     const parsed = this.spec.parse(d);
-    const f = parsed.field;
-    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
+    const f = fieldArgument(d, parsed.field);
     this.field = f;
     this.create = parsed.create;
     const s = settingsOf('influxqlFunction', d);

@@ -13,6 +13,7 @@ import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { REDUCERS, type Reducer, type ReducerSpec, type Selected, type ValueType } from './reducers.ts';
 import { registerNode } from './registry.ts';
+import { fieldArgument, outputName } from './support/field-arguments.ts';
 import { contextType, contextValue, INFLUXQL_CANNOT_APPLY as CANNOT_APPLY } from './support/reduce-context.ts';
 import { as, dimsFrom, dimsState, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -40,12 +41,9 @@ export class InfluxQLNode extends Node implements Snapshottable {
     const d = ctx.def;
     this.method = d.kind;
     this.spec = REDUCERS[d.kind]!;
-    const f = d.args[0] ? plain(d.args[0]) : undefined;
-    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
-    this.field = f;
+    this.field = fieldArgument(d);
     const s = settingsOf('influxqlFunction', d);
-    this.as = s.as ?? d.kind;
-    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    this.as = outputName(d, s.as ?? d.kind);
     this.usePointTimes = s.usePointTimes;
     this.extraArgs = d.args.slice(1).map((a) => (a.type === 'int' ? Number(a.value) : plain(a)));
     if (d.kind === 'percentile') {

@@ -7,9 +7,9 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import { registerNode } from './registry.ts';
+import { fieldArgument, outputName } from './support/field-arguments.ts';
 import { contextType, contextValue, INFLUXQL_CANNOT_APPLY, NUMERIC } from './support/reduce-context.ts';
 import { as, type Snapshottable, type SnapshotValue } from '../runtime/snapshot.ts';
 
@@ -79,15 +79,12 @@ export class MovingAverageNode extends Node implements Snapshottable {
   constructor(ctx: NodeContext) {
     super(ctx);
     const d = ctx.def;
-    const f = d.args[0] ? plain(d.args[0]) : undefined;
-    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: movingAverage needs a field name`);
-    this.field = f;
+    this.field = fieldArgument(d);
     const w = d.args[1];
     if (!w || w.type !== 'int') throw new Error(`${d.name}: movingAverage needs an int window size, got ${w ? w.type : 'nothing'}`);
     if (w.value < 1n || w.value > 10_000_000n) throw new Error(`${d.name}: movingAverage window size must be within [1, 10000000], got ${w.value}`);
     this.n = Number(w.value);
-    this.as = settingsOf('influxqlFunction', d).as ?? 'movingAverage';
-    if (this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    this.as = outputName(d, settingsOf('influxqlFunction', d).as ?? 'movingAverage');
   }
 
   /** Per group its window (null: seen, no value yet). */

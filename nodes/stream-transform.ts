@@ -8,10 +8,10 @@
 import { Node, type NodeContext } from '../runtime/node.ts';
 import { makeBatchPoint, makePoint, withPoints } from '../model/build.ts';
 import { groupTags, type Batch, type BatchPoint, type FieldValue, type Point, type Tags } from '../model/point.ts';
-import { plain } from '../tickscript/pipeline.ts';
 import { settingsOf } from '../tickscript/catalog/index.ts';
 import type { ValueType } from './reducers.ts';
 import { contextType, contextValue, INFLUXQL_CANNOT_APPLY as CANNOT_APPLY } from './support/reduce-context.ts';
+import { fieldArgument, outputName } from './support/field-arguments.ts';
 
 /** One group's reducer state. `add` returns the value to emit or undefined. */
 export interface Reducer {
@@ -42,11 +42,8 @@ export abstract class StreamTransformNode extends Node {
     this.kind = ctx.def.kind;
     this.accepts = accepts;
     const d = ctx.def;
-    const f = d.args[0] ? plain(d.args[0]) : undefined;
-    if (typeof f !== 'string' || f === '') throw new Error(`${d.name}: ${d.kind} needs a field name`);
-    this.field = f;
-    this.as = settingsOf('influxqlFunction', d).as ?? defaultAs;
-    if (typeof this.as !== 'string' || this.as === '') throw new Error(`${d.name}: .as() must not be empty`);
+    this.field = fieldArgument(d);
+    this.as = outputName(d, settingsOf('influxqlFunction', d).as ?? defaultAs);
   }
 
   /** A new reducer for a series whose first value is of type `type` (one of the accepted types). */
