@@ -3,7 +3,8 @@
  * doLiveBatchReplay, doLiveQueryReplay and replay.go replayBatchFromChan): running a batch task's queries over a
  * time range, a query's answer as ordered points or as batches, and feeding batches to a replayed batch task.
  */
-import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as tick } from 'node:timers/promises';
+import { sleepUntil } from './sleep-until.ts';
 import type { Batch, Point } from '../../model/point.ts';
 import { makeDimensions } from '../../model/point.ts';
 import { makePoint, withPoints } from '../../model/build.ts';
@@ -158,10 +159,7 @@ export class BatchFeeder {
         lastTime = b.points[n - 1]!.time + diff;
       }
       if (this.opts.clock === 'real') {
-        const waitMs = this.wallStart + Number(lastTime - this.opts.startNs) / 1e6 - performance.now();
-        if (waitMs > 0) {
-          try { await sleep(waitMs, undefined, { signal }); } catch (e) { signal.throwIfAborted(); throw e; }
-        }
+        await sleepUntil(this.wallStart + Number(lastTime - this.opts.startNs) / 1e6, signal);
       }
       const lpt = batch.points[n - 1]!.time;
       if (batch.tmax < lpt) batch = { ...batch, tmax: lpt };
@@ -191,10 +189,7 @@ export async function replayPoints(
     // fast: chunks of points; real: the run of points sharing a time
     while (j < points.length && (opts.clock === 'fast' ? j - i < CHUNK : points[j]!.time === t)) j++;
     if (opts.clock === 'real') {
-      const waitMs = wallStart + Number(t - first) / 1e6 - performance.now();
-      if (waitMs > 0) {
-        try { await sleep(waitMs, undefined, { signal: opts.signal }); } catch (e) { opts.signal.throwIfAborted(); throw e; }
-      }
+      await sleepUntil(wallStart + Number(t - first) / 1e6, opts.signal);
     }
     const run = points.slice(i, j).map((p) => (opts.recordingTime ? p : { ...p, time: p.time + diff }));
     // a query answer is one db/rp

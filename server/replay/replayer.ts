@@ -9,7 +9,8 @@
  * The replay stops with the abort's reason as its error when `signal` aborts (replay or recording deleted, server
  * shutting down).
  */
-import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as tick } from 'node:timers/promises';
+import { sleepUntil } from './sleep-until.ts';
 import type { Point } from '../../model/point.ts';
 import type { TaskMaster } from '../../runtime/task-master.ts';
 import { openRecording } from '../../recordings/index.ts';
@@ -86,16 +87,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayOutcome> {
         let j = i + 1;
         while (j < n && points[j]!.time === t) j++;
         // the shift moves every point alike: data time since the first point is the same before and after it
-        const dueMs = wallStart + Number(t - (first + shift)) / 1e6;
-        const waitMs = dueMs - performance.now();
-        if (waitMs > 0) {
-          try {
-            await sleep(waitMs, undefined, { signal });
-          } catch (e) {
-            signal.throwIfAborted(); // the abort's reason rather than a bare AbortError
-            throw e;
-          }
-        }
+        await sleepUntil(wallStart + Number(t - (first + shift)) / 1e6, signal);
         taskMaster.writePoints(chunk.db, chunk.rp, points.slice(i, j));
         i = j;
       }
