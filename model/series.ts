@@ -38,38 +38,46 @@ export function seriesMemo(tags: Tags): SeriesMemo | undefined {
  * Two kinds:
  * - shared slots (`memoSlot(signature)`): for pure functions of the series, e.g. the group ID for fixed tag names;
  *   every user with the same signature computes the same value, so 1000 tasks grouping by `host` share one slot;
- * - owned slots (`acquireSlot`/`releaseSlot`): for one owner's data (a node's per-group state). Values in such a
- *   slot must identify their owner, because a released slot is handed to the next owner while old series memos
- *   still hold the previous owner's values.
+ * - owned slots (`acquireSlot`/`releaseSlot`): for one owner's data (a node's per-group state), OWNED_SLOT_WIDTH
+ *   consecutive entries starting at the returned number, so the owner keeps its check values and its value inline
+ *   in the memo (no entry object to chase: after a write has walked megabytes, each pointer hop is a cache miss).
+ *   Values in such a slot must identify their owner, because a released slot is handed to the next owner while
+ *   old series memos still hold the previous owner's values.
  * Bounded: a memo never grows past MAX_SLOTS entries; beyond that callers get -1 and use their own cache.
  */
-const MAX_SLOTS = 48;
+/** entries per owned slot (runtime/group-state.ts: stamp, group ID, state) */
+export const OWNED_SLOT_WIDTH = 3;
+/** room for 48 owned slots, as many as before they were widened */
+const MAX_SLOTS = 48 * OWNED_SLOT_WIDTH;
 const slotsBySignature = new Map<string, number>();
+/** released owned slots (shared slots are never released) */
 const released: number[] = [];
 let nextSlot = 0;
 
 export function memoSlot(signature: string): number {
   let s = slotsBySignature.get(signature);
   if (s === undefined) {
-    s = newSlot();
+    s = newSlot(1);
     if (s < 0) return -1;
     slotsBySignature.set(signature, s);
   }
   return s;
 }
 
-/** An owned slot, or -1 when none is free. Release it when the owner goes away. */
+/** An owned slot (OWNED_SLOT_WIDTH entries from the returned index on), or -1 when none is free. Release it when the owner goes away. */
 export function acquireSlot(): number {
-  return newSlot();
+  // most recently released first: a restarted task reuses its slots and overwrites its stale values soonest
+  if (released.length > 0) return released.pop()!;
+  return newSlot(OWNED_SLOT_WIDTH);
 }
 
 export function releaseSlot(slot: number): void {
   if (slot >= 0 && slot < nextSlot && !released.includes(slot)) released.push(slot);
 }
 
-function newSlot(): number {
-  // most recently released first: a restarted task reuses its slots and overwrites its stale values soonest
-  if (released.length > 0) return released.pop()!;
-  if (nextSlot >= MAX_SLOTS) return -1;
-  return nextSlot++;
+function newSlot(width: number): number {
+  if (nextSlot + width > MAX_SLOTS) return -1;
+  const s = nextSlot;
+  nextSlot += width;
+  return s;
 }

@@ -107,6 +107,11 @@ test('GroupStateMap.forPoint answers as get(group) through set, replace, delete,
   m.release();
   const next = new GroupStateMap<{ n: number }>();
   assert.equal(next.forPoint(pa), undefined);
+  // the reused slot still holds m's entry for the very same group ID: only the stamp tells the owners apart
+  const sn = { n: 3 };
+  next.set('host=a', sn);
+  assert.equal(next.forPoint(pa), sn);
+  assert.equal(next.forPoint(pa), sn, 'served from the memo');
   assert.equal(m.forPoint(pa), sa, 'a released map still answers from the Map itself');
   other.release();
   next.release();
@@ -187,10 +192,11 @@ test('a stopped task gives its memo slots back: 100 start/stop cycles keep the f
     assert.equal(out, '{"series":[{"name":"requests","tags":{"replicaset":"r"},"columns":["time","avg_requests_per_second"],"values":[["1970-01-01T00:00:02Z",2]]}]}');
   }
   // the derivative of a fresh task still finds a free slot: its state lands on the series memo
-  const m = new GroupStateMap<number>();
-  m.set('g', 1);
+  const m = new GroupStateMap<{ n: number }>();
+  const state = { n: 1 };
+  m.set('g', state);
   const [p] = w;
   m.forPoint({ ...p!, group: 'g' });
-  assert.ok(seriesMemo(p!.tags)!.slots.some((e) => typeof e === 'object' && e !== null && (e as { state?: unknown }).state === 1));
+  assert.ok(seriesMemo(p!.tags)!.slots.includes(state));
   m.release();
 });
