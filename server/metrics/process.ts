@@ -17,22 +17,26 @@ const CPU_COUNTERS = {
 
 let registry: Registry | undefined;
 
+/** The process's registry, created at the first call (the server scrapes one for its whole life). */
 export function processRegistry(): Registry {
-  if (!registry) {
-    // Read before collectDefaultMetrics takes its own baseline: prom-client then adds (now - its baseline) on each
-    // scrape, so the few microseconds between the two reads are left out rather than counted twice (a counter
-    // must never overstate).
-    const before = process.cpuUsage();
-    const r = new Registry();
-    collectDefaultMetrics({ register: r });
-    // process.cpuUsage() is CPU since the process started; seeding with it makes the counters totals for the
-    // whole process (module loading, startup, the time before the first scrape) as Prometheus expects.
-    counter(r, CPU_COUNTERS.user).inc(before.user / 1e6);
-    counter(r, CPU_COUNTERS.system).inc(before.system / 1e6);
-    counter(r, CPU_COUNTERS.total).inc((before.user + before.system) / 1e6);
-    registry = r;
-  }
+  registry ??= createProcessRegistry();
   return registry;
+}
+
+/** A new registry of the process metrics, its CPU counters seeded with the CPU used since the process started. */
+export function createProcessRegistry(): Registry {
+  // Read before collectDefaultMetrics takes its own baseline: prom-client then adds (now - its baseline) on each
+  // scrape, so the few microseconds between the two reads are left out rather than counted twice (a counter
+  // must never overstate).
+  const before = process.cpuUsage();
+  const r = new Registry();
+  collectDefaultMetrics({ register: r });
+  // process.cpuUsage() is CPU since the process started; seeding with it makes the counters totals for the
+  // whole process (module loading, startup, the time before the first scrape) as Prometheus expects.
+  counter(r, CPU_COUNTERS.user).inc(before.user / 1e6);
+  counter(r, CPU_COUNTERS.system).inc(before.system / 1e6);
+  counter(r, CPU_COUNTERS.total).inc((before.user + before.system) / 1e6);
+  return r;
 }
 
 function counter(r: Registry, name: string): Counter {
