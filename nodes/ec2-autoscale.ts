@@ -20,7 +20,9 @@ class Ec2AutoscaleNode extends NamedResourceAutoscaleNode {
     const registry = ctx.services.ec2;
     const cluster = s.cluster ?? '';
     if (registry === undefined) throw new Error(EC2_PREFIX + `unknown ec2 region ${JSON.stringify(cluster)}, cannot get client (hint: add an [[ec2]] section with this id and enabled = true)`);
-    this.start(ctx, ec2ScaleTarget(registry.get(cluster)), false);
+    const target = ec2ScaleTarget(registry.get(cluster));
+    // in a cluster: one writer per group, fenced per partition (server/cluster/gate.ts)
+    this.start(ctx, ctx.services.scaleTargetGate?.('ec2', cluster, target) ?? target, false);
   }
 }
 

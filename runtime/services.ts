@@ -16,6 +16,9 @@ import type { Clock } from './clock.ts';
 import type { ScaleTarget } from '../autoscale/actuator.ts';
 
 /** Services shared by all tasks of a TaskMaster (filled in by the server at start-up). */
+/** the scale targets other than Kubernetes (whose client is wrapped as a whole: RuntimeServices.kubernetes) */
+export type ScaleSystem = 'swarm' | 'ec2';
+
 export interface RuntimeServices {
   /** the Kubernetes client registry (kube/clients.ts KubernetesClients) used by k8sAutoscale */
   kubernetes?: KubernetesService;
@@ -32,10 +35,10 @@ export interface RuntimeServices {
   /** sees every point an autoscale node submits for a resource (what-if replays read the load from it) */
   autoscaleObserver?: AutoscaleObserver;
   /**
-   * Wraps the scale target of a swarmAutoscale node (`system` 'swarm', the node's `.cluster()` id): a clustered
-   * instance fences and replays its writes per partition (server/cluster/gate.ts). Absent: the target as is.
+   * Wraps the scale target of a swarmAutoscale or ec2Autoscale node (`system`, the node's `.cluster()` id): a
+   * clustered instance fences and replays its writes per partition (server/cluster/gate.ts). Absent: the target as is.
    */
-  scaleTargetGate?: (system: 'swarm', cluster: string, target: ScaleTarget) => ScaleTarget;
+  scaleTargetGate?: (system: ScaleSystem, cluster: string, target: ScaleTarget) => ScaleTarget;
   /** bounds of the autoscale engine (autoscale/engine.ts defaults when absent) */
   autoscaleLimits?: {
     readonly holdLimit?: number;

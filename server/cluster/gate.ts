@@ -17,7 +17,7 @@ import type { ApplyOutcome, ScaleTarget } from '../../autoscale/actuator.ts';
 import type { DecisionRecord } from '../../autoscale/types.ts';
 import type { ScaleClient, Scale } from '../../kube/client.ts';
 import type { KubernetesService } from '../../kube/service.ts';
-import type { AutoscaleObserver } from '../../runtime/services.ts';
+import type { AutoscaleObserver, ScaleSystem } from '../../runtime/services.ts';
 
 export class FencedError extends Error {
   override name = 'FencedError';
@@ -88,8 +88,8 @@ export class ActuationGate implements AutoscaleObserver {
     }
   }
 
-  /** The scale target of a swarmAutoscale node (RuntimeServices.scaleTargetGate): the same rules as a Kubernetes client. */
-  wrapTarget(system: 'swarm', clusterId: string, target: ScaleTarget): ScaleTarget {
+  /** The scale target of a swarmAutoscale/ec2Autoscale node (RuntimeServices.scaleTargetGate): the same rules as a Kubernetes client. */
+  wrapTarget(system: ScaleSystem, clusterId: string, target: ScaleTarget): ScaleTarget {
     return {
       read: (res) => this.firstRead(`${system}\n${clusterId}\n${res.key}`, res.key, () => target.read(res)),
       apply: (res, replicas, expected, signal) => this.apply(res.key, replicas, expected, (exp) => target.apply(res, replicas, exp, signal)),

@@ -44,9 +44,6 @@ export interface PartitionRunnerOptions {
 /** the most a partition's consumer runs before it lets timers and I/O in */
 const YIELD_AFTER_MS = 5;
 
-/** ec2Autoscale in a cluster: its client is not fenced per partition yet, so tasks using it do not start. */
-const EC2_IN_CLUSTER = 'cannot use the ec2Autoscale node with [cluster] enabled: only k8sAutoscale and swarmAutoscale are fenced per partition (docs/cluster.md)';
-
 export class PartitionRunner {
   readonly partition: number;
   readonly taskMaster: TaskMaster;
@@ -91,8 +88,8 @@ export class PartitionRunner {
     const services: RuntimeServices = {
       ...base,
       kubernetes: base.kubernetes ? this.gate.wrap(base.kubernetes) : undefined,
-      ec2: { get: () => { throw new Error(EC2_IN_CLUSTER); } },
-      // swarmAutoscale's target goes through the same gate: one writer per service, fenced per partition
+      // swarmAutoscale's and ec2Autoscale's targets go through the same gate: one writer per service or group,
+      // fenced per partition
       scaleTargetGate: (system, cluster, target) => this.gate.wrapTarget(system, cluster, target),
       autoscaleState: undefined,
       autoscaleObserver: this.gate,

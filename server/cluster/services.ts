@@ -17,6 +17,7 @@ import type { Services, ServicesOptions } from '../services-contract.ts';
 import { VERSION } from '../version.ts';
 import { KubernetesClients } from '../../kube/index.ts';
 import { SwarmClients } from '../../swarm/clients.ts';
+import { Ec2Clients } from '../../ec2/clients.ts';
 import { openInfluxDB } from '../ingest/influxdb-subscriptions.ts';
 import { nowNs } from '../../model/time.ts';
 import { setLambdaCompiler } from '../../runtime/lambda.ts';
@@ -57,6 +58,7 @@ export async function createClusterServices(opts: ServicesOptions): Promise<Serv
     const base: RuntimeServices = {
       kubernetes,
       swarm: new SwarmClients(config.swarm),
+      ec2: new Ec2Clients(config.ec2),
       influxdb: influxdb?.clusters,
       httpPost: httpPostEndpoints(config.httppost),
       serverInfo: { hostname: config.hostname, clusterId, serverId },
