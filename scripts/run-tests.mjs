@@ -100,13 +100,17 @@ try {
   }
   env.TICKSTREAM_TEST_QUEUE = queue;
   const r = nodeTest(entries, n);
+  for (const name of readdirSync(queue).filter((f) => f.startsWith('running-'))) {
+    console.error(`a test worker died while running ${readFileSync(join(queue, name), 'utf8')} (its remaining files ran in the other workers)`);
+    process.exitCode = 1;
+  }
   const measured = readTimes(join(queue, 'times.tsv'));
   if (measured.size > 0) {
     for (const [f, figures] of measured) before.set(f, figures);
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(cacheFile, [...before].map(([f, [wall, cpu]]) => `${wall}\t${cpu}\t${f}\n`).join(''));
   }
-  process.exitCode = r.status ?? 1;
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
 } finally {
   rmSync(queue, { recursive: true, force: true });
 }

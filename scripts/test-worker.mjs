@@ -7,7 +7,7 @@
 // End-to-end files (they start servers and node processes of their own) also need one of the queue's e2e slots, so
 // at most that many run at once. Every finished file's duration and the CPU time this process used meanwhile (ms)
 // are appended to times.tsv: the runner orders the next run longest first from it.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,7 +44,7 @@ async function next() {
         }
       }
       if (take(join(queue, `claim-${i}`))) return { ...entry, slot };
-      if (slot !== undefined) rmdirSync(slot);
+      if (slot !== undefined) rmSync(slot, { recursive: true, force: true });
     }
     if (!waitingForSlot) return undefined;
     await sleep(100); // only end-to-end files are left and every slot is busy
@@ -58,23 +58,48 @@ function existsClaim(i) {
   return claimed.has(i);
 }
 
+/** A free e2e slot, taken: a directory naming its holder's pid, so a slot whose worker died is taken over. */
 function freeSlot() {
   for (let s = 0; s < plan.e2eSlots; s++) {
     const dir = join(queue, `e2e-slot-${s}`);
-    if (take(dir)) return dir;
+    if (!take(dir) && !takeOver(dir)) continue;
+    writeFileSync(join(dir, 'pid'), String(process.pid));
+    return dir;
   }
   return undefined;
+}
+
+/** Takes a slot whose holder has exited (a worker that crashed never released it); false while the holder lives. */
+function takeOver(dir) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  } catch {
+    return false; // just taken: its holder writes the pid next
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    if (err.code !== 'ESRCH') return false;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return take(dir);
 }
 
 for (let entry = await next(); entry !== undefined; entry = await next()) {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  // left behind only if this process dies in the file: the runner then names it
+  const running = join(queue, `running-${process.pid}`);
+  writeFileSync(running, entry.file);
   try {
     await describe(entry.file, async () => {
       await import(pathToFileURL(join(plan.root, entry.file)).href);
     });
   } finally {
-    if (entry.slot !== undefined) rmdirSync(entry.slot);
+    rmSync(running, { force: true });
+    if (entry.slot !== undefined) rmSync(entry.slot, { recursive: true, force: true });
     const used = process.cpuUsage(cpu);
     appendFileSync(join(queue, 'times.tsv'),
       `${Math.round(performance.now() - started)}\t${Math.round((used.user + used.system) / 1000)}\t${entry.file}\n`);
