@@ -6,6 +6,7 @@ import type { DBRP, EdgeType, Pipeline, PipelineNode } from '../tickscript/pipel
 import { prop } from '../tickscript/pipeline.ts';
 import { Edge, type Node, type NodeContext } from './node.ts';
 import type { Point } from '../model/point.ts';
+import { systemClock, type ClockTimer } from './clock.ts';
 import type { EndpointSource, Logger, RuntimeServices, TimingOptions } from './services.ts';
 import { executingDot } from './dot.ts';
 import { isAutoscaleView, type AutoscaleView } from '../autoscale/view.ts';
@@ -64,7 +65,7 @@ export class Task implements RunningTask {
   private readonly endpoints = new Map<string, EndpointSource>();
   private readonly log: Logger;
   private lastCollected = 0;
-  private throughputTimer: NodeJS.Timeout | undefined;
+  private throughputTimer: ClockTimer | undefined;
 
   constructor(id: string, pipeline: Pipeline, dbrps: readonly DBRP[], opts: TaskOptions) {
     this.id = id;
@@ -115,8 +116,8 @@ export class Task implements RunningTask {
     this.input = new Edge(null, this.source);
     this.source.ins.push(this.input);
     this.measurements = fromMeasurements(pipeline);
-    this.throughputTimer = setInterval(() => this.sampleThroughput(), 1000);
-    this.throughputTimer.unref();
+    // the points/s of the task's DOT, sampled each wall second on the injected clock (runtime/clock.ts)
+    this.throughputTimer = (opts.services.clock ?? systemClock).setInterval(() => this.sampleThroughput(), 1000);
   }
 
   /** Deliver routed points (in order) to the source node; returns after they went through the DAG. */
@@ -208,7 +209,7 @@ export class Task implements RunningTask {
   }
 
   stop(): void {
-    if (this.throughputTimer) clearInterval(this.throughputTimer);
+    this.throughputTimer?.cancel();
     this.throughputTimer = undefined;
     for (const n of this.nodes) {
       try { n.stop(); } catch (err) { this.log.error({ node: n.name, err }, 'error stopping node'); }

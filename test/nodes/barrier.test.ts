@@ -82,7 +82,7 @@ test('delete(TRUE): barrier then DeleteGroup; downstream group state and httpOut
   // per group: the barrier first, then the delete; no timer is left behind
   const t30 = ts(0).replace('Z', '.03Z');
   assert.deepEqual(control(h), [barrierAt('a', t30), 'delete group=host=a', barrierAt('b', t30), 'delete group=host=b']);
-  assert.equal(clock.waiting, 0);
+  assert.equal(clock.waiting, 1, 'only the task\'s throughput sampler');
   const st = h.task.stats()['node-stats'];
   assert.equal(st['window5']!['working_cardinality'], 0);
   assert.equal(st['barrier2']!['working_cardinality'], 0);
@@ -90,7 +90,7 @@ test('delete(TRUE): barrier then DeleteGroup; downstream group state and httpOut
   // a deleted group starts afresh: older data is accepted again, with a new idle timer
   h.write([`cpu,host=a value=3 ${T0}`], 's');
   assert.equal(capture(h).seen.filter((s) => s.startsWith('{')).length, 3);
-  assert.equal(clock.waiting, 1);
+  assert.equal(clock.waiting, 2, 'the new idle timer and the task\'s throughput sampler');
 });
 
 test('period: every period after its first message each group gets a barrier stamped with the wall time', async (t) => {
@@ -106,7 +106,7 @@ test('period: every period after its first message each group gets a barrier sta
   // data older than the group's last barrier (stamped with the wall time) is dropped; newer data passes
   h.write([`cpu,host=a value=1 ${T0 + 1}`, `cpu,host=a value=5 ${W0 + 81n * MS}`]);
   assert.equal(capture(h).seen.filter((s) => s.startsWith('{')).length, 3);
-  assert.deepEqual(clock.periods, [40, 40]);
+  assert.deepEqual(clock.periods, [1000, 40, 40]); // the task's 1 s throughput sampler, then one period per group
 });
 
 test('timers are cancelled with the task; validation messages', async () => {
@@ -115,7 +115,7 @@ test('timers are cancelled with the task; validation messages', async () => {
   const h2 = task(clock, [['idle', dur(20n * MS)]]);
   h.write([`cpu,host=a value=1 ${T0}`], 's');
   h2.write([`cpu,host=a value=1 ${T0}`], 's');
-  assert.equal(clock.waiting, 2);
+  assert.equal(clock.waiting, 4, 'a period and an idle timer, and each task\'s throughput sampler');
   h.stop();
   h2.stop();
   assert.equal(clock.waiting, 0);

@@ -32,5 +32,5 @@ test('a partly filled buffer is written when the flush interval passes, and agai
   await clock.advance(10_000);
   await node.whenIdle();
   assert.deepEqual(bodies.slice(1), [`cpu v=3i ${T0 + 2}000000000\n`]);
-  assert.deepEqual(clock.periods, [10_000]);
+  assert.deepEqual(clock.periods, [10_000, 1000]); // the flush interval, then the task's 1 s throughput sampler
 });

@@ -52,7 +52,7 @@ test('every interval: one point per watched group with the cumulative emitted co
   h.write([`cpu,host=b value=4 ${T0 + 2}`], 's');
   await clock.advance(3_600_000);
   assert.deepEqual(points(h).slice(2).map((p) => [p.group, p.fields['emitted'], p.time]), [['host=a', 2n, W0 + 2n * H], ['host=b', 2n, W0 + 2n * H]]);
-  assert.deepEqual(clock.periods, [3_600_000]);
+  assert.deepEqual(clock.periods, [3_600_000, 1000]); // the node's interval, then the task's 1 s throughput sampler
 });
 
 test('align: first emit at the next multiple of the interval stamped with the start rounded, then every interval', async (t) => {
