@@ -1,6 +1,6 @@
-// Cluster ingest batches the records of concurrent writes into one message per partition (server/cluster/publisher.ts);
-// a write retried within the duplicate window must still be processed once, also when its records share a
-// message with other writes (then JetStream's own msg-id de-dup cannot see it: the partition's consumer skips
+// Cluster ingest batches the records of concurrent writes into one message per partition (server/cluster/publisher.ts,
+// test/cluster/publisher.test.ts); a write retried within the duplicate window must still be processed once, also
+// when its records share a message with other writes (then JetStream's own msg-id de-dup cannot see it: the partition's consumer skips
 // the record, server/cluster/codec.ts RecordDedup). With the real broker and one clustered instance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ function body(tag: string, n: number, t: number): string {
   return s;
 }
 
-test('a write retried concurrently with others is processed once; the records of concurrent writes share messages', async () => {
+test('a write retried concurrently with others is processed once, whichever layer drops the retries', async () => {
   const nats = await startNatsServer();
   const dir = mkdtempSync(join(tmpdir(), 'tickstream-dedup-'));
   let inst: ServerProcess | undefined;
@@ -54,7 +54,8 @@ test('a write retried concurrently with others is processed once; the records of
     // drops it before it is stored; sharing a message, the consumer skips its records (counted in `duplicates`).
     // Either way the property above holds; every skipped point is one of the retries' points.
     assert.ok(dups <= 3 * 40, `at most the retries' points are skipped (${dups})`);
-    assert.ok(s.published.messages < s.published.records, `concurrent writes shared messages (${s.published.messages} messages, ${s.published.records} records)`);
+    // whether these writes shared messages depends on how fast the broker acknowledged (a CI leg saw 24 messages
+    // for 24 records): the batching itself is tested with acknowledgements the test releases, publisher.test.ts
   } finally {
     await inst?.stop('SIGTERM');
     await nats.stop();
