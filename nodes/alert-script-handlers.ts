@@ -35,13 +35,14 @@ type ArgsOf<H extends HandlerKind> = HandlerCall<H> extends { readonly args: inf
 
 /**
  * How a script handler becomes a topic handler spec: the handler factory's kind, the options its own arguments
- * give, and per implemented property its option name and conversion (typed by the property's setting; a property
- * left out is not implemented and is rejected at task start).
+ * give, and per property of the handler's catalog entry its option name and conversion (typed by the property's
+ * setting; every property must have one, so a property added to the catalog is a compile error here until it is
+ * handled).
  */
 interface ScriptHandler<H extends HandlerKind> {
   readonly kind: string;
   readonly args?: (args: ArgsOf<H>, node: string) => Record<string, unknown>;
-  readonly props: { readonly [P in keyof PropsOf<H>]?: readonly [option: string, convert: (v: PropsOf<H>[P]) => unknown] };
+  readonly props: { readonly [P in keyof PropsOf<H>]-?: readonly [option: string, convert: (v: PropsOf<H>[P]) => unknown] };
 }
 
 type ScriptKind = 'tcp' | 'exec' | 'slack' | 'teams' | 'discord' | 'victorOps' | 'pagerDuty2' | 'opsGenie2' | 'pushover' | 'email'
@@ -120,7 +121,7 @@ const SCRIPT_KINDS = Object.keys(KINDS) as ScriptKind[];
 const CONVERSIONS: ReadonlyMap<ScriptKind, ReadonlyMap<string, readonly [option: string, convert: (v: unknown) => unknown]>> = new Map(
   SCRIPT_KINDS.map((k) => [k, new Map(Object.entries(KINDS[k].props) as [string, readonly [string, (v: unknown) => unknown]][])]));
 
-/** The handlers and handler properties this file implements (alert.ts rejects the rest at task start). */
+/** The handlers this file builds, with their properties (alert.ts rejects the handlers not listed at task start). */
 export const SCRIPT_HANDLER_SUPPORT: HandlerSupport = Object.fromEntries(SCRIPT_KINDS.map((k) => [k, Object.keys(KINDS[k].props)]));
 
 export type HandlerFactory = (kind: string, options: Record<string, unknown>) => TopicHandler;
@@ -142,8 +143,7 @@ function specOf<H extends ScriptKind>(method: H, h: HandlerCall<H>, node: string
   const options: Record<string, unknown> = k.args !== undefined ? k.args(call.args, node) : {};
   const conversions = CONVERSIONS.get(method)!;
   for (const [prop, setting] of Object.entries(call.props)) {
-    const c = conversions.get(prop);
-    if (c === undefined) continue; // not implemented: alert.ts rejected it if the script set it
+    const c = conversions.get(prop)!; // every property of the kind has one (ScriptHandler.props)
     const v = c[1](setting);
     if (v === undefined) continue;
     const cur = options[c[0]];

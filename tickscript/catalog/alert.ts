@@ -53,7 +53,7 @@ const HANDLERS = {
     metricName: field('string'), messageKey: field('string'), additionalInfo: method('string', ['string', 'int', 'float', 'bool']),
     uRL: field('string'), username: field('string'), password: field('string'),
   })),
-  bigPanda: handler(flag, h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'), topic: field('string'),
+  bigPanda: handler(flag, h('BigPandaHandler', { appKey: field('string'), primaryProperty: field('string'), secondaryProperty: field('string'),
     host: field('string'), attribute: method('string', ['string', 'int', 'float', 'bool']) })),
   teams: handler(flag, h('TeamsHandler', { channelURL: field('string') })),
   discord: handler(flag, h('DiscordHandler', { workspace: field('string'), username: field('string'), avatarURL: field('string'), embedTitle: field('string') })),
