@@ -130,10 +130,10 @@ const REJECTED_HANDLER: Record<string, string> = {
 /** Nodes Kapacitor 1.8 has that tickstream does not (Flux queries need InfluxDB 2). */
 const REJECTED_NODES = ['queryFlux'];
 
-/** tickstream's properties beyond Kapacitor's (docs/autoscale.md policies, alert.pagerTree, httpPost TLS). */
+/** tickstream's properties beyond Kapacitor's (docs/autoscale.md policies, httpPost TLS). */
 const POLICIES = 'tolerance scaleUpStabilization scaleDownStabilization scaleUpLimit scaleDownLimit activation dryRun';
 const EXTENSIONS: Record<string, string> = {
-  alert: 'pagerTree', httpPost: 'skipSSLVerification', k8sAutoscale: POLICIES, swarmAutoscale: POLICIES, ec2Autoscale: POLICIES,
+  httpPost: 'skipSSLVerification', k8sAutoscale: POLICIES, swarmAutoscale: POLICIES, ec2Autoscale: POLICIES,
 };
 
 const words = (s: string | undefined): string[] => (s ?? '').split(' ').filter(Boolean);

@@ -62,7 +62,6 @@ const HANDLERS = {
     summary: field('string'), device: field('string'), component: field('string'), eventClassKey: field('string'),
     eventClass: field('string'), message: field('string'), customField: method('string', ['string', 'int', 'float', 'bool']),
   })),
-  pagerTree: handler(flag, h('PagerTreeHandler', { integration: field('string') })),
 } satisfies Record<string, PropSpec>;
 
 /** the alert's handler properties, typed as keys of its settings (a node walks its handlers through them) */
