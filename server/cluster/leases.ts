@@ -121,11 +121,9 @@ export class LeaseManager {
   }
 
   private async round(): Promise<void> {
-    const { kv, instance, partitions, ttlMs } = this.opts;
+    const { instance, partitions, ttlMs } = this.opts;
     const validMs = ttlMs - ttlMs / 4;
-    await kv.put(`members.${instance}`, instance);
-    const members: string[] = [];
-    for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
+    const members = await this.listMembers(2 * ttlMs);
     if (!members.includes(instance)) members.push(instance);
     members.sort();
     this.members = members;
@@ -141,6 +139,27 @@ export class LeaseManager {
     }
     const results = await Promise.allSettled(work);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  /**
+   * Writes this instance's `members.<id>` and lists every member. Given up after `limitMs`: a KV request or key
+   * listing that never answers would otherwise hold this round, and so every later heartbeat, while this instance's
+   * membership expires (the next heartbeat tries again; the abandoned requests only write and read the same keys).
+   */
+  private listMembers(limitMs: number): Promise<string[]> {
+    const { kv, instance } = this.opts;
+    const listing = (async () => {
+      await kv.put(`members.${instance}`, instance);
+      const members: string[] = [];
+      for await (const k of await kv.keys('members.*')) members.push(k.slice('members.'.length));
+      return members;
+    })();
+    let deadline: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new Error(`listing the cluster members got no answer within ${limitMs} ms`)), limitMs);
+    });
+    listing.catch(() => {}); // a late failure of an abandoned listing is nobody's
+    return Promise.race([listing, expired]).finally(() => clearTimeout(deadline));
   }
 
   private async renew(p: number, lease: Lease, validMs: number): Promise<void> {
